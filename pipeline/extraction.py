@@ -1,0 +1,198 @@
+"""One document in, the canonical tables out: read → locate → normalise → check → report row."""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline import labels, schema
+from pipeline.checks import report_checks
+from pipeline.document import Document, ReaderError
+from pipeline.metadata import Metadata, read_metadata, template_for_year
+from pipeline.normalise.locate import LogicalTable, detect_template, locate
+from pipeline.normalise.proactive import normalise_proactive
+from pipeline.normalise.requests import normalise_requests
+from pipeline.normalise.reviews import normalise_reviews
+from pipeline.readers import read
+from pipeline.sections import sections_frame
+from pipeline.version import EXTRACTOR_VERSION
+
+VALUE_TABLES = ("proactive", "requests", "reviews")
+TABLE_NAMES = ("reports", *VALUE_TABLES, "checks", "sections")
+_TABLE_TITLES = {"proactive": "二", "requests": "三", "reviews": "四"}
+
+
+@dataclass
+class Report:
+    """The canonical tables of one document (each a frame conforming to pipeline.schema)."""
+
+    reports: pd.DataFrame
+    proactive: pd.DataFrame
+    requests: pd.DataFrame
+    reviews: pd.DataFrame
+    checks: pd.DataFrame
+    sections: pd.DataFrame
+
+    @property
+    def row(self) -> dict[str, Any]:
+        return self.reports.iloc[0].to_dict()
+
+    @property
+    def status(self) -> str:
+        return str(self.reports["status"].iloc[0])
+
+    @property
+    def report_id(self) -> str:
+        return str(self.reports["report_id"].iloc[0])
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return {name: getattr(self, name) for name in TABLE_NAMES}
+
+
+def _report_row(report_id: str, **kw: Any) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(schema.columns("reports"))
+    row.update(report_id=report_id, extractor_version=EXTRACTOR_VERSION, n_values=0, n_checks_failed=0,
+               template="unknown")
+    row.update(kw)
+    return row
+
+
+def _failed(report_id: str, status: str, error: str, **kw: Any) -> Report:
+    row = _report_row(report_id, status=status, error=error, **kw)
+    return Report(schema.conform(pd.DataFrame([row]), "reports"),
+                  *(schema.empty(t) for t in (*VALUE_TABLES, "checks", "sections")))
+
+
+def _table_template(kind: str, table: LogicalTable, rows: list[dict[str, Any]]) -> str | None:
+    found = detect_template(table.text())
+    if found or kind != "requests":
+        return found
+    keys = {r["outcome"] for r in rows}
+    if keys & {"other_no_correction", "other_unpaid_fee", "other_misc"}:
+        return "2021"
+    return "2019" if "other" in keys else None
+
+
+def _expected_requests(template: str, present: set[str]) -> set[str]:
+    keys = {o.key for o in labels.outcomes() if template in o.templates}
+    subrows = {"other_no_correction", "other_unpaid_fee", "other_misc"}
+    return keys - subrows if "other" in present else keys - {"other"}
+
+
+def _expected_proactive(template: str) -> set[tuple[str, str]]:
+    items = [i for i in labels.items() if template in i.templates]
+    return {(i.item, m.metric) for i in items for m in labels.metrics() if m.template == template and m.clause == i.clause}
+
+
+def _status(found: dict[str, LogicalTable], frames: dict[str, pd.DataFrame], template: str,
+            notes: list[str]) -> tuple[str, str | None]:
+    if not found:
+        return "no_tables", "no statistical tables found: not an annual report of the national template, " \
+            "or its tables were not recognised"
+    missing = [f"table {_TABLE_TITLES[k]} ({k}) not found" for k in VALUE_TABLES if k not in found]
+    if template in ("2019", "2021"):
+        req = frames["requests"]
+        present = set(req["outcome"])
+        lost = sorted(_expected_requests(template, present) - present)
+        if lost:
+            missing.append(f"table 三 lacks rows: {', '.join(lost)}")
+        if len(req) < 7 * len(present):
+            missing.append(f"table 三 has {len(req)} of {7 * len(present)} cells in its rows")
+        pro = frames["proactive"]
+        if "proactive" in found:
+            got = set(zip(pro["item"], pro["metric"], strict=True))
+            lost_cells = sorted(_expected_proactive(template) - got)
+            if lost_cells:
+                missing.append(f"table 二 lacks cells: {', '.join('.'.join(c) for c in lost_cells)}")
+        if "reviews" in found and len(frames["reviews"]) < 15:
+            missing.append(f"table 四 has {len(frames['reviews'])} of 15 cells")
+    if missing:
+        return "partial", "; ".join(missing)
+    return "ok", None
+
+
+def normalise(doc: Document, report_id: str, md: Metadata) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """Canonical frames of a parsed document and the report-level fields they determine."""
+    found = locate(doc.tables)
+    notes: list[str] = []
+    rows: dict[str, list[dict[str, Any]]] = {k: [] for k in VALUE_TABLES}
+    if "requests" in found:
+        rows["requests"], n = normalise_requests(found["requests"], report_id)
+        notes += n
+    if "reviews" in found:
+        rows["reviews"], n = normalise_reviews(found["reviews"], report_id)
+        notes += n
+    templates = {k: _table_template(k, t, rows[k]) for k, t in found.items()}
+    template = templates.get("proactive") or templates.get("requests") or templates.get("reviews")
+    if found:
+        template = template or template_for_year(md.year) or "unknown"
+    else:
+        template = "pre2019" if md.year is not None and md.year < 2019 else "unknown"
+    if "proactive" in found:
+        pro_template = templates["proactive"] or (template if template in ("2019", "2021") else "2021")
+        rows["proactive"], n = normalise_proactive(found["proactive"], report_id, pro_template)
+        templates["proactive"] = pro_template
+        notes += n
+    frames: dict[str, pd.DataFrame] = {}
+    for k in VALUE_TABLES:
+        df = pd.DataFrame(rows[k], columns=[c for c in schema.columns(k) if c != "template"])
+        df["template"] = templates.get(k) or template
+        frames[k] = schema.conform(df, k)
+    checks = pd.DataFrame(report_checks(report_id, frames["requests"], frames["reviews"]),
+                          columns=schema.columns("checks"))
+    frames["checks"] = schema.conform(checks, "checks")
+    status, error = _status(found, frames, template, notes)
+    if doc.status:
+        status, error = doc.status, doc.error or error
+    fields = {"template": template, "status": status, "error": error,
+              "n_values": int(sum(len(frames[k]) for k in VALUE_TABLES)),
+              "n_checks_failed": int((~frames["checks"]["passed"].astype(bool)).sum()),
+              "warnings": "\n".join(notes) or None}
+    return frames, fields
+
+
+def extract_document(data: bytes, name: str = "document", source_url: str | None = None,
+                     source_path: str | None = None, fetched_at: str | None = None) -> Report:
+    """Extract one document; any failure becomes a report row with a status and a message."""
+    report_id = hashlib.sha256(data).hexdigest()
+    base = {"source_url": source_url, "source_path": source_path or name, "fetched_at": fetched_at}
+    try:
+        doc = read(data, name)
+    except ReaderError as exc:
+        return _failed(report_id, exc.status, str(exc), **base)
+    except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch
+        return _failed(report_id, "failed", f"reader crashed: {exc!r} ({_where(exc)})", **base)
+    try:
+        md = read_metadata(doc.title, doc.lines, doc.meta)
+        frames, fields = normalise(doc, report_id, md)
+        row = _report_row(report_id, **base, media_type=doc.media_type, title=md.title or None, agency=md.agency,
+                          region=md.region, year=md.year, published_date=md.published_date,
+                          site_name=doc.meta.get("SiteName"), site_id_code=doc.meta.get("SiteIDCode"),
+                          column_name=doc.meta.get("ColumnName"), **fields)
+        reports = schema.conform(pd.DataFrame([row]), "reports")
+        sections = schema.conform(sections_frame(report_id, doc.lines), "sections")
+    except Exception as exc:  # noqa: BLE001
+        return _failed(report_id, "failed", f"normaliser crashed: {exc!r} ({_where(exc)})", **base,
+                       media_type=doc.media_type)
+    return Report(reports, frames["proactive"], frames["requests"], frames["reviews"], frames["checks"], sections)
+
+
+def _where(exc: BaseException) -> str:
+    tb = traceback.extract_tb(exc.__traceback__)
+    return f"{Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else "?"
+
+
+def extract_path(path: str | Path) -> Report:
+    """Extract a file; unreadable files become failed reports too."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        rid = hashlib.sha256(str(p).encode()).hexdigest()
+        return _failed(rid, "failed", f"cannot read file: {exc.strerror or exc}", source_path=str(p))
+    return extract_document(data, name=p.name, source_path=str(p))

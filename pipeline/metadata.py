@@ -1,0 +1,129 @@
+"""Report metadata from the title, the 统计时限 and 由…编制 sentences, and government-site <meta> tags."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.labels import TEMPLATES_DIR
+from pipeline.text import squeeze
+
+_YEAR = r"((?:19|20)\d{2})"
+_TITLE_YEAR_RE = re.compile(_YEAR + r"\s*年")
+_PERIOD_RE = re.compile(r"(?:统计|时限|期限|时间)[^。]{0,20}?" + _YEAR + r"年\s*1\s*月\s*1\s*日")
+_REPORT_TITLE_RE = re.compile(r"(政府)?信息公开(工作)?(年度)?(报告|年报)")
+_COMPILER_RE = re.compile(r"由([^,，。()（）]{2,40}?)(?:负责)?(?:编制|编写|起草)")
+_NAME_TAIL_RE = re.compile(r"(关于)?(\d{4}年度?|[（(]?\d{4}[)）]?)?(年度)?(政府)?(信息公开)?(工作)?(年度)?(报告|年报)$")
+_ADMIN_RE = re.compile(r"^(.*?(?:省|自治区|特别行政区|市|自治州|州|盟|地区|新区|实验区|开发区|区|县|旗|镇|乡|街道))")
+_AGENCY_SUFFIXES = ("政府", "局", "委员会", "委", "办公室", "办", "厅", "院", "部", "署", "中心", "管委会",
+                    "管理委员会", "公司", "所", "站", "队", "会", "处", "馆")
+_TITLE_MAX = 60
+_NOT_TITLE = ("本报告", "根据", "按照", "依据")
+_PUBDATE_RE = re.compile(r"(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})")
+
+
+@dataclass(slots=True)
+class Metadata:
+    title: str = ""
+    year: int | None = None
+    agency: str | None = None
+    region: str | None = None
+    published_date: str | None = None
+
+
+def is_report_title(text: str) -> bool:
+    return bool(_REPORT_TITLE_RE.search(squeeze(text)))
+
+
+def find_title(doc_title: str, lines: list[str]) -> str:
+    """The report title: the reader's title when it names a report, else the first lines that do."""
+    if doc_title and is_report_title(doc_title) and len(squeeze(doc_title)) <= _TITLE_MAX:
+        return squeeze(doc_title)
+    head = [squeeze(x) for x in lines[:6]]
+    for i, line in enumerate(head):
+        if is_report_title(line) and len(line) <= _TITLE_MAX and not line.startswith(_NOT_TITLE):
+            prev = head[i - 1] if i else ""
+            # a title broken over two lines ("平潭综合实验区2019年" / "政府信息公开工作年度报告")
+            if prev and len(prev) <= 30 and not is_report_title(prev) and _TITLE_YEAR_RE.search(prev + line):
+                return prev + line
+            return line
+    return ""
+
+
+def find_year(title: str, lines: list[str], pub_date: str | None) -> int | None:
+    """Reporting year: title, then the 统计时限 sentence, then the first lines, then the publication year − 1."""
+    m = _TITLE_YEAR_RE.search(title)
+    if m:
+        return int(m.group(1))
+    text = "".join(squeeze(x) for x in lines[:40])
+    m = _PERIOD_RE.search(text)
+    if m:
+        return int(m.group(1))
+    for line in lines[:3]:
+        m = _TITLE_YEAR_RE.search(squeeze(line))
+        if m:
+            return int(m.group(1))
+    if pub_date:
+        return int(pub_date[:4]) - 1
+    return None
+
+
+def _name_from_title(title: str) -> str:
+    name = _NAME_TAIL_RE.sub("", title)
+    name = re.sub(r"\d{4}年度?", "", name)
+    return name.strip("《》“”\" ")
+
+
+def find_agency_region(title: str, lines: list[str], author: str | None = None) -> tuple[str | None, str | None]:
+    """(agency, region) from the title's name part and the 由…编制 sentence."""
+    name = _name_from_title(title)
+    compiler = None
+    for line in lines[:15]:
+        m = _COMPILER_RE.search(squeeze(line))
+        if m:
+            compiler = m.group(1)
+            break
+    m = _ADMIN_RE.match(name) if name else None
+    region = m.group(1) if m else None
+    if name and name.endswith(_AGENCY_SUFFIXES):
+        agency = name
+    elif compiler and compiler.endswith("人民政府办公室"):
+        agency = compiler[: -len("办公室")]
+    elif region and name == region:
+        agency = region + "人民政府" if region.endswith(("省", "市", "区", "县", "旗", "州")) else region
+    else:
+        agency = name or compiler or author
+    if agency and region is None:
+        m = _ADMIN_RE.match(agency)
+        region = m.group(1) if m else None
+    return agency or None, region
+
+
+def published_date(meta: dict[str, str]) -> str | None:
+    m = _PUBDATE_RE.search(meta.get("PubDate", "") or meta.get("pubdate", ""))
+    if not m:
+        return None
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+
+
+@cache
+def template_years() -> list[tuple[str, int, int]]:
+    with (TEMPLATES_DIR / "template_years.csv").open(encoding="utf-8") as fh:
+        return [(r["template"], int(r["first_year"]), int(r["last_year"])) for r in csv.DictReader(fh)]
+
+
+def template_for_year(year: int | None) -> str | None:
+    """The template in force for a reporting year (from templates/template_years.csv)."""
+    if year is None:
+        return None
+    return next((t for t, a, b in template_years() if a <= year <= b), None)
+
+
+def read_metadata(doc_title: str, lines: list[str], meta: dict[str, str]) -> Metadata:
+    title = find_title(meta.get("ArticleTitle") or doc_title, lines)
+    pub = published_date(meta)
+    year = find_year(title, lines, pub)
+    agency, region = find_agency_region(title, lines, meta.get("Author"))
+    return Metadata(title=title, year=year, agency=agency, region=region, published_date=pub)

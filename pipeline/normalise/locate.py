@@ -1,0 +1,78 @@
+"""Find tables 二 (proactive), 三 (requests) and 四 (reviews) by caption and content; stitch split tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline import labels
+from pipeline.document import Cell, Table
+from pipeline.sections import section_heading
+from pipeline.text import core, squeeze
+
+KINDS = ("proactive", "requests", "reviews")
+_SECTION_KIND = {2: "proactive", 3: "requests", 4: "reviews"}
+# Content cues (squeezed text) that identify each table; the first cue list is sufficient, the others add weight.
+_CUES = {
+    "requests": ("自然人", "予以公开", "不予公开", "本年新收", "无法提供", "不予处理", "结转下年", "不掌握", "重复申请"),
+    "reviews": ("结果维持", "结果纠正", "尚未审结", "复议后起诉", "直接起诉"),
+    "proactive": ("第二十条", "信息内容", "规章", "规范性文件", "行政许可", "行政处罚", "行政事业性收费"),
+}
+
+
+@dataclass(slots=True)
+class LogicalTable:
+    """One of the three tables, possibly stitched from several source tables."""
+
+    kind: str
+    parts: list[Table] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[list[Cell]]:
+        return [row for part in self.parts for row in part.rows]
+
+    def text(self) -> str:
+        return squeeze("".join(c.text for row in self.rows for c in row if not c.spanned))
+
+
+def table_kind(table: Table) -> str | None:
+    """The kind a table's content shows, or None."""
+    text = squeeze("".join(c.text for row in table.rows for c in row if not c.spanned))
+    if not any(ch.isdigit() for ch in text) and "-" not in text and "—" not in text:
+        return None
+    scores = {k: sum(text.count(cue) for cue in cues) for k, cues in _CUES.items()}
+    # 总计 / 其他 appear in all three; a requests table is the one with outcomes, reviews the one with 结果维持.
+    if scores["requests"] >= 2 and scores["requests"] >= scores["reviews"]:
+        return "requests"
+    if scores["reviews"] >= 2:
+        return "reviews"
+    if scores["proactive"] >= 2:
+        return "proactive"
+    caption_kind = _SECTION_KIND.get(section_heading(table.caption) or 0)
+    return caption_kind if caption_kind and max(scores.values()) else None
+
+
+def locate(tables: list[Table]) -> dict[str, LogicalTable]:
+    """Logical tables by kind: consecutive source tables of the same kind are stitched (a split table 三)."""
+    found: dict[str, LogicalTable] = {}
+    previous: str | None = None
+    for table in tables:
+        kind = table_kind(table)
+        if kind is None:
+            previous = None
+            continue
+        if kind in found and previous == kind:
+            found[kind].parts.append(table)
+        elif kind not in found:
+            found[kind] = LogicalTable(kind, [table])
+        previous = kind
+    return found
+
+
+def detect_template(text: str) -> str | None:
+    """'2019' or '2021' by the template's marker labels in a squeezed text, or None when it shows neither."""
+    text = core(text)
+    counts = {t: sum(1 for m in ms if m in text) for t, ms in labels.markers().items()}
+    best = max(counts, key=counts.__getitem__)
+    if counts[best] == 0 or list(counts.values()).count(counts[best]) > 1:
+        return None
+    return best

@@ -1,0 +1,60 @@
+"""Decode web pages and text files: BOM, declared charset, UTF-8, then detection; GB2312/GBK read as GB18030."""
+
+from __future__ import annotations
+
+import re
+
+import charset_normalizer
+
+from pipeline.document import ReaderError
+
+_DECLARED_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+# GB2312 and GBK pages routinely use characters outside their declared set: GB18030 is the superset.
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
+              "euc-cn": "gb18030", "hz-gb-2312": "gb18030", "big5": "big5hkscs", "utf8": "utf-8"}
+
+
+def _codec(name: str) -> str:
+    name = name.lower().strip()
+    return _SUPERSETS.get(name, name)
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for bytes that are not text in any encoding we read (NULs, many control bytes)."""
+    head = data[:8192]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    if b"\x00" in head:
+        return True
+    ctrl = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return ctrl > max(8, len(head) // 50)
+
+
+def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Return (text, encoding used). Raises ReaderError for binary content."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", "replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace"), "utf-16"
+    if looks_binary(data):
+        raise ReaderError("binary content, not a text or HTML document")
+    candidates: list[str] = []
+    if declared:
+        candidates.append(_codec(declared))
+    m = _DECLARED_RE.search(data[:8192])
+    if m:
+        candidates.append(_codec(m.group(1).decode("ascii", "ignore")))
+    candidates.append("utf-8")
+    for enc in dict.fromkeys(candidates):
+        try:
+            return data.decode(enc), enc
+        except (UnicodeDecodeError, LookupError):
+            continue
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    enc = _codec(best.encoding) if best is not None else "gb18030"
+    if enc in ("ascii", "utf-8"):  # undecodable as UTF-8 above: Chinese pages then are GB
+        enc = "gb18030"
+    try:
+        return data.decode(enc, "replace"), enc
+    except LookupError:
+        return data.decode("gb18030", "replace"), "gb18030"

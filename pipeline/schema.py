@@ -1,0 +1,201 @@
+"""The metadata registry: every table and field of the canonical model, defined once.
+
+Parquet schemas (pyarrow), frame validation and the data dictionary are all derived from here;
+key vocabularies come from the template label maps in pipeline/templates/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+import pyarrow as pa
+
+from pipeline import labels
+
+_ARROW = {"string": pa.string(), "float": pa.float64(), "int": pa.int64(), "bool": pa.bool_()}
+_PANDAS = {"string": "string", "float": "Float64", "int": "Int64", "bool": "boolean"}
+
+
+class SchemaError(ValueError):
+    """A frame that does not match the registry: unknown or missing columns, bad keys."""
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    dtype: str  # string | float | int | bool
+    description: str
+    unit: str | None = None
+    allowed: Callable[[], tuple[str, ...]] | None = None
+    required: bool = False  # never null
+
+    def allowed_values(self) -> tuple[str, ...] | None:
+        return self.allowed() if self.allowed else None
+
+
+def _keys(fn: Callable[[], tuple], attr: str) -> Callable[[], tuple[str, ...]]:
+    return lambda: tuple(dict.fromkeys(getattr(x, attr) for x in fn()))
+
+
+def _fixed(*values: str) -> Callable[[], tuple[str, ...]]:
+    return lambda: values
+
+
+CELL_STATES = ("number", "blank", "dash", "text")
+STATUSES = ("ok", "partial", "no_tables", "needs_ocr", "failed")
+TEMPLATES = ("2019", "2021", "pre2019", "unknown")
+
+_REPORT_ID = Field("report_id", "string", "sha256 of the document bytes (hex): the report's identity", required=True)
+_PROVENANCE = (
+    Field("row_label", "string", "the row's label cells as printed (NFKC), joined by ' / '"),
+    Field("col_label", "string", "the column's header as printed, or the template's label when unreadable"),
+    Field("raw", "string", "the cell text as printed (NFKC, whitespace folded)"),
+    Field("cell_state", "string", "how the cell was printed", allowed=_fixed(*CELL_STATES), required=True),
+    Field("page", "int", "PDF page of the cell, 1-based; null for other formats"),
+    Field("table_index", "int", "0-based index of the source table in the document", required=True),
+    Field("grid_row", "int", "0-based row of the cell in its source table grid"),
+    Field("grid_col", "int", "0-based column of the cell in its source table grid (spans expanded)"),
+    Field("template", "string", "template this table follows (detected per table)", allowed=_fixed(*TEMPLATES)),
+)
+_VALUE = Field("value", "float", "the number printed; blank or dash cells read 0 in a table with numbers; "
+               "null when not printed or not a number")
+
+TABLES: dict[str, tuple[Field, ...]] = {
+    "reports": (
+        _REPORT_ID,
+        Field("source_url", "string", "URL the document was fetched from, when known"),
+        Field("source_path", "string", "path of the document file as extracted"),
+        Field("media_type", "string", "IANA media type of the document"),
+        Field("title", "string", "title of the report as published"),
+        Field("agency", "string", "publishing agency (发布机关), e.g. 伊春市金林区人民政府"),
+        Field("region", "string", "administrative area the report covers, e.g. 金林区"),
+        Field("adcode", "string", "6-digit GB/T 2260 administrative code, where known"),
+        Field("year", "int", "reporting year (not the publication year)"),
+        Field("template", "string", "national template the report follows", allowed=_fixed(*TEMPLATES),
+              required=True),
+        Field("published_date", "string", "publication date (ISO 8601) when printed or in page metadata"),
+        Field("fetched_at", "string", "when the document was downloaded (ISO 8601 UTC), when known"),
+        Field("extractor_version", "string", "version of the extractor that produced these rows", required=True),
+        Field("status", "string", "extraction status", allowed=_fixed(*STATUSES), required=True),
+        Field("error", "string", "why the status is not ok"),
+        Field("n_values", "int", "value cells extracted (proactive + requests + reviews)", required=True),
+        Field("n_checks_failed", "int", "template identities that the published numbers break", required=True),
+        Field("warnings", "string", "what the extractor noticed but could not map (one per line)"),
+        Field("site_name", "string", "SiteName <meta> tag of a government web page"),
+        Field("site_id_code", "string", "SiteIDCode <meta> tag (national government website code)"),
+        Field("column_name", "string", "ColumnName <meta> tag (site column the page is in)"),
+    ),
+    "proactive": (
+        _REPORT_ID,
+        Field("clause", "string", "第二十条 clause of the regulation", allowed=lambda: tuple(labels.clauses().values()),
+              required=True),
+        Field("item", "string", "row of the table; 'extra' for off-template rows",
+              allowed=lambda: (*_keys(labels.items, "item")(), "extra"), required=True),
+        Field("metric", "string", "column of the table (off-template columns: column_N)", required=True),
+        _VALUE,
+        Field("unit", "string", "unit printed in the cell or its header (元, 万元, 次); amounts are in 万元 in value"),
+        *_PROVENANCE,
+    ),
+    "requests": (
+        _REPORT_ID,
+        Field("outcome", "string", "row of table 三", allowed=_keys(labels.outcomes, "key"), required=True),
+        Field("applicant", "string", "column of table 三", allowed=_keys(labels.applicants, "key"), required=True),
+        _VALUE,
+        *_PROVENANCE,
+    ),
+    "reviews": (
+        _REPORT_ID,
+        Field("proceeding", "string", "administrative review or litigation",
+              allowed=_keys(labels.review_cells, "proceeding"), required=True),
+        Field("outcome", "string", "result of the proceedings", allowed=_keys(labels.review_cells, "outcome"),
+              required=True),
+        _VALUE,
+        *_PROVENANCE,
+    ),
+    "checks": (
+        _REPORT_ID,
+        Field("check", "string", "stable id of the identity, e.g. requests.balance.natural_person", required=True),
+        Field("lhs", "float", "left-hand side as published"),
+        Field("rhs", "float", "right-hand side as published"),
+        Field("passed", "bool", "whether the identity holds"),
+        Field("cells", "string", "the keys of the cells involved, comma-separated"),
+        Field("severity", "string", "error (the template states it) or warning", allowed=_fixed("error", "warning")),
+    ),
+    "sections": (
+        _REPORT_ID,
+        Field("number", "int", "section number 1–6", required=True),
+        Field("title", "string", "section heading as printed"),
+        Field("text", "string", "the section's prose"),
+    ),
+}
+# Only value tables carry the metric's unit; the data dictionary states units of metrics here.
+METRIC_UNITS = {"fee_amount": "万元", "procurement_amount": "万元"}
+
+
+def columns(table: str) -> list[str]:
+    return [f.name for f in TABLES[table]]
+
+
+@cache
+def arrow_schema(table: str) -> pa.Schema:
+    """Explicit Parquet schema of a table, with descriptions as field metadata."""
+    return pa.schema([pa.field(f.name, _ARROW[f.dtype], nullable=not f.required,
+                               metadata={"description": f.description, **({"unit": f.unit} if f.unit else {})})
+                      for f in TABLES[table]])
+
+
+def empty(table: str) -> pd.DataFrame:
+    return conform(pd.DataFrame(columns=columns(table)), table)
+
+
+def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Columns in registry order with registry dtypes; unknown columns, missing columns and bad keys raise."""
+    fields = TABLES[table]
+    names = [f.name for f in fields]
+    unknown = sorted(set(df.columns) - set(names))
+    if unknown:
+        raise SchemaError(f"{table}: columns not in the registry: {unknown}")
+    missing = [n for n in names if n not in df.columns]
+    if missing:
+        raise SchemaError(f"{table}: missing columns: {missing}")
+    out = df[names].copy()
+    for f in fields:
+        col = out[f.name]
+        if f.dtype == "string":
+            col = col.astype("object").where(col.notna(), None).map(lambda v: v if v is None else str(v))
+        out[f.name] = col.astype(_PANDAS[f.dtype])
+        allowed = f.allowed_values()
+        if allowed is not None:
+            bad = sorted(set(out[f.name].dropna()) - set(allowed))
+            if bad:
+                raise SchemaError(f"{table}.{f.name}: values not allowed: {bad[:10]}")
+        if f.required and out[f.name].isna().any():
+            raise SchemaError(f"{table}.{f.name}: null in a required field")
+    return out.reset_index(drop=True)
+
+
+def data_dictionary() -> pd.DataFrame:
+    """One row per field: table, field, type, unit, description, allowed values."""
+    rows = []
+    for table, fields in TABLES.items():
+        for f in fields:
+            allowed = f.allowed_values()
+            rows.append({"table": table, "field": f.name, "type": f.dtype, "required": f.required,
+                         "unit": f.unit or "", "description": f.description,
+                         "allowed_values": ", ".join(allowed) if allowed else ""})
+    return pd.DataFrame(rows)
+
+
+def data_dictionary_markdown() -> str:
+    lines = ["# Data dictionary", "", "Generated from `pipeline/schema.py` (`ogi dictionary`). Amounts "
+             "(`fee_amount`, `procurement_amount`) are in 万元 in `value`.", ""]
+    for table, group in data_dictionary().groupby("table", sort=False):
+        lines += [f"## `{table}`", "", "| field | type | description | allowed values |", "|---|---|---|---|"]
+        for r in group.itertuples():
+            req = " (required)" if r.required else ""
+            lines.append(f"| `{r.field}` | {r.type}{req} | {r.description} | {r.allowed_values} |")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,19 @@
+"""Shared fixtures: where the real corpus lives (../shared beside the checkout) and helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+SCORER = SHARED / "tools" / "score.py"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"real corpus not present at {CORPUS} (CI places ../shared beside the checkout)")
+    return CORPUS
