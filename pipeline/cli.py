@@ -43,10 +43,10 @@ def extract(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar or summary table")] = False,
 ) -> None:
     """Extract the statistical tables of annual reports (text, HTML, PDF, Word) into OUT."""
-    files = discover(paths)
-    missing = [p for p in paths if not p.exists()]
-    for p in missing:
-        console.print(f"[red]not found:[/] {p}")
+    for p in paths:
+        if not p.exists():
+            console.print(f"[red]not found:[/] {p}")
+    files = discover([p for p in paths if p.exists()])
     if not files:
         console.print("[red]no input files[/]")
         raise typer.Exit(2)

@@ -131,4 +131,18 @@ def sections() -> tuple[Section, ...]:
     return tuple(Section(int(r["number"]), r["title"], _patterns(r["patterns"])) for r in _read("sections.csv"))
 
 
+@cache
+def table_cues() -> dict[str, tuple[str, ...]]:
+    """Table kind → words whose presence in a table's labels marks it (squeezed text)."""
+    out: dict[str, list[str]] = {}
+    for r in _read("table_cues.csv"):
+        out.setdefault(r["kind"], []).append(r["cue"])
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def cue_score(squeezed: str) -> dict[str, int]:
+    """How often each table kind's cues occur in a squeezed text."""
+    return {k: sum(squeezed.count(c) for c in cues) for k, cues in table_cues().items()}
+
+
 AMOUNT_METRICS = frozenset({"fee_amount", "procurement_amount"})

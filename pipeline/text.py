@@ -5,31 +5,36 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# CJK Radicals Supplement look-alikes that NFKC leaves alone (PDF text layers use them).
-_RADICALS = {
-    "⺠": "民", "⺟": "母", "⻔": "门", "⻋": "车", "⻅": "见",
-    "⻚": "页", "⻛": "风", "⻜": "飞", "⻝": "食", "⻢": "马", "⻥": "鱼", "⻦": "鸟", "⻨": "麦",
-    "⻩": "黄", "⻬": "齐", "⻮": "齿", "⻰": "龙", "⻳": "龟", "⺁": "厂", "⺇": "几", "⺈": "刀",
-    "⺊": "卜", "⺌": "小", "⺍": "小", "⺎": "兀", "⺏": "尢", "⺐": "尢", "⺑": "尢", "⺒": "巳",
-    "⺓": "幺", "⺔": "彐", "⺖": "心", "⺗": "心", "⺘": "手", "⺙": "攴", "⺛": "旡", "⺝": "月",
-    "⺞": "歹", "⺡": "水", "⺢": "水", "⺣": "火", "⺤": "爪", "⺥": "爪", "⺦": "丬", "⺧": "牛",
-    "⺨": "犬", "⺩": "王", "⺪": "疋", "⺫": "目", "⺬": "示", "⺭": "示", "⺮": "竹", "⺯": "糸",
-    "⺰": "糸", "⺱": "网", "⺲": "网", "⺳": "网", "⺴": "网", "⺵": "网", "⺶": "羊", "⺷": "羊",
-    "⺸": "羊", "⺹": "老", "⺺": "聿", "⺻": "聿", "⺼": "肉", "⺽": "臼", "⺾": "艹", "⺿": "艹",
-    "⻀": "艹", "⻁": "虎", "⻂": "衣", "⻃": "襾", "⻄": "西", "⻆": "角", "⻇": "角", "⻈": "言",
-    "⻉": "贝", "⻊": "足", "⻌": "辶", "⻍": "辶", "⻎": "辶", "⻏": "阝", "⻐": "金", "⻑": "长",
-    "⻒": "长", "⻕": "门", "⻖": "阝", "⻗": "雨", "⻘": "青", "⻙": "韦", "⻟": "食", "⻠": "食",
-    "⻡": "首", "⻤": "鬼", "⻧": "卤", "⻪": "黾", "⻫": "齐", "⻭": "齿", "⻯": "龙", "⻱": "龟",
-    "⻲": "龟",
-}
-_RADICAL_TABLE = str.maketrans(_RADICALS)
+# CJK Radicals Supplement (U+2E80–U+2EFF) → the unified ideograph each one stands for, taken from Unicode's
+# EquivalentUnifiedIdeograph.txt (Debian package unicode-data). NFKC leaves these alone; PDF fonts map glyphs
+# such as 民 to ⺠. Pairs of characters: radical, ideograph.
+_RADICAL_PAIRS = (
+    "⺁厂⺂乛⺃乚⺄乙⺅亻⺆冂⺇𠘨⺈刀⺉刂⺊卜⺋㔾⺌小⺍小⺎兀⺏尣⺐尢⺑𡯂⺒巳⺓幺⺔彑⺕\U0002b739⺖忄⺗心⺘扌⺙攵⺛旡⺜日⺝月⺞歺⺟母⺠民⺡氵"
+    "⺢氺⺣灬⺤爫⺥爫⺦丬⺧牛⺨犭⺩王⺪𤴔⺫目⺬示⺭礻⺮𥫗⺯糹⺰纟⺱罓⺲罒⺳㓁⺴冗⺵𦉫⺶羊⺷𦍌⺸𦍋⺹耂⺺肀⺻聿⺼肉⺽𦥑⺾艹⺿艹⻀艹⻁虎"
+    "⻂衤⻃覀⻄西⻅见⻆角⻇𧢲⻈讠⻉贝⻊𧾷⻋车⻌辶⻍辶⻎辶⻏邑⻐钅⻑長⻒镸⻓长⻔门⻕𨸏⻖阝⻗雨⻘青⻙韦⻚页⻛风⻜飞⻝食⻞𩙿⻟飠⻠饣⻡𩠐"
+    "⻢马⻣骨⻤鬼⻥鱼⻦鸟⻧卤⻨麦⻩黄⻪黾⻫斉⻬齐⻭歯⻮齿⻯竜⻰龙⻱龜⻲亀⻳龟"
+)
+RADICALS_SUPPLEMENT: dict[str, str] = {_RADICAL_PAIRS[i]: _RADICAL_PAIRS[i + 1] for i in range(0, len(_RADICAL_PAIRS), 2)}
+# Kangxi radicals (U+2F00–U+2FDF) and CJK compatibility ideographs (U+F900–U+FAFF) fold under NFKC.
+_FOLD_TABLE: dict[int, str] = {ord(k): v for k, v in RADICALS_SUPPLEMENT.items()}
+for _cp in [*range(0x2F00, 0x2FE0), *range(0xF900, 0xFB00)]:
+    _folded = unicodedata.normalize("NFKC", chr(_cp))
+    if _folded != chr(_cp):
+        _FOLD_TABLE[_cp] = _folded
+
+
+def fold_cjk(text: str) -> str:
+    """Replace look-alike radicals (Kangxi, CJK Radicals Supplement, compatibility ideographs) by ideographs."""
+    return text.translate(_FOLD_TABLE)
+
+
 _SPACE_RE = re.compile(r"\s+")
 _MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "—", "\ufe63": "-"})
 
 
 def clean(text: str) -> str:
     """NFKC, look-alike radicals folded, every run of whitespace (incl. nbsp) made one space, trimmed."""
-    text = unicodedata.normalize("NFKC", text).translate(_RADICAL_TABLE)
+    text = unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE)
     return _SPACE_RE.sub(" ", text.replace("\u200b", "").replace("\ufeff", "")).strip()
 
 

@@ -26,7 +26,10 @@ def provenance(report_id: str, row_label: str, col_label: str, cell: Cell, parse
 
 
 def null_blanks_without_numbers(rows: list[dict[str, Any]]) -> None:
-    """Blank/dash cells mean 0 only in a table that prints numbers; in an all-blank table they stay null."""
-    if not any(r["cell_state"] == "number" for r in rows):
+    """Blank cells mean 0 only in a table that prints numbers or dashes; in an all-blank table they stay null.
+
+    A dash is a printed mark ("none") and always reads 0.
+    """
+    if not any(r["cell_state"] in ("number", "dash") for r in rows):
         for r in rows:
             r["value"] = None

@@ -6,17 +6,15 @@ from dataclasses import dataclass, field
 
 from pipeline import labels
 from pipeline.document import Cell, Table
+from pipeline.numbers import parse
 from pipeline.sections import section_heading
 from pipeline.text import core, squeeze
 
 KINDS = ("proactive", "requests", "reviews")
 _SECTION_KIND = {2: "proactive", 3: "requests", 4: "reviews"}
-# Content cues (squeezed text) that identify each table; the first cue list is sufficient, the others add weight.
-_CUES = {
-    "requests": ("自然人", "予以公开", "不予公开", "本年新收", "无法提供", "不予处理", "结转下年", "不掌握", "重复申请"),
-    "reviews": ("结果维持", "结果纠正", "尚未审结", "复议后起诉", "直接起诉"),
-    "proactive": ("第二十条", "信息内容", "规章", "规范性文件", "行政许可", "行政处罚", "行政事业性收费"),
-}
+
+
+_BLANK_TABLE_CUES = 4
 
 
 @dataclass(slots=True)
@@ -36,10 +34,11 @@ class LogicalTable:
 
 def table_kind(table: Table) -> str | None:
     """The kind a table's content shows, or None."""
-    text = squeeze("".join(c.text for row in table.rows for c in row if not c.spanned))
-    if not any(ch.isdigit() for ch in text) and "-" not in text and "—" not in text:
-        return None
-    scores = {k: sum(text.count(cue) for cue in cues) for k, cues in _CUES.items()}
+    cells = [c.text for row in table.rows for c in row if not c.spanned]
+    text = squeeze("".join(cells))
+    scores = labels.cue_score(text)
+    if not any(parse(t).state in ("number", "dash") for t in cells) and max(scores.values()) < _BLANK_TABLE_CUES:
+        return None  # no values: a layout table, unless its labels say plainly it is one of ours
     # 总计 / 其他 appear in all three; a requests table is the one with outcomes, reviews the one with 结果维持.
     if scores["requests"] >= 2 and scores["requests"] >= scores["reviews"]:
         return "requests"
@@ -47,7 +46,8 @@ def table_kind(table: Table) -> str | None:
         return "reviews"
     if scores["proactive"] >= 2:
         return "proactive"
-    caption_kind = _SECTION_KIND.get(section_heading(table.caption) or 0)
+    caption_kind = "proactive" if "第二十条" in squeeze(table.caption) else _SECTION_KIND.get(
+        section_heading(table.caption) or 0)
     return caption_kind if caption_kind and max(scores.values()) else None
 
 
@@ -57,6 +57,8 @@ def locate(tables: list[Table]) -> dict[str, LogicalTable]:
     previous: str | None = None
     for table in tables:
         kind = table_kind(table)
+        if kind is None and previous == "proactive" and "第二十条" in squeeze(table.caption):
+            kind = "proactive"  # a clause printed as its own table, all blank
         if kind is None:
             previous = None
             continue

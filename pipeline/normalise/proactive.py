@@ -8,16 +8,16 @@ from typing import Any
 from pipeline import labels
 from pipeline.normalise.cells import null_blanks_without_numbers, provenance
 from pipeline.normalise.locate import LogicalTable
-from pipeline.normalise.rows import Row, split_row
+from pipeline.normalise.rows import split_row
 from pipeline.text import cn_number, core
 
 _CLAUSE_RE = re.compile(r"第二十条第?\(?([一二三四五六七八九十]+)\)?项")
 _HEADER_UNIT_RE = re.compile(r"(万元|元)")
 
 
-def _clause(row: Row) -> str | None:
-    for cell in row.labels:
-        m = _CLAUSE_RE.search(cell.text.replace(" ", ""))
+def _clause(texts: list[str]) -> str | None:
+    for text in texts:
+        m = _CLAUSE_RE.search(text.replace(" ", ""))
         if m:
             return labels.clauses().get(cn_number(m.group(1)))
     return None
@@ -63,11 +63,14 @@ def normalise_proactive(table: LogicalTable, report_id: str, template: str) -> t
     clause: str | None = None
     header: list[str] = []
     for part in table.parts:
+        caption_clause = _clause([part.caption])  # tables printed one per clause, the clause line above each
+        if caption_clause:
+            clause, header = caption_clause, []
         for cells in part.rows:
             row = split_row(cells)
             if not row.labels:
                 continue
-            new_clause = _clause(row)
+            new_clause = _clause([c.text for c in row.labels])
             if new_clause:
                 clause, header = new_clause, []
             item = _item(row.own, clause, template)
@@ -92,7 +95,7 @@ def normalise_proactive(table: LogicalTable, report_id: str, template: str) -> t
                 if pos < len(metrics):
                     metric = metrics[pos]
                     col_label = printed[pos] if pos < len(printed) else metric.label
-                    header_unit = _HEADER_UNIT_RE.search(col_label)
+                    header_unit = _HEADER_UNIT_RE.search(col_label.replace(" ", ""))
                     unit = parsed.unit or (header_unit.group(1) if header_unit else metric.unit)
                     rec = provenance(report_id, row.label_text, col_label, cell, parsed, part.index)
                     value = _to_wan(parsed.value, unit) if metric.metric in labels.AMOUNT_METRICS else parsed.value

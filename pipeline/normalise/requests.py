@@ -9,7 +9,7 @@ from typing import Any
 from pipeline import labels
 from pipeline.normalise.cells import null_blanks_without_numbers, provenance
 from pipeline.normalise.locate import LogicalTable
-from pipeline.normalise.rows import Row, split_row
+from pipeline.normalise.rows import Row, right_aligned_width, split_row
 from pipeline.text import core, numbering, squeeze
 
 N_COLUMNS = 7
@@ -89,8 +89,9 @@ def normalise_requests(table: LogicalTable, report_id: str) -> tuple[list[dict[s
     ctx = Context()
     seen: set[str] = set()
     for part in table.parts:
+        width = right_aligned_width(part.rows, N_COLUMNS, {core(a.label): a.position for a in applicants})
         for cells in part.rows:
-            row = split_row(cells, N_COLUMNS)
+            row = split_row(cells, N_COLUMNS, width)
             if not row.labels or _applicant_header(row):
                 continue
             _update_context(row, ctx)

@@ -16,11 +16,16 @@ def normalise_reviews(table: LogicalTable, report_id: str) -> tuple[list[dict[st
     """Value rows of table 四 and notes."""
     cells = sorted(labels.review_cells(), key=lambda c: c.position)
     values: list[tuple[Any, Any, int, str]] = []
+    last_wide = None  # a table printed all blank: its last row wide enough to hold the 15 cells
     for part in table.parts:
         for grid_row in part.rows:
             row = split_row(grid_row, N_CELLS)
             if row.has_numbers:
                 values.extend((c, p, part.index, row.label_text) for c, p in zip(row.values, row.parsed, strict=True))
+            elif len(row.values) == N_CELLS and all(p.state == "blank" for p in row.parsed):
+                last_wide = [(c, p, part.index, row.label_text) for c, p in zip(row.values, row.parsed, strict=True)]
+    if not values and last_wide:
+        values = last_wide
     notes: list[str] = []
     if len(values) != N_CELLS:
         notes.append(f"table 四: {len(values)} value cells, expected {N_CELLS}")

@@ -14,6 +14,9 @@ _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936"
               "euc-cn": "gb18030", "hz-gb-2312": "gb18030", "big5": "big5hkscs", "utf8": "utf-8"}
 
 
+_CJK_CODECS = ("gb18030", "big5", "utf_16", "utf_8")
+
+
 def _codec(name: str) -> str:
     name = name.lower().strip()
     return _SUPERSETS.get(name, name)
@@ -50,10 +53,14 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
             return data.decode(enc), enc
         except (UnicodeDecodeError, LookupError):
             continue
-    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    # Not UTF-8 and nothing declared that works: Chinese government pages are then GB-encoded in practice.
+    # Detection alone misreads GBK as Cyrillic or Latin code pages, so it only chooses among CJK encodings.
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data[:200_000], cp_isolation=list(_CJK_CODECS)).best()
     enc = _codec(best.encoding) if best is not None else "gb18030"
-    if enc in ("ascii", "utf-8"):  # undecodable as UTF-8 above: Chinese pages then are GB
-        enc = "gb18030"
     try:
         return data.decode(enc, "replace"), enc
     except LookupError:

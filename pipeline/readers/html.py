@@ -1,8 +1,18 @@
-"""HTML reader: find the article of a government CMS page, expand its tables into grids, keep its prose."""
+"""HTML reader: find the article of a government CMS page, expand its tables into grids, keep its prose.
+
+Fast path (same output as the straightforward tree walk): the page is parsed once by libxml2 through lxml's
+plain HTML parser (no per-element Python class lookup); the CMS-container hints use libxml2's ID index and one
+pass over class attributes instead of seven XPath scans; text lengths and most cell texts are XPath string
+values computed in C; short cleaned texts are memoised ("0", "总计" repeat in every table).
+The whole page is still parsed: which element is the article depends on the whole page (the first hint in
+document order, the densest prose block anywhere), so a text pre-scan that cuts the page could change it.
+"""
 
 from __future__ import annotations
 
 import re
+import threading
+from functools import lru_cache
 
 import lxml.html
 from lxml import etree
@@ -21,40 +31,90 @@ ARTICLE_HINTS = (
 _BLOCK = frozenset("p div h1 h2 h3 h4 h5 h6 li ul ol section article header footer blockquote pre "
                    "center dd dt dl form hr tr td th caption title".split())
 _SKIP = frozenset("script style noscript head select option template iframe button svg".split())
+_CELL_BREAK = frozenset(("p", "div", "br", "li"))  # a space before these inside a cell
 _META_RE = re.compile(r"""<meta\s+[^>]*?name\s*=\s*["']([A-Za-z]+)["'][^>]*?content\s*=\s*["']([^"']*)["']""", re.I)
 _TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+_SPAN_RE = re.compile(r"\s*(\d+)")
+_XML_SPACE_RE = re.compile(r"[ \t\r\n]+")  # what XPath normalize-space() treats as space
 _MAX_SPAN = 200
+_MIN_HINT_TEXT = 200
+_CELL_SCAN = _CELL_BREAK | _SKIP
+_string = etree.XPath("string(.)", smart_strings=False)  # the text nodes of a subtree joined, in C
+_local = threading.local()
+_clean_short = lru_cache(maxsize=4096)(clean)  # pure; short cell texts repeat a lot ("0", "总计", …)
 
 
-def _span(el: etree._Element, name: str) -> int:
-    raw = el.get(name) or "1"
-    digits = re.match(r"\s*(\d+)", raw)
+def _clean(text: str) -> str:
+    """`clean`, memoised for short texts."""
+    return _clean_short(text) if len(text) <= 64 else clean(text)
+
+
+def _parser() -> etree.HTMLParser:
+    """One plain lxml HTML parser per thread (parsers are not thread-safe); same options as lxml.html's."""
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = _local.parser = etree.HTMLParser()
+    return parser
+
+
+@lru_cache(maxsize=512)
+def _span_value(raw: str | None) -> int:
+    """A rowspan/colspan attribute as a count: leading digits, 1 when missing or junk, at most _MAX_SPAN."""
+    if raw is None:
+        return 1
+    digits = _SPAN_RE.match(raw or "1")
     n = int(digits.group(1)) if digits else 1
     return min(max(n, 1), _MAX_SPAN)
 
 
 def cell_text(el: etree._Element) -> str:
     """Text of a cell read across <p>, <br>, <span> and &nbsp; (blocks joined by a space, then cleaned)."""
+    if el.tag.__class__ is not str or el.tag in _SKIP:
+        return ""
+    if not len(el):  # a leaf cell: its own text only
+        return _clean(el.text or "")
+    first = None
+    for node in el.iterdescendants():
+        if node.tag in _CELL_SCAN:
+            if first is not None or node.tag in _SKIP:
+                first = el  # marks: not the simple case
+                break
+            first = node
+    if first is None or (first is not el and el[0] is first and (not el.text or el.text.isspace())):
+        # No skipped content and at most one block, opening the cell: the space put before it would be
+        # trimmed by clean() anyway, so the string value (all text nodes, comments left out) is the same text.
+        return _clean(_string(el))
     parts: list[str] = []
+    add = parts.append
 
     def walk(node: etree._Element) -> None:
-        if not isinstance(node.tag, str) or node.tag in _SKIP:
-            return
-        if node.tag in ("p", "div", "br", "li"):
-            parts.append(" ")
-        if node.text:
-            parts.append(node.text)
+        if node.tag in _CELL_BREAK:
+            add(" ")
+        text = node.text
+        if text:
+            add(text)
         for child in node:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
+            tag = child.tag
+            if tag.__class__ is str and tag not in _SKIP:  # comments and processing instructions: tail only
+                walk(child)
+            tail = child.tail
+            if tail:
+                add(tail)
 
     walk(el)
-    return clean("".join(parts))
+    return _clean("".join(parts))
 
 
 def _rows(table: etree._Element) -> list[etree._Element]:
-    return table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+    """The table's own rows (./tr, ./thead/tr, ./tbody/tr, ./tfoot/tr) in document order."""
+    rows: list[etree._Element] = []
+    for child in table:
+        tag = child.tag
+        if tag == "tr":
+            rows.append(child)
+        elif tag in ("tbody", "thead", "tfoot"):
+            rows.extend(child.iterchildren("tr"))
+    return rows
 
 
 def expand(table: etree._Element, index: int) -> Table:
@@ -64,48 +124,114 @@ def expand(table: etree._Element, index: int) -> Table:
     for r, tr in enumerate(_rows(table)):
         c = 0
         for td in tr:
-            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+            tag = td.tag
+            if tag != "td" and tag != "th":
                 continue
             while (r, c) in grid:
                 c += 1
             text = cell_text(td)
-            rs, cs = _span(td, "rowspan"), _span(td, "colspan")
-            for dr in range(rs):
-                for dc in range(cs):
-                    grid[(r + dr, c + dc)] = Cell(text, r + dr, c + dc, None, bool(dr or dc))
+            rs, cs = _span_value(td.get("rowspan")), _span_value(td.get("colspan"))
+            if rs == 1 and cs == 1:
+                grid[(r, c)] = Cell(text, r, c, None, False)
+            else:
+                for dr in range(rs):
+                    for dc in range(cs):
+                        grid[(r + dr, c + dc)] = Cell(text, r + dr, c + dc, None, bool(dr or dc))
             c += cs
         n_rows = r + 1
     width = max((c for _, c in grid), default=-1) + 1
-    rows = [[grid.get((r, c), Cell("", r, c)) for c in range(width)] for r in range(n_rows)]
-    while rows and not any(cell.text for cell in rows[-1]):
-        rows.pop()
+    get = grid.get
+    rows = [[get((r, c)) or Cell("", r, c) for c in range(width)] for r in range(n_rows)]
+    if not any(cell.text for row in rows for cell in row):
+        rows = []  # an empty table; trailing empty rows of a real one stay: they may be its blank value row
     return Table(rows=rows, index=index)
 
 
 def _is_data_table(el: etree._Element) -> bool:
-    return not el.xpath(".//table")
+    """A table with no table inside it (an outer layout table is walked into instead)."""
+    return next(el.iterdescendants("table"), None) is None
 
 
 def _text_len(el: etree._Element) -> int:
-    return len("".join(el.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]")))
+    """Length of the element's text, without the text of <script> and <style> elements."""
+    if el.tag in ("script", "style"):
+        return 0
+    n = len(_string(el))
+    for s in el.iterdescendants("script", "style"):
+        n -= len(_string(s))
+    return n
+
+
+# ARTICLE_HINTS by kind, keyed by their rank (position in ARTICLE_HINTS); _hinted() evaluates them without XPath.
+_HINT_IDS = {0: "zoom", 2: "UCAP-CONTENT", 4: "content"}  # //*[@id='…']
+_HINT_CLASSES = {"article-content": 3, "view TRS_UEDITOR trs_paper_default trs_web": 5}  # //*[@class='…']
+_HINT_CLASS_TOKEN = ("TRS_Editor", 1)  # //*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')]
+_HINT_TAG = ("article", 6)  # //article
+_ID_LOOKUP = etree.XPath("id($v)")  # libxml2's ID index: an empty answer means no element has that id
+
+
+def _class_rank(cls: str) -> int | None:
+    """Rank of the class-attribute hint a class value matches (XPath semantics of ARTICLE_HINTS), else None."""
+    token, rank = _HINT_CLASS_TOKEN
+    if token in cls and token in _XML_SPACE_RE.split(cls):
+        return rank
+    return _HINT_CLASSES.get(cls)
+
+
+def _with_id(top: etree._Element, value: str) -> list[etree._Element]:
+    """Elements whose id is exactly `value`, in document order (libxml2's ID index says when there are none)."""
+    first = _ID_LOOKUP(top, v=value)
+    if not first:
+        return []
+    return [el for el in top.iter(etree.Element) if el.get("id") == value]
+
+
+def _hinted(root: etree._Element) -> etree._Element | None:
+    """The first element (in hint order, then document order) of the known CMS containers with enough text."""
+    top = root.getroottree().getroot()  # the hint XPaths are absolute (//)
+    zoom = _ID_LOOKUP(top, v="zoom")
+    if zoom and zoom[0].get("id") == "zoom" and _text_len(zoom[0]) > _MIN_HINT_TEXT:
+        return zoom[0]  # the first id="zoom" in document order, and the first hint wins
+    by_rank: dict[int, list[etree._Element]] = {rank: _with_id(top, v) for rank, v in _HINT_IDS.items()}
+    by_rank[_HINT_TAG[1]] = list(top.iter(_HINT_TAG[0]))
+    for el in top.iter(etree.Element):
+        cls = el.get("class")
+        if cls is not None:
+            rank = _class_rank(cls)
+            if rank is not None:
+                by_rank.setdefault(rank, []).append(el)
+    for rank in sorted(by_rank):
+        for el in by_rank[rank]:
+            if _text_len(el) > _MIN_HINT_TEXT:
+                return el
+    return None
 
 
 def find_article(root: etree._Element) -> etree._Element:
     """The element holding the report: a known CMS container, else the densest prose block, widened to its tables."""
-    for xp in ARTICLE_HINTS:
-        hits = [h for h in root.xpath(xp) if _text_len(h) > 200]
-        if hits:
-            return hits[0]
+    hit = _hinted(root)
+    if hit is not None:
+        return hit
     scores: dict[etree._Element, int] = {}
     for p in root.iter("p", "td", "div", "span", "font"):
-        own = (p.text or "") + "".join(c.tail or "" for c in p)
+        own = p.text or ""
+        for c in p:
+            tail = c.tail
+            if tail:
+                own += tail
+        if len(own) <= 20:  # strip() only shortens
+            continue
         n = len(own.strip())
         if n > 20:
             parent = p.getparent() if p.tag in ("p", "span", "font") else p
             if parent is not None:
                 scores[parent] = scores.get(parent, 0) + n
-    tables = [t for t in root.iter("table") if _is_data_table(t) and "第二十条" in "".join(t.itertext())
-              or _is_data_table(t) and "自然人" in "".join(t.itertext())]
+    tables = []
+    for t in root.iter("table"):
+        if _is_data_table(t):
+            text = _string(t)
+            if "第二十条" in text or "自然人" in text:
+                tables.append(t)
     best = max(scores, key=scores.__getitem__) if scores else None
     nodes = ([best] if best is not None else []) + tables
     if not nodes:
@@ -129,19 +255,21 @@ def blocks_of(article: etree._Element) -> list[Paragraph | Table]:
     """Prose lines and data tables of the article in reading order."""
     blocks: list[Paragraph | Table] = []
     buf: list[str] = []
+    add = buf.append
     n_tables = 0
 
     def flush() -> None:
-        text = clean("".join(buf))
+        if not buf:
+            return
+        text = _clean("".join(buf))
         buf.clear()
         if text:
             blocks.append(Paragraph(text))
 
     def walk(node: etree._Element) -> None:
         nonlocal n_tables
-        if not isinstance(node.tag, str) or node.tag in _SKIP:
-            return
-        if node.tag == "table" and _is_data_table(node):
+        tag = node.tag
+        if tag == "table" and _is_data_table(node):
             flush()
             table = expand(node, n_tables)
             n_tables += 1
@@ -149,19 +277,24 @@ def blocks_of(article: etree._Element) -> list[Paragraph | Table]:
                 table.caption = next((b.text for b in reversed(blocks) if isinstance(b, Paragraph)), "")
                 blocks.append(table)
             return
-        is_block = node.tag in _BLOCK or node.tag == "br"
+        is_block = tag in _BLOCK or tag == "br"
         if is_block:
             flush()
-        if node.text:
-            buf.append(node.text)
+        text = node.text
+        if text:
+            add(text)
         for child in node:
-            walk(child)
-            if child.tail:
-                buf.append(child.tail)
+            ctag = child.tag
+            if ctag.__class__ is str and ctag not in _SKIP:  # comments and processing instructions: tail only
+                walk(child)
+            tail = child.tail
+            if tail:
+                add(tail)
         if is_block:
             flush()
 
-    walk(article)
+    if article.tag.__class__ is str and article.tag not in _SKIP:
+        walk(article)
     flush()
     return blocks
 
@@ -176,9 +309,11 @@ def read_html(data: bytes, declared_charset: str | None = None) -> Document:
     m = _TITLE_RE.search(head)
     page_title = clean(lxml.html.fromstring(m.group(1)).text_content()) if m and m.group(1).strip() else ""
     try:
-        root = lxml.html.document_fromstring(text)
+        root = etree.fromstring(text, _parser())
     except (etree.ParserError, ValueError) as exc:
         raise ReaderError(f"not an HTML document: {exc}") from exc
+    if root is None:
+        raise ReaderError("not an HTML document: Document is empty")
     article = find_article(root)
     title = meta.get("ArticleTitle") or page_title
     return Document(blocks=blocks_of(article), media_type=MEDIA_TYPE, title=title, meta=meta)

@@ -1,0 +1,455 @@
+"""PDF reader: a fast pypdfium2 text pass picks the table pages, pdfplumber reads their grids, tables split
+across pages are stitched back into one."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from dataclasses import dataclass, field
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pdfplumber.utils import extract_text
+
+from pipeline.document import Block, Cell, Document, Paragraph, ReaderError, Table
+from pipeline.readers.cjk_fold import clean_cell_text, clean_line, is_page_number, join_lines
+
+MEDIA_TYPE = "application/pdf"
+
+# Words printed in tables 二/三/四 (whitespace removed before matching).
+TABLE_MARKERS = (
+    "第二十条", "信息内容", "申请人情况", "自然人", "商业企业", "科研机构", "予以公开", "不予公开", "无法提供",
+    "不予处理", "行政复议", "行政诉讼", "结果维持", "结果纠正", "尚未审结", "总计", "本年制发件数",
+    "本年新制作数量", "处理决定数量", "本年收费金额",
+)
+LATTICE = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+TEXT_GRID = {"vertical_strategy": "text", "horizontal_strategy": "text", "text_x_tolerance": 2}
+
+_NUM_TOKEN_RE = re.compile(r"^[-+]?\d[\d,，]*(\.\d+)?(万元|元|件|次|个|%)?$")
+_VALUE_RE = re.compile(r"^([-+]?\d[\d,，]*([.．]\d+)?\s*(万元|元|件|次|个|项|%)?|[-—－/／]|无)$")
+_NUMBERED_RE = re.compile(r"^\s*([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+\s*[、.．])")
+_CONT_GAP = 1.0  # points: tolerance when matching cell edges to grid lines
+
+
+@dataclass(slots=True)
+class _Grid:
+    """A table grid from one page before stitching: rows of [text, spanned, page] slots."""
+
+    rows: list[list[Cell]]
+    page: int
+    top: float
+    width: int
+    spans: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # slot → origin slot
+
+
+@dataclass(slots=True)
+class _PageText:
+    lines: list[str]
+    n_chars: int
+    has_images: bool
+
+
+def read_pdf(data: bytes, *, max_pages: int = 200, timeout_s: float = 120.0) -> Document:
+    """Read a text PDF into prose lines and stitched table grids; ReaderError for unreadable input."""
+    deadline = time.monotonic() + timeout_s
+    if not data:
+        raise ReaderError("empty file: the PDF has 0 bytes")
+    if b"%PDF-" not in data[:1024]:
+        raise ReaderError("not a PDF: no %PDF- header")
+    if b"%%EOF" not in data:
+        raise ReaderError("truncated PDF: no %%EOF marker (the download was probably cut off)")
+    texts, meta = _text_pass(data, max_pages, deadline, timeout_s)
+    if not any(t.n_chars for t in texts):
+        if any(t.has_images for t in texts):
+            raise ReaderError(
+                f"scanned PDF: none of its {len(texts)} pages has a text layer (OCR needed)", "needs_ocr"
+            )
+        raise ReaderError(f"PDF has no text and no images on any of its {len(texts)} pages (blank)")
+    selected = select_table_pages([t.lines for t in texts])
+    per_page: dict[int, list[tuple[float, Block | _Grid]]] = {}
+    with _open_plumber(data) as pdf:
+        for pno in sorted(selected):
+            _check_deadline(deadline, timeout_s, pno, len(texts))
+            page = pdf.pages[pno - 1]
+            try:
+                per_page[pno] = _read_table_page(page, pno, texts[pno - 1].lines)
+            except ReaderError:
+                raise
+            except Exception as exc:  # pdfminer raises many kinds on damaged content streams
+                raise ReaderError(f"cannot parse page {pno} of the PDF: {type(exc).__name__}: {exc}") from exc
+            finally:
+                page.close()
+    blocks: list[Block | _Grid] = []
+    for pno, page_text in enumerate(texts, start=1):
+        if pno in per_page:
+            blocks.extend(b for _, b in per_page[pno])
+        else:
+            blocks.extend(Paragraph(line, pno) for line in _prose_lines(page_text.lines))
+    doc_blocks = _stitch(blocks)
+    title = find_title([b.text for b in doc_blocks if isinstance(b, Paragraph) and b.page == 1])
+    meta["pdf_pages"] = str(len(texts))
+    meta["pdf_table_pages"] = ",".join(map(str, sorted(selected)))
+    return Document(blocks=doc_blocks, media_type=MEDIA_TYPE, title=title or meta.get("pdf_title", ""), meta=meta)
+
+
+def _check_deadline(deadline: float, timeout_s: float, pno: int, n_pages: int) -> None:
+    if time.monotonic() > deadline:
+        raise ReaderError(f"time limit of {timeout_s:g} s exceeded while reading page {pno} of {n_pages}")
+
+
+def _open_pdfium(data: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc)
+        if "password" in msg.lower():
+            raise ReaderError("encrypted PDF: it needs a password to open") from exc
+        raise ReaderError(f"damaged or truncated PDF: {msg}") from exc
+
+
+def _open_plumber(data: bytes) -> pdfplumber.PDF:
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:
+        raise ReaderError(f"pdfplumber cannot open the PDF: {type(exc).__name__}: {exc}") from exc
+
+
+def _text_pass(data: bytes, max_pages: int, deadline: float, timeout_s: float) -> tuple[list[_PageText], dict]:
+    """Text lines, character count and image presence of every page (pypdfium2, fast)."""
+    doc = _open_pdfium(data)
+    try:
+        n = len(doc)
+        if n == 0:
+            raise ReaderError("PDF has no pages")
+        if n > max_pages:
+            raise ReaderError(f"PDF has {n} pages, more than the limit of {max_pages} pages per document")
+        meta: dict[str, str] = {}
+        title = (doc.get_metadata_dict().get("Title") or "").strip()
+        if title:
+            meta["pdf_title"] = clean_line(title)
+        out: list[_PageText] = []
+        for i in range(n):
+            _check_deadline(deadline, timeout_s, i + 1, n)
+            page = doc[i]
+            textpage = page.get_textpage()
+            try:
+                n_chars = textpage.count_chars()
+                raw = textpage.get_text_range() if n_chars else ""
+                has_images = False
+                if not raw.strip():
+                    has_images = any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
+            finally:
+                textpage.close()
+                page.close()
+            lines = [clean_line(x) for x in re.split(r"\r\n|\r|\n", raw)]
+            out.append(_PageText([x for x in lines if x], len(raw.strip()), has_images))
+        empty = [str(i) for i, t in enumerate(out, start=1) if not t.n_chars]
+        if empty:
+            meta["pdf_pages_without_text"] = ",".join(empty)
+        return out, meta
+    finally:
+        doc.close()
+
+
+def page_score(lines: list[str]) -> tuple[int, int]:
+    """(distinct table markers, lines ending in ≥3 numbers) of one page's text."""
+    flat = re.sub(r"\s+", "", "".join(lines))
+    markers = sum(1 for m in TABLE_MARKERS if m in flat)
+    return markers, sum(1 for line in lines if _ends_in_numbers(line))
+
+
+def _ends_in_numbers(line: str, k: int = 3) -> bool:
+    tokens = line.split()
+    return len(tokens) >= k and all(_NUM_TOKEN_RE.match(t) for t in tokens[-k:])
+
+
+def select_table_pages(pages: list[list[str]]) -> set[int]:
+    """1-based pages that may hold tables 二/三/四, each with the page after it (a possible continuation)."""
+    hits: set[int] = set()
+    for pno, lines in enumerate(pages, start=1):
+        markers, numeric_rows = page_score(lines)
+        if markers >= 3 or (markers >= 1 and numeric_rows >= 1) or numeric_rows >= 3:
+            hits.add(pno)
+    return {p for h in hits for p in (h, h + 1) if p <= len(pages)}
+
+
+def _is_white_fill(obj: dict) -> bool:
+    """A filled, unstroked white rectangle: WPS draws one behind every prose line and every table cell."""
+    if obj.get("object_type") != "rect" or obj.get("stroke"):
+        return False
+    color = obj.get("non_stroking_color")
+    if isinstance(color, (int, float)):
+        color = (color,)
+    if not color or not all(isinstance(v, (int, float)) for v in color):
+        return False
+    return all(v >= 0.99 for v in color) if len(color) in (1, 3) else all(v <= 0.01 for v in color)
+
+
+def _ruled_regions(page) -> list[tuple[float, float, float, float]]:
+    """Bounding boxes of connected groups of visible rules (lines, curves, visible rectangles)."""
+    boxes = [
+        [o["x0"] - 1.5, o["top"] - 1.5, o["x1"] + 1.5, o["bottom"] + 1.5]
+        for o in (*page.lines, *page.curves, *page.rects)
+        if not _is_white_fill(o)
+    ]
+    merged = True
+    while merged:
+        merged = False
+        out: list[list[float]] = []
+        for b in boxes:
+            for m in out:
+                if b[0] <= m[2] and m[0] <= b[2] and b[1] <= m[3] and m[1] <= b[3]:
+                    m[:] = [min(m[0], b[0]), min(m[1], b[1]), max(m[2], b[2]), max(m[3], b[3])]
+                    merged = True
+                    break
+            else:
+                out.append(b)
+        boxes = out
+    return [tuple(b) for b in boxes]
+
+
+def _visible_filter(page):
+    """Object filter dropping white backgrounds outside ruled regions (they would turn prose into tables)."""
+    regions = _ruled_regions(page)
+
+    def keep(obj: dict) -> bool:
+        if not _is_white_fill(obj):
+            return True
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return any(r[0] <= cx <= r[2] and r[1] <= cy <= r[3] for r in regions)
+
+    return keep
+
+
+def _read_table_page(page, pno: int, pdfium_lines: list[str]) -> list[tuple[float, Block | _Grid]]:
+    """Blocks of one table page, sorted top to bottom: prose lines and table grids."""
+    fp = page.filter(_visible_filter(page))
+    found = [t for t in fp.find_tables(LATTICE) if _grid_width(t) >= 2]
+    if not found and page_score(pdfium_lines)[1] >= 2:
+        found = [t for t in fp.find_tables(TEXT_GRID) if _grid_width(t) >= 2]
+        grids = [g for g in (_text_grid(t, pno) for t in found) if g is not None]
+    else:
+        grids = [g for g in (_lattice_grid(t, pno) for t in found) if g is not None]
+    outside = fp
+    for t in found:
+        outside = outside.outside_bbox(t.bbox, strict=False)
+    items: list[tuple[float, Block | _Grid]] = [(g.top, g) for g in grids]
+    lines = outside.extract_text_lines(return_chars=False) if outside.chars else []
+    texts = [clean_line(ln["text"]) for ln in lines]
+    kept = set(_prose_lines(texts))
+    for i, (ln, text) in enumerate(zip(lines, texts, strict=True)):
+        if text in kept and not is_page_number(text, bare=i in (0, len(texts) - 1)):
+            items.append((ln["top"], Paragraph(text, pno)))
+    items.sort(key=lambda it: it[0])
+    return items
+
+
+def _prose_lines(lines: list[str]) -> list[str]:
+    """Drop page-number lines (a bare number only as the first or last line of the page)."""
+    out = []
+    for i, line in enumerate(lines):
+        edge = i == 0 or i == len(lines) - 1
+        if line and not is_page_number(line, bare=edge):
+            out.append(line)
+    return out
+
+
+def _grid_width(table) -> int:
+    return len({round(c[0], 1) for c in table.cells})
+
+
+def _axis(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > _CONT_GAP:
+            out.append(v)
+    return out
+
+
+def _index(axis: list[float], v: float) -> int:
+    return min(range(len(axis)), key=lambda i: abs(axis[i] - v))
+
+
+def _lattice_grid(table, pno: int) -> _Grid | None:
+    """Grid of a ruled table with row/column spans expanded (copies marked spanned)."""
+    xs = _axis([c[0] for c in table.cells]) + [max(c[2] for c in table.cells)]
+    ys = _axis([c[1] for c in table.cells]) + [max(c[3] for c in table.cells)]
+    width, height = len(xs) - 1, len(ys) - 1
+    texts = table.extract(x_tolerance=1.5)
+    slots: dict[tuple[int, int], Cell] = {}
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    for row, row_texts in zip(table.rows, texts, strict=True):
+        for bbox, raw in zip(row.cells, row_texts, strict=True):
+            if bbox is None:
+                continue
+            r0, c0 = _index(ys, bbox[1]), _index(xs, bbox[0])
+            r1, c1 = max(_index(ys, bbox[3]), r0 + 1), max(_index(xs, bbox[2]), c0 + 1)
+            text = clean_cell_text(raw)
+            for r in range(r0, r1):
+                for c in range(c0, c1):
+                    if (r, c) not in slots:
+                        slots[(r, c)] = Cell(text, r, c, pno, (r, c) != (r0, c0))
+                        spans[(r, c)] = (r0, c0)
+    for r in range(height):
+        for c in range(width):
+            if (r, c) not in slots:  # no cell drawn there (a rule missing at a page break): read its chars
+                text = _chars_text(table.page.chars, (xs[c], ys[r], xs[c + 1], ys[r + 1]))
+                slots[(r, c)] = Cell(text, r, c, pno)
+                spans[(r, c)] = (r, c)
+    return _finish_grid(slots, spans, width, height, pno, table.bbox[1])
+
+
+def _chars_text(chars: list[dict], bbox: tuple[float, float, float, float]) -> str:
+    x0, top, x1, bottom = bbox
+    inside = [
+        ch for ch in chars
+        if x0 <= (ch["x0"] + ch["x1"]) / 2 < x1 and top <= (ch["top"] + ch["bottom"]) / 2 < bottom
+    ]
+    return clean_cell_text(extract_text(inside, x_tolerance=1.5)) if inside else ""
+
+
+def _text_grid(table, pno: int) -> _Grid | None:
+    """Grid of a table without rules (word positions); wrapped label lines merged into their row."""
+    rows: list[list[str]] = []
+    for raw in table.extract(x_tolerance=1.5):
+        cells = [clean_cell_text(x) for x in raw]
+        if not any(cells) or all(is_page_number(x, bare=True) for x in cells if x):
+            continue
+        has_value = any(_VALUE_RE.match(x) for x in cells[1:] if x)
+        if rows and not has_value and not any(_NUMBERED_RE.match(x) for x in cells if x):
+            rows[-1] = [join_lines([a, b]) for a, b in zip(rows[-1], cells, strict=True)]
+        else:
+            rows.append(cells)
+    if len(rows) < 2:
+        return None
+    slots = {(r, c): Cell(t, r, c, pno) for r, row in enumerate(rows) for c, t in enumerate(row)}
+    spans = {k: k for k in slots}
+    return _finish_grid(slots, spans, len(rows[0]), len(rows), pno, table.bbox[1])
+
+
+def _finish_grid(slots, spans, width: int, height: int, pno: int, top: float) -> _Grid | None:
+    rows = [[slots.get((r, c)) or Cell("", r, c, pno) for c in range(width)] for r in range(height)]
+    keep = [r for r in range(height) if any(cell.text for cell in rows[r])]
+    if not keep:
+        return None
+    renum = {old: new for new, old in enumerate(keep)}
+    out = [[Cell(c.text, renum[r], c.col, c.page, c.spanned) for c in rows[r]] for r in keep]
+    new_spans = {
+        (renum[r], c): (renum.get(o[0], renum[r]), o[1]) for (r, c), o in spans.items() if r in renum
+    }
+    return _Grid(out, pno, top, width, new_spans)
+
+
+def _is_value(text: str) -> bool:
+    return bool(_VALUE_RE.match(text.replace(" ", "")))
+
+
+def _label_columns(row: list[Cell]) -> int:
+    """Number of leading label columns (before the first value cell) in a row."""
+    for c, cell in enumerate(row):
+        if cell.text and _is_value(cell.text):
+            return c
+    return len(row)
+
+
+def _stitch(blocks: list[Block | _Grid]) -> list[Block]:
+    """Join a table that ends its page with the table that starts the next page; number the tables."""
+    merged: list[Block | _Grid] = []
+    for b in blocks:
+        prev = merged[-1] if merged else None
+        if isinstance(b, _Grid) and isinstance(prev, _Grid) and b.page == _last_page(prev) + 1:
+            _append_continuation(prev, b)
+        else:
+            merged.append(b)
+    out: list[Block] = []
+    index = 0
+    for b in merged:
+        if isinstance(b, _Grid):
+            caption = out[-1].text if out and isinstance(out[-1], Paragraph) else ""
+            out.append(Table(rows=b.rows, index=index, page=b.page, caption=caption))
+            index += 1
+        else:
+            out.append(b)
+    return out
+
+
+def _last_page(g: _Grid) -> int:
+    return max(c.page or g.page for c in g.rows[-1])
+
+
+def _append_continuation(t: _Grid, u: _Grid) -> None:
+    """Append grid u (next page) to t: drop a repeated header, carry or join group labels split by the break."""
+    rows = u.rows
+    k = min(len(t.rows), len(rows) - 1, 6)
+    while k > 0 and [[c.text for c in r] for r in rows[:k]] != [[c.text for c in r] for r in t.rows[:k]]:
+        k -= 1
+    rows, u_spans = rows[k:], {(r - k, c): (o[0] - k, o[1]) for (r, c), o in u.spans.items() if r >= k}
+    if t.width == u.width and rows:
+        rows = _continue_spans(t, rows, u_spans)
+    base = len(t.rows)
+    for r, row in enumerate(rows):
+        t.rows.append([Cell(c.text, base + r, c.col, c.page, c.spanned) for c in row])
+    for (r, c), o in u_spans.items():
+        t.spans[(base + r, c)] = (base + o[0], o[1])
+
+
+def _continue_spans(t: _Grid, rows: list[list[Cell]], spans: dict) -> list[list[Cell]]:
+    """Group-label cells cut by the page break: empty continuation → carry the label, fragment → join."""
+    last, first = t.rows[-1], rows[0]
+    n_labels = min(_label_columns(first), _label_columns(last))
+    row_has_values = any(c.text and _is_value(c.text) for c in first)
+    joined_all = True
+    for c in range(min(n_labels, len(first))):
+        above, below = last[c], first[c]
+        group_col = c < n_labels - 1
+        last_origin = t.spans.get((len(t.rows) - 1, c), (len(t.rows) - 1, c))
+        if not above.text or last_origin[1] != c or spans.get((0, c), (0, c))[1] != c:
+            joined_all = joined_all and not below.text
+            continue
+        slots_below = [rc for rc, o in spans.items() if o == spans.get((0, c), (0, c))]
+        if not below.text and group_col:
+            new_text = above.text
+            _set_slots(rows, slots_below, new_text, above.page)
+        elif (
+            below.text
+            and not _NUMBERED_RE.match(below.text)
+            and _NUMBERED_RE.match(above.text)
+            and (group_col or not row_has_values)
+        ):
+            new_text = join_lines([above.text, below.text])
+            _set_slots(t.rows, [rc for rc, o in t.spans.items() if o == last_origin] or [last_origin], new_text, None)
+            _set_slots(rows, slots_below, new_text, above.page)
+        else:
+            joined_all = joined_all and not below.text
+    if not row_has_values and joined_all and len(rows) > 1 and all(
+        not first[c].text or c < n_labels for c in range(len(first))
+    ):
+        return rows[1:]  # the first row was only the rest of the cut row's labels
+    return rows
+
+
+def _set_slots(rows: list[list[Cell]], slots: list[tuple[int, int]], text: str, page: int | None) -> None:
+    for r, c in slots:
+        if 0 <= r < len(rows) and c < len(rows[r]):
+            old = rows[r][c]
+            rows[r][c] = Cell(text, old.row, old.col, old.page if page is None else page, old.spanned or r > 0)
+
+
+_TITLE_STOP = ("。", "；", "：", ":")
+
+
+def find_title(lines: list[str]) -> str:
+    """The report title from the first lines of page 1: the line with 年度报告 and short lines just above it."""
+    head = [ln for ln in lines[:12] if ln and not is_page_number(ln, bare=True)]
+    for i, line in enumerate(head):
+        if "年度报告" in line or "年报" in line:
+            if len(line) > 60 or line.endswith(_TITLE_STOP[:2]):
+                return ""
+            j = i
+            while j > 0 and i - j < 2 and len(head[j - 1]) <= 30 and not head[j - 1].endswith(_TITLE_STOP):
+                j -= 1
+            return join_lines(head[j : i + 1])
+    return ""
+

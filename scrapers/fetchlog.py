@@ -1,0 +1,205 @@
+"""The fetch log (one row per HTTP request) and the documents manifest, in an embedded DuckDB file.
+
+Writes are grouped into transactions committed at least every ``COMMIT_SECONDS`` (and on close), because
+one commit per row costs milliseconds. A hard kill loses at most that last moment of log rows; their bodies
+are already in the store and the resumed run simply asks for those URLs again.
+
+A run that stops early (crash, kill, Ctrl-C) is left unfinished; the next run with the same targets
+resumes it, reusing every body the unfinished run already logged instead of asking the server again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+SCHEMA = """
+CREATE SEQUENCE IF NOT EXISTS run_ids START 1;
+CREATE TABLE IF NOT EXISTS runs (
+    run_id INTEGER PRIMARY KEY, targets VARCHAR, started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ
+);
+CREATE TABLE IF NOT EXISTS fetches (
+    run_id INTEGER, source VARCHAR, url VARCHAR, final_url VARCHAR, status INTEGER,
+    content_type VARCHAR, bytes BIGINT, sha256 VARCHAR, etag VARCHAR, last_modified VARCHAR,
+    fetched_at TIMESTAMPTZ, error VARCHAR, conditional BOOLEAN, attempt INTEGER, elapsed_ms DOUBLE
+);
+CREATE TABLE IF NOT EXISTS documents (
+    sha256 VARCHAR, source VARCHAR, url VARCHAR, final_url VARCHAR, title VARCHAR, media_type VARCHAR,
+    filename VARCHAR, published DATE, year INTEGER, kind VARCHAR, parent_url VARCHAR,
+    fetched_at TIMESTAMPTZ, run_id INTEGER
+);
+"""
+
+FETCH_COLUMNS = ("run_id", "source", "url", "final_url", "status", "content_type", "bytes", "sha256", "etag",
+                 "last_modified", "fetched_at", "error", "conditional", "attempt", "elapsed_ms")
+DOC_COLUMNS = ("sha256", "source", "url", "final_url", "title", "media_type", "filename", "published", "year",
+               "kind", "parent_url", "fetched_at", "run_id")
+
+
+COMMIT_SECONDS = 0.25
+COMMIT_ROWS = 500
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a previous successful fetch of a URL left for a conditional request."""
+
+    sha256: str
+    etag: str | None
+    last_modified: str | None
+    final_url: str | None
+    content_type: str | None
+
+
+class FetchLog:
+    """Open (creating if needed) the log at ``path``."""
+
+    def __init__(self, path: Path | str, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        self.read_only = read_only
+        self._rows: dict[str, list[list[Any]]] = {"fetches": [], "documents": []}
+        self._pending = 0
+        self._doc_keys: set[tuple[str, str]] | None = None
+        self._last_commit = time.monotonic()
+        if not read_only:
+            self.con.execute(SCHEMA)
+            self.con.begin()
+
+    def _flush(self) -> None:
+        for table, rows in self._rows.items():
+            if rows:
+                marks = "(" + ", ".join("?" * len(rows[0])) + ")"
+                for i in range(0, len(rows), 200):
+                    chunk = rows[i:i + 200]
+                    self.con.execute(f"INSERT INTO {table} VALUES {', '.join([marks] * len(chunk))}",
+                                     [v for row in chunk for v in row])
+                rows.clear()
+
+    def commit(self) -> None:
+        if self.read_only:
+            return
+        self._flush()
+        self.con.commit()
+        self.con.begin()
+        self._pending = 0
+        self._last_commit = time.monotonic()
+
+    def _wrote(self) -> None:
+        self._pending += 1
+        if self._pending >= COMMIT_ROWS or time.monotonic() - self._last_commit >= COMMIT_SECONDS:
+            self.commit()
+
+    def close(self) -> None:
+        if not self.read_only:
+            self._flush()
+            self.con.commit()
+        self.con.close()
+
+    def __enter__(self) -> FetchLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # runs -------------------------------------------------------------------------------------------
+    def begin_run(self, targets: str) -> tuple[int, bool]:
+        """Start a run, or resume the last one if it never finished and had the same targets."""
+        last = self.con.execute(
+            "SELECT run_id, targets, finished_at FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()
+        if last and last[2] is None and last[1] == targets:
+            return int(last[0]), True
+        run_id = int(self.con.execute("SELECT nextval('run_ids')").fetchone()[0])  # type: ignore[index]
+        self.con.execute("INSERT INTO runs VALUES (?, ?, ?, NULL)", [run_id, targets, now()])
+        self.commit()
+        return run_id, False
+
+    def finish_run(self, run_id: int) -> None:
+        self.con.execute("UPDATE runs SET finished_at = ? WHERE run_id = ?", [now(), run_id])
+        self.commit()
+
+    # fetches ----------------------------------------------------------------------------------------
+    def log_fetch(self, **row: Any) -> None:
+        row.setdefault("fetched_at", now())
+        values = [row.get(c) for c in FETCH_COLUMNS]
+        self._rows["fetches"].append(values)
+        self._wrote()
+
+    def all_validators(self) -> dict[str, Validators]:
+        """The latest successful body per URL over all runs (loaded once per run)."""
+        self._flush()
+        rows = self.con.execute(
+            """SELECT url, arg_max(sha256, fetched_at), arg_max(etag, fetched_at),
+                      arg_max(last_modified, fetched_at), arg_max(final_url, fetched_at),
+                      arg_max(content_type, fetched_at)
+               FROM fetches WHERE status IN (200, 304) AND sha256 IS NOT NULL GROUP BY url""").fetchall()
+        return {r[0]: Validators(*r[1:]) for r in rows}
+
+    def document_keys(self) -> set[tuple[str, str]]:
+        self._flush()
+        return set(self.con.execute("SELECT source, sha256 FROM documents").fetchall())
+
+    def validators(self, url: str) -> Validators | None:
+        """The latest successful body logged for ``url`` (any run), for If-None-Match/If-Modified-Since."""
+        self._flush()
+        row = self.con.execute(
+            """SELECT sha256, etag, last_modified, final_url, content_type FROM fetches
+               WHERE url = ? AND status IN (200, 304) AND sha256 IS NOT NULL
+               ORDER BY fetched_at DESC LIMIT 1""", [url]).fetchone()
+        return Validators(*row) if row else None
+
+    def completed(self, run_id: int) -> dict[str, Validators]:
+        """URLs already fetched successfully in ``run_id`` (what a resumed run need not ask for again)."""
+        self._flush()
+        rows = self.con.execute(
+            """SELECT url, arg_max(sha256, fetched_at), arg_max(etag, fetched_at),
+                      arg_max(last_modified, fetched_at), arg_max(final_url, fetched_at),
+                      arg_max(content_type, fetched_at)
+               FROM fetches WHERE run_id = ? AND status IN (200, 304) AND sha256 IS NOT NULL
+               GROUP BY url""", [run_id]).fetchall()
+        return {r[0]: Validators(*r[1:]) for r in rows}
+
+    def fetches(self, run_id: int | None = None) -> list[dict[str, Any]]:
+        self._flush()
+        sql = f"SELECT {', '.join(FETCH_COLUMNS)} FROM fetches"
+        params: list[Any] = []
+        if run_id is not None:
+            sql += " WHERE run_id = ?"
+            params.append(run_id)
+        cur = self.con.execute(sql + " ORDER BY fetched_at", params)
+        return [dict(zip(FETCH_COLUMNS, r, strict=True)) for r in cur.fetchall()]
+
+    # documents --------------------------------------------------------------------------------------
+    def add_document(self, **row: Any) -> bool:
+        """Record a stored document once per (source, sha256); returns whether it was new. The log has one
+        writer (DuckDB locks the file), so the keys are kept in memory."""
+        if self._doc_keys is None:
+            self._flush()
+            self._doc_keys = set(self.con.execute("SELECT source, sha256 FROM documents").fetchall())
+        key = (row["source"], row["sha256"])
+        if key in self._doc_keys:
+            return False
+        self._doc_keys.add(key)
+        row.setdefault("fetched_at", now())
+        self._rows["documents"].append([row.get(c) for c in DOC_COLUMNS])
+        self._wrote()
+        return True
+
+    def documents(self, source: str | None = None) -> list[dict[str, Any]]:
+        self._flush()
+        sql = f"SELECT {', '.join(DOC_COLUMNS)} FROM documents"
+        params: list[Any] = []
+        if source is not None:
+            sql += " WHERE source = ?"
+            params.append(source)
+        cur = self.con.execute(sql + " ORDER BY fetched_at, url", params)
+        return [dict(zip(DOC_COLUMNS, r, strict=True)) for r in cur.fetchall()]

@@ -1,0 +1,270 @@
+"""PDF reader: real corpus PDFs (truth files), generated fixtures, and bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import time
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image
+
+from pipeline.document import Paragraph, ReaderError, Table
+from pipeline.readers.cjk_fold import clean_cell_text, fold_cjk, is_page_number
+from pipeline.readers.pdf import find_title, read_pdf, select_table_pages
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+OFFICE = ROOT / "tests" / "fixtures" / "office"
+APPLICANTS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
+REVIEW_KINDS = ["行政复议", "行政诉讼-未经复议直接起诉", "行政诉讼-复议后起诉"]
+REVIEW_OUTCOMES = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+
+
+def corpus_pdf(name: str) -> tuple[bytes, dict]:
+    path = CORPUS / name
+    if not path.exists():
+        pytest.skip(f"corpus file {path} not present (shared/corpus is beside the repository)")
+    return path.read_bytes(), json.loads(path.with_name(name + ".truth.json").read_text())
+
+
+def table_with(doc, text: str) -> Table:
+    hits = [t for t in doc.tables if any(c.text == text for r in t.rows for c in r)]
+    assert len(hits) == 1, f"expected one table holding {text!r}, got {len(hits)}"
+    return hits[0]
+
+
+def data_rows(table: Table) -> list[list]:
+    """Rows of table 三 after its header: those whose last 7 cells are numbers."""
+    return [r for r in table.rows if len(r) == 10 and all(re.fullmatch(r"\d+(\.\d+)?", c.text) for c in r[3:])]
+
+
+def truth_requests(truth: dict) -> list[tuple[str, list[float]]]:
+    rows: dict[str, dict[str, float]] = {}
+    for item in truth["requests"]:
+        rows.setdefault(item["row"], {})[item["applicant"]] = item["value"]
+    return [(label, [vals[a] for a in APPLICANTS]) for label, vals in rows.items()]
+
+
+@pytest.fixture(scope="module")
+def huaian():
+    data, truth = corpus_pdf("2024_huaian-shizhengfu.pdf")
+    return read_pdf(data), truth
+
+
+@pytest.mark.parametrize("name", ["2024_huaian-shizhengfu.pdf", "2023_hongze-qu.pdf", "2024_hongze-qu.pdf"])
+def test_corpus_table_3_matches_truth_row_by_row(name):
+    data, truth = corpus_pdf(name)
+    doc = read_pdf(data)
+    t3 = table_with(doc, "申请人情况")
+    expected = truth_requests(truth)
+    rows = data_rows(t3)
+    assert len(rows) == len(expected)  # one stitched table, no row lost at the page break
+    assert len(t3.rows) == len(expected) + 3  # plus the three header rows
+    for row, (label, values) in zip(rows, expected, strict=True):
+        assert [float(c.text) for c in row[3:]] == values, label
+        if label.startswith("三、"):
+            group = re.match(r"三、(（.）[^-]*)", label).group(1)
+            assert row[0].text == "三、本年度办理结果"
+            assert row[1].text == group
+            leaf = label.partition("-")[2]
+            if leaf:  # "1、" printed for "1." in huaian; typos in hongze: compare the number
+                assert row[2].text[0] == leaf[0]
+        else:
+            assert row[0].text == label
+        assert all(c.page is not None for c in row)
+
+
+def test_huaian_break_inside_group_4_keeps_label_and_pages(huaian):
+    doc, _ = huaian
+    t3 = table_with(doc, "申请人情况")
+    group4 = [r for r in t3.rows if r[1].text == "（四）无法提供"]
+    assert [r[2].text for r in group4] == [
+        "1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确",
+    ]
+    assert [r[3].page for r in group4] == [4, 5, 5]
+    assert t3.page == 4
+    other = [r[2].text for r in t3.rows if r[1].text == "（六）其他处理"]
+    assert other[0] == "1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+    assert not any("\n" in c.text for r in t3.rows for c in r)
+
+
+def test_huaian_tables_2_and_4_and_prose(huaian):
+    doc, truth = huaian
+    assert len(doc.tables) == 3
+    t2, t4 = doc.tables[0], doc.tables[2]
+    assert (t2.page, t2.caption) == (3, "二、主动公开政府信息情况")  # pages 3–4 stitched
+    by_item = {r[0].text: [c.text for c in r[1:] if not c.spanned] for r in t2.rows}
+    for item in truth["proactive"]:
+        assert float(item["value"]) in [float(x) for x in by_item[item["item"]]]
+    reviews = {(x["kind"], x["outcome"]): x["value"] for x in truth["review_litigation"]}
+    expected = [reviews[(k, o)] for k in REVIEW_KINDS for o in REVIEW_OUTCOMES]
+    assert [int(c.text) for c in t4.rows[-1]] == expected
+    assert t4.rows[0][0].text == "行政复议" and t4.rows[2][0].text == "结果维持"
+    paragraphs = [b for b in doc.blocks if isinstance(b, Paragraph)]
+    assert ("三、收到和处理政府信息公开申请情况", 4) in [(p.text, p.page) for p in paragraphs]
+    assert not any(is_page_number(p.text) for p in paragraphs)
+    assert doc.title == "淮安市人民政府2024 年政府信息公开工作年度报告"
+    assert doc.media_type == "application/pdf"
+
+
+def test_hongze_white_line_backgrounds_are_not_tables():
+    data, _ = corpus_pdf("2023_hongze-qu.pdf")
+    doc = read_pdf(data)
+    assert len(doc.tables) == 3
+    assert "一、总体情况" in doc.lines
+    t2 = doc.tables[0]
+    assert ["信息内容", "本年处理决定数量"] == [c.text for c in t2.rows[8]]  # label read without its top rule
+
+
+def test_page_selection_skips_prose_pages():
+    pages = [["一、总体情况", "本年度我市公开信息 1136 条。"]] * 3 + [
+        ["第二十条第（一）项", "信息内容 本年制发件数", "规章 1 0 11"], ["五、存在的主要问题"], ["六、其他"],
+    ]
+    assert select_table_pages(pages) == {4, 5}
+
+
+# --- generated fixtures (scripts/make_office_fixtures.py) -------------------------------------------------
+
+
+def fixture(name: str) -> bytes:
+    return (OFFICE / name).read_bytes()
+
+
+def expected_rows(values: dict) -> list[list[int]]:
+    order = [
+        "new_received", "carried_over", "granted", "partly_granted", "denied_state_secret", "denied_other_law",
+        "denied_three_safeties", "denied_third_party", "denied_internal_affairs", "denied_process_info",
+        "denied_enforcement_file", "denied_admin_query", "unavailable_not_held", "unavailable_needs_creation",
+        "unavailable_unclear", "not_processed_complaint", "not_processed_duplicate", "not_processed_publication",
+        "not_processed_excessive", "not_processed_confirmation", "other_no_correction", "other_unpaid_fee",
+        "other_misc", "total_processed", "carried_forward",
+    ]
+    return [values["requests"][k] for k in order]
+
+
+@pytest.mark.parametrize("name", ["report_2021", "report_2021_repeat_header"])
+def test_fixture_pdf_table_3_split_over_three_pages_is_exact(name):
+    doc = read_pdf(fixture(f"{name}.pdf"))
+    values = json.loads((OFFICE / f"{name}.values.json").read_text())
+    t3 = table_with(doc, "申请人情况")
+    assert sum(1 for r in t3.rows if r[3].text == "申请人情况") == 1  # repeated header dropped
+    rows = data_rows(t3)
+    assert [[int(c.text) for c in r[3:]] for r in rows] == expected_rows(values)
+    assert {r[3].page for r in rows} == {2, 3, 4}
+    assert all(r[0].text == "三、本年度办理结果" for r in rows[2:-1])
+    assert [r[1].text for r in rows[12:15]] == ["（四）无法提供"] * 3
+    t4 = table_with(doc, "未经复议直接起诉")
+    assert [int(c.text) for c in t4.rows[-1]] == values["reviews"]
+    fees = next(r for r in doc.tables[0].rows if r[0].text == "行政事业性收费")
+    assert float(fees[1].text) == values["proactive"]["fees"]
+
+
+def test_fixture_pdf_radicals_folded_and_title():
+    doc = read_pdf(fixture("report_2021.pdf"))
+    line = next(x for x in doc.lines if x.startswith("本报告"))
+    assert "中华人民共和国" in line and not re.search(r"[\u2e80-\u2fdf]", line)
+    assert doc.title == "示例市人民政府2023年政府信息公开工作年度报告"
+
+
+def test_borderless_tables_use_word_position_fallback():
+    doc = read_pdf(fixture("borderless.pdf"))
+    values = json.loads((OFFICE / "borderless.values.json").read_text())
+    found = {r[1].text: [c.text for c in r[2:]] for t in doc.tables for r in t.rows if len(r) == 9}
+    keys = ["denied_state_secret", "denied_other_law", "denied_three_safeties", "denied_third_party"]
+    labels = ["1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益"]
+    for key, label in zip(keys, labels, strict=True):
+        assert [int(x) for x in found[label]] == values["requests"][key]
+
+
+# --- bad input ---------------------------------------------------------------------------------------------
+
+
+def blank_pdf(n: int) -> bytes:
+    pdf = pdfium.PdfDocument.new()
+    for _ in range(n):
+        pdf.new_page(595, 842)
+    buf = io.BytesIO()
+    pdf.save(buf)
+    return buf.getvalue()
+
+
+def scanned_pdf() -> bytes:
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(595, 842)
+    image = pdfium.PdfImage.new(pdf)
+    image.set_bitmap(pdfium.PdfBitmap.from_pil(Image.new("RGB", (300, 400), (250, 250, 250))))
+    image.set_matrix(pdfium.PdfMatrix().scale(500, 700).translate(40, 70))
+    page.insert_obj(image)
+    page.gen_content()
+    buf = io.BytesIO()
+    pdf.save(buf)
+    return buf.getvalue()
+
+
+def test_zero_byte_pdf():
+    with pytest.raises(ReaderError, match="0 bytes") as err:
+        read_pdf(b"")
+    assert err.value.status == "failed"
+
+
+def test_truncated_pdf():
+    data = fixture("report_2021.pdf")
+    with pytest.raises(ReaderError, match="truncated"):
+        read_pdf(data[: len(data) // 2])
+
+
+def test_html_saved_as_pdf():
+    with pytest.raises(ReaderError, match="not a PDF"):
+        read_pdf(b"<html><body>404 Not Found</body></html>")
+
+
+def test_encrypted_pdf():
+    with pytest.raises(ReaderError, match="encrypted") as err:
+        read_pdf(fixture("encrypted.pdf"))
+    assert err.value.status == "failed"
+
+
+def test_scanned_pdf_needs_ocr():
+    with pytest.raises(ReaderError, match="OCR") as err:
+        read_pdf(scanned_pdf())
+    assert err.value.status == "needs_ocr"
+
+
+def test_500_blank_pages_hit_the_page_limit_then_read_fast_as_blank():
+    data = blank_pdf(500)
+    with pytest.raises(ReaderError, match="500 pages, more than the limit of 200"):
+        read_pdf(data)
+    start = time.monotonic()
+    with pytest.raises(ReaderError, match="blank") as err:
+        read_pdf(data, max_pages=1000)
+    assert err.value.status == "failed"
+    assert time.monotonic() - start < 10
+
+
+def test_time_limit_becomes_reader_error():
+    with pytest.raises(ReaderError, match="time limit of 0 s exceeded"):
+        read_pdf(fixture("report_2021.pdf"), timeout_s=0)
+
+
+# --- text helpers ------------------------------------------------------------------------------------------
+
+
+def test_fold_radicals_and_merge_vertical_labels():
+    assert fold_cjk("⼈⺠政府⻔户⽹站") == "人民政府门户网站"
+    assert clean_cell_text("三\n、\n本\n年\n度\n办\n理\n结\n果") == "三、本年度办理结果"
+    assert clean_cell_text("5.要求行政机关确认或重 新出具\n已获取信息") == "5.要求行政机关确认或重新出具已获取信息"
+    assert clean_cell_text("3001") == "3001" and clean_cell_text("-4-") == ""
+    assert [is_page_number(x) for x in ["- 4 -", "—12—", "第3页 共6页", "2024", "一、总体情况"]] == [
+        True, True, True, False, False,
+    ]
+
+
+def test_find_title_joins_the_agency_line():
+    assert find_title(["- 1 -", "淮安市人民政府", "2024 年政府信息公开工作年度报告", "本报告由…编制。"]) == (
+        "淮安市人民政府2024 年政府信息公开工作年度报告"
+    )
+    assert find_title(["关于报送2024年度报告的通知，请各单位于3月底前报送。"]) == ""

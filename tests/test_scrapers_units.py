@@ -1,0 +1,185 @@
+"""Offline units: encodings, report titles, pagers, page objects, registry, raw store, fetch log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scrapers import registry
+from scrapers.discovery import HostPolicy, attachment_ext, media_type, report_year
+from scrapers.encoding import decode_html, filename_from_disposition
+from scrapers.fetchlog import FetchLog
+from scrapers.pagers import hanweb_proxy, link_pages, parse_datastore, trs_pages
+from scrapers.pages import DetailPage, ListPage
+from scrapers.store import RawStore
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+if not CORPUS.exists():
+    CORPUS = Path("/work/shared/corpus")
+
+TEXT = "平潭综合实验区2022年度政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize("codec,ctype,meta", [
+    ("gbk", "text/html; charset=GBK", ""),
+    ("gb2312", "text/html", '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'),
+    ("gb18030", None, ""),
+    ("utf-8", "text/html; charset=utf-8", ""),
+    ("gbk", "text/html; charset=utf-8", ""),  # a lying header: the bytes win
+])
+def test_decode_html(codec: str, ctype: str | None, meta: str) -> None:
+    body = f"<html><head>{meta}</head><body><p>{TEXT}，一、总体情况。依申请公开。</p></body></html>".encode(codec)
+    text, _used = decode_html(body, ctype)
+    assert TEXT in text
+
+
+@pytest.mark.parametrize("header", [
+    'attachment; filename="' + "2022年报.pdf".encode("gbk").decode("latin-1") + '"',
+    'attachment; filename="' + "2022年报.pdf".encode().decode("latin-1") + '"',
+    "attachment; filename*=UTF-8''2022%E5%B9%B4%E6%8A%A5.pdf",
+    "attachment; filename=2022%C4%EA%B1%A8.pdf",  # percent-encoded GBK
+])
+def test_content_disposition_names(header: str) -> None:
+    assert filename_from_disposition(header) == "2022年报.pdf"
+
+
+def test_content_disposition_never_a_path() -> None:
+    assert filename_from_disposition('attachment; filename="../../etc/passwd"') == "passwd"
+    assert filename_from_disposition('attachment; filename="..\\..\\x.pdf"') == "x.pdf"
+
+
+@pytest.mark.parametrize("title,year", [
+    (TEXT, 2022),
+    ("一图读懂某某县2023年政府信息公开工作年度报告图解", None),
+    ("XX市教育局2021年度信息公开工作年度报告", 2021),
+    ("某某镇2020年政府信息公开年报", 2020),
+    ("二〇二二年度政府信息公开工作年度报告", 2022),
+    ("关于做好2022年政府信息公开工作年度报告编制发布工作的通知", None),
+    ("2022年政府信息公开工作年度报告解读", None),
+    ("政府信息公开工作年度报告", None),
+    ("2022年政府工作报告", None),
+])
+def test_report_titles(title: str, year: int | None) -> None:
+    assert report_year(title) == year
+
+
+def test_attachments_and_media_types() -> None:
+    assert attachment_ext("http://a.gov.cn/P020230301.pdf") == ".pdf"
+    assert attachment_ext("http://a.gov.cn/module/download/downfile.jsp?filename=ab.docx") == ".docx"
+    assert attachment_ext("http://a.gov.cn/down?id=3", "附件：2022年报.wps") == ".wps"
+    assert attachment_ext("http://a.gov.cn/t1.html") is None
+    assert media_type(b"%PDF-1.7 ...", "text/html") == "application/pdf"
+    assert media_type(b"<!DOCTYPE html><html>", "application/octet-stream") == "text/html"
+    assert media_type(b"\xd0\xcf\x11\xe0rest", "application/octet-stream", ".xls") == "application/vnd.ms-excel"
+
+
+def test_host_policy_rejects_mirrors() -> None:
+    ok = HostPolicy(["https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/"])
+    assert ok("https://www.pingtan.gov.cn/a.pdf") and ok("http://files.fujian.gov.cn/x.pdf")
+    assert not ok("http://ptshed.com/zfxxgk/zfxxgknb/1.html")
+    local = HostPolicy(["http://127.0.0.1:8080/list"])
+    assert local("http://127.0.0.1:8080/x") and not local("http://127.0.0.1:8081/x")
+
+
+@pytest.mark.parametrize("script,expected", [
+    ('createPageHTML(4, 0, "index", "html");', ["index.html", "index_1.html", "index_2.html", "index_3.html"]),
+    ("var currentPage = 1;//所在页\nvar countPage = 2//共多少页\ncreatePageHTML(countPage, currentPage, 'index', 'shtml');",
+     ["index.shtml", "index_1.shtml"]),
+    ("createPageHTML('page_div', 3, 0, 'index', 'htm', 45);", ["index.htm", "index_1.htm", "index_2.htm"]),
+])
+def test_trs_pager(script: str, expected: list[str]) -> None:
+    base = "http://x.gov.cn/xxgk/zfxxgknb/"
+    assert trs_pages(f"<script>{script}</script>", base + "index_1.html") == [base + e for e in expected]
+
+
+def test_link_pagers() -> None:
+    url = "http://x.gov.cn/list"
+    links = [("http://x.gov.cn/list?page=2", "2"), ("http://x.gov.cn/list/p9.html", "下一页"),
+             ("http://x.gov.cn/other", "政务公开"), ("http://y.gov.cn/list?page=3", "3")]
+    assert link_pages(links, url) == ["http://x.gov.cn/list?page=2", "http://x.gov.cn/list/p9.html"]
+
+
+def test_hanweb_proxy_and_datastore() -> None:
+    html = ('<script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?'
+            'page=1&webid=1&path=/&columnid=5985&unitid=30617"></a>]]></nextgroup><recordset><record><![CDATA['
+            '<li><a href="/art/2024/1/26/art_5985_1.html">某县2023年政府信息公开工作年度报告</a></li>]]></record>'
+            "</recordset></datastore></script><script>jpage({perPage: 15, totalRecord: 31})</script>")
+    proxy = hanweb_proxy(html, "http://www.hbkc.gov.cn/col/col5985/index.html")
+    assert proxy is not None and proxy.perpage == 15 and proxy.total == 31
+    batch = proxy.batch_url(1, 45)
+    assert batch.startswith("http://www.hbkc.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=1&endrecord=45")
+    assert "perpage=15" in batch and "columnid=5985" in batch and "unitid=30617" in batch
+    records, total = parse_datastore("<datastore><totalrecord>2</totalrecord><recordset><record><![CDATA[<li>a</li>]]>"
+                                     "</record><record><![CDATA[<li>b</li>]]></record></recordset></datastore>")
+    assert records == ["<li>a</li>", "<li>b</li>"] and total == 2
+    items = ListPage("http://www.hbkc.gov.cn/col/col5985/index.html", html).items()
+    assert [i.url for i in items] == ["http://www.hbkc.gov.cn/art/2024/1/26/art_5985_1.html"]
+
+
+@pytest.mark.skipif(not (CORPUS / "pingtan_zfxxgknb_list.html").exists(), reason="shared corpus absent")
+def test_real_pingtan_list_page() -> None:
+    html = (CORPUS / "pingtan_zfxxgknb_list.html").read_text(encoding="utf-8")
+    items = ListPage("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/", html).items()
+    assert [i.year for i in items] == list(range(2025, 2015, -1))
+    assert items[1].url == "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202503/t20250310_97791.htm"
+    assert str(items[1].published) == "2025-03-10"
+
+
+@pytest.mark.skipif(not (CORPUS / "2019_pingtan_page.html").exists(), reason="shared corpus absent")
+def test_real_pingtan_detail_page() -> None:
+    text, _ = decode_html((CORPUS / "2019_pingtan_page.html").read_bytes())
+    page = DetailPage("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202001/t20200120_80576.htm", text)
+    assert page.title == "平潭综合实验区2019年度政府信息公开工作年度报告" and page.year == 2019
+    assert str(page.published) == "2020-01-20" and page.is_report
+
+
+def test_shipped_registry() -> None:
+    sources = registry.load()
+    assert len(sources) >= 150
+    for src in sources.values():
+        for url in src.start_urls:
+            assert url.split("/")[2].split(":")[0].endswith(".gov.cn") or src.hints.get("disabled") == "1"
+    assert all(s.hints.get("disabled") != "1" for s in registry.resolve([], sources))
+    hanweb = [s for s in sources.values() if s.hints.get("pager") == "hanweb"]
+    assert hanweb and all(s.hints.get("columnid") for s in hanweb)
+    assert any(s.adcode == "310000" for s in sources.values())
+
+
+def test_registry_rules(tmp_path: Path) -> None:
+    bad = tmp_path / "s.csv"
+    bad.write_text("id,agency,region,adcode,level,start_urls,hints\n"
+                   "x_mirror,,,,county,http://bwm8.com/szsrmzf/szszfxxgknb/,\n", encoding="utf-8")
+    with pytest.raises(registry.RegistryError):
+        registry.load(bad)
+    with pytest.raises(registry.RegistryError):
+        registry.resolve(["no_such_source"], {})
+    (src,) = registry.resolve(["http://127.0.0.1:9/list"], {})
+    assert src.start_urls == ("http://127.0.0.1:9/list",) and src.id.startswith("url-")
+
+
+def test_raw_store_is_content_addressed(tmp_path: Path) -> None:
+    store = RawStore(tmp_path)
+    sha, new = store.put(b"abc")
+    assert new and store.get(sha) == b"abc"
+    path = store.path_for(sha)
+    mtime = path.stat().st_mtime_ns
+    assert store.put(b"abc") == (sha, False) and path.stat().st_mtime_ns == mtime
+    assert path.name == sha and not list(tmp_path.rglob(".tmp-*"))
+    with pytest.raises(ValueError):
+        store.path_for("../../etc/passwd")
+
+
+def test_fetchlog_runs_resume(tmp_path: Path) -> None:
+    with FetchLog(tmp_path / "log.duckdb") as log:
+        run, resumed = log.begin_run("a b")
+        assert not resumed
+        log.log_fetch(run_id=run, source="a", url="http://x/1", final_url="http://x/1", status=200,
+                      sha256="0" * 64, etag='"e"', bytes=3)
+    with FetchLog(tmp_path / "log.duckdb") as log:
+        again, resumed = log.begin_run("a b")
+        assert (again, resumed) == (run, True)
+        assert log.completed(run)["http://x/1"].etag == '"e"'
+        log.finish_run(run)
+        assert log.begin_run("a b") == (run + 1, False)
+        assert log.validators("http://x/1").sha256 == "0" * 64  # type: ignore[union-attr]
