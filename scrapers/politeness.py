@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections import deque
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -63,6 +64,7 @@ class HostGate:
         self.failures = 0
         self.open_until = 0.0
         self.requests = 0
+        self.starts: deque[float] = deque(maxlen=10_000)  # loop times at which requests were let through
 
     def defer(self, seconds: float) -> None:
         """Push the next allowed start back (Retry-After)."""
@@ -93,6 +95,7 @@ class HostGate:
                 while (wait := self._next_start - loop.time()) > 0:
                     await asyncio.sleep(wait)
                 self._next_start = loop.time() + self.interval
+                self.starts.append(loop.time())
                 self.requests += 1
         except BaseException:
             self._slots.release()
@@ -109,6 +112,10 @@ class Gates:
     def __init__(self, policy: Politeness) -> None:
         self.policy = policy
         self._gates: dict[str, HostGate] = {}
+
+    def items(self) -> list[tuple[str, HostGate]]:
+        """(host key, gate) for every host seen."""
+        return list(self._gates.items())
 
     def __call__(self, url: str) -> HostGate:
         key = host_key(url)

@@ -202,7 +202,15 @@ def assert_polite(hits: list[Hit], interval: float) -> None:
     starts = sorted(h.started for h in hits)
     gaps = sorted(b - a for a, b in zip(starts, starts[1:], strict=False))
     if gaps:
+        # Arrival times carry the server's own scheduling jitter (accept, thread start, GIL, a loaded machine),
+        # so the exact floor is asserted on the client's send times (assert_client_polite), the spread here.
         assert gaps[len(gaps) // 2] >= interval * 0.95  # median gap
-        # a new connection's first request can reach the handler thread late (accept, thread start, GIL),
-        # which shortens the gap seen here without the client sending any faster; a burst shows as ~0
-        assert gaps[0] >= interval * 0.2, f"two requests {gaps[0]:.4f}s apart"
+
+
+def assert_client_polite(gates, interval: float) -> None:
+    """Every host gate let requests start at least `interval` apart (the client-side guarantee, exactly)."""
+    assert gates, "no host was contacted"
+    for host, gate in gates:
+        starts = list(gate.starts)
+        gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+        assert not gaps or min(gaps) >= interval - 1e-6, f"{host}: two requests {min(gaps):.4f}s apart"
