@@ -19,6 +19,8 @@ from pipeline.version import EXTRACTOR_VERSION
 app = typer.Typer(help="ogi-reports: China's government information-disclosure annual reports as datasets.",
                   no_args_is_help=True, add_completion=False)
 console = Console(stderr=True)
+if not console.is_terminal:  # logs and CI: room for the summary table instead of 80 columns
+    console.width = 150
 _STATUS_STYLE = {"ok": "green", "partial": "yellow", "no_tables": "blue", "needs_ocr": "magenta", "failed": "red"}
 
 
@@ -74,6 +76,20 @@ def extract(
                   f"tables written to {out}/")
     if processed == 0:
         raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="folder for the datasets")] = Path("extracted"),
+    seed: Annotated[int, typer.Option(help="seed of the generated corpus")] = 2019,
+) -> None:
+    """Extract the bundled sample reports (the example report and a generated city corpus) into OUT."""
+    from pipeline.demo import write_samples
+
+    samples = write_samples(out / "samples", seed)
+    console.print(f"{len(samples)} sample reports written to {out / 'samples'}/")
+    extract([out / "samples"], out=out, quiet=False)
+    console.print(f"datasets: {out}/<table>.parquet and .csv; data dictionary: docs/data_dictionary.md")
 
 
 @app.command()

@@ -6,6 +6,7 @@ key vocabularies come from the template label maps in pipeline/templates/.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -16,7 +17,8 @@ import pyarrow as pa
 from pipeline import labels
 
 _ARROW = {"string": pa.string(), "float": pa.float64(), "int": pa.int64(), "bool": pa.bool_()}
-_PANDAS = {"string": "string", "float": "Float64", "int": "Int64", "bool": "boolean"}
+_PANDAS_TYPES = {pa.string(): pd.StringDtype(), pa.float64(): pd.Float64Dtype(), pa.int64(): pd.Int64Dtype(),
+                 pa.bool_(): pd.BooleanDtype()}
 
 
 class SchemaError(ValueError):
@@ -151,6 +153,18 @@ def empty(table: str) -> pd.DataFrame:
     return conform(pd.DataFrame(columns=columns(table)), table)
 
 
+def _null(v: object) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))
+
+
+def _column(values: list, dtype: str) -> pa.Array:
+    if dtype == "string":
+        values = [None if _null(v) else str(v) for v in values]
+    else:
+        values = [None if _null(v) else v for v in values]
+    return pa.array(values, type=_ARROW[dtype])
+
+
 def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
     """Columns in registry order with registry dtypes; unknown columns, missing columns and bad keys raise."""
     fields = TABLES[table]
@@ -161,20 +175,22 @@ def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
     missing = [n for n in names if n not in df.columns]
     if missing:
         raise SchemaError(f"{table}: missing columns: {missing}")
-    out = df[names].copy()
+    arrays = []
     for f in fields:
-        col = out[f.name]
-        if f.dtype == "string":
-            col = col.astype("object").where(col.notna(), None).map(lambda v: v if v is None else str(v))
-        out[f.name] = col.astype(_PANDAS[f.dtype])
+        try:
+            arr = _column(df[f.name].tolist(), f.dtype)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:
+            raise SchemaError(f"{table}.{f.name}: not {f.dtype}: {exc}") from exc
         allowed = f.allowed_values()
         if allowed is not None:
-            bad = sorted(set(out[f.name].dropna()) - set(allowed))
+            bad = sorted(set(arr.drop_null().to_pylist()) - set(allowed))
             if bad:
                 raise SchemaError(f"{table}.{f.name}: values not allowed: {bad[:10]}")
-        if f.required and out[f.name].isna().any():
+        if f.required and arr.null_count:
             raise SchemaError(f"{table}.{f.name}: null in a required field")
-    return out.reset_index(drop=True)
+        arrays.append(arr)
+    out = pa.Table.from_arrays(arrays, names=names).to_pandas(types_mapper=_PANDAS_TYPES.get)
+    return out
 
 
 def data_dictionary() -> pd.DataFrame:

@@ -51,6 +51,13 @@ def table_kind(table: Table) -> str | None:
     return caption_kind if caption_kind and max(scores.values()) else None
 
 
+def _continues_requests(table: Table) -> bool:
+    """Rows labelled with table 三's outcome labels (at least two of them)."""
+    text = core("".join(c.text for row in table.rows for c in row if not c.spanned))
+    hits = {o.key for o in labels.outcomes() for p in o.patterns if len(p) > 2 and p in text}
+    return len(hits) >= 2
+
+
 def locate(tables: list[Table]) -> dict[str, LogicalTable]:
     """Logical tables by kind: consecutive source tables of the same kind are stitched (a split table 三)."""
     found: dict[str, LogicalTable] = {}
@@ -59,6 +66,8 @@ def locate(tables: list[Table]) -> dict[str, LogicalTable]:
         kind = table_kind(table)
         if kind is None and previous == "proactive" and "第二十条" in squeeze(table.caption):
             kind = "proactive"  # a clause printed as its own table, all blank
+        if kind is None and previous == "requests" and _continues_requests(table):
+            kind = "requests"  # the tail of a split table 三 printed without a single number
         if kind is None:
             previous = None
             continue
