@@ -1,0 +1,73 @@
+"""Extraction cache: the canonical rows of every extracted document, keyed by report_id and extractor version.
+
+An embedded DuckDB file with one table per canonical table. `ogi run` extracts only documents whose
+report_id is not cached for the current extractor version, and the loader builds releases from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipeline import schema
+from pipeline.extraction import TABLE_NAMES, Report
+from pipeline.output import concat
+from pipeline.version import EXTRACTOR_VERSION
+
+
+class ExtractionCache:
+    """Single-writer store of extracted reports (open it from one process at a time)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.con = duckdb.connect(str(path))
+        for table in TABLE_NAMES:
+            empty = schema.empty(table)
+            self.con.register("_empty", empty)
+            self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM _empty WHERE false")
+            self.con.unregister("_empty")
+
+    def done(self, version: str = EXTRACTOR_VERSION) -> set[str]:
+        """report_ids already extracted by this extractor version."""
+        rows = self.con.execute("SELECT report_id FROM reports WHERE extractor_version = ?", [version]).fetchall()
+        return {r[0] for r in rows}
+
+    def put(self, reports: Iterable[Report]) -> int:
+        """Store reports (replacing earlier rows of the same report_id) in one transaction; returns the count."""
+        batch = list(reports)
+        if not batch:
+            return 0
+        ids = pd.DataFrame({"report_id": [r.report_id for r in batch]})
+        self.con.execute("BEGIN")
+        try:
+            self.con.register("_ids", ids)
+            for table in TABLE_NAMES:
+                self.con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM _ids)")
+                frame = concat((getattr(r, table) for r in batch), table)
+                if len(frame):
+                    self.con.register("_rows", frame)
+                    self.con.execute(f"INSERT INTO {table} SELECT * FROM _rows")
+                    self.con.unregister("_rows")
+            self.con.unregister("_ids")
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return len(batch)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Every cached table, conformed to the registry."""
+        return {t: schema.conform(self.con.execute(f"SELECT * FROM {t}").df(), t) for t in TABLE_NAMES}
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> ExtractionCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
