@@ -34,6 +34,28 @@ def test_scorer_reports_every_text_and_html_cell_right(corpus, extracted):
         assert f"{name}: " in proc.stdout
 
 
+PDF_TRUTH = ["2023_hongze-qu.pdf", "2024_hongze-qu.pdf", "2024_huaian-shizhengfu.pdf"]
+
+
+def test_scorer_reports_every_pdf_cell_right(corpus, extracted):
+    proc = subprocess.run([sys.executable, str(SCORER), str(extracted), str(corpus), "--files", ",".join(PDF_TRUTH)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "perfect files 3/3" in proc.stdout
+
+
+def test_published_identity_breaks_are_flagged_not_corrected(corpus, extracted):
+    reports = pd.read_parquet(extracted / "reports.parquet")
+    checks = pd.read_parquet(extracted / "checks.parquet")
+    rid = reports.loc[reports["source_path"].str.endswith("2023_hongze-qu.pdf"), "report_id"].iloc[0]
+    failed = set(checks.loc[(checks["report_id"] == rid) & ~checks["passed"].astype(bool), "check"])
+    assert failed == {"reviews.total.admin_review", "reviews.total.litigation_after_review"}
+    reviews = pd.read_parquet(extracted / "reviews.parquet")
+    total = reviews[(reviews["report_id"] == rid) & (reviews["proceeding"] == "admin_review")
+                    & (reviews["outcome"] == "total")]["value"]
+    assert list(total) == [0]  # the published total, kept as printed
+
+
 def test_every_corpus_file_gets_a_report_row(corpus, extracted):
     reports = pd.read_parquet(extracted / "reports.parquet")
     names = set(reports["source_path"].map(lambda p: p.rsplit("/", 1)[-1]))
