@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_result,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
 
-from .politeness import CircuitOpen, Gates, Politeness, host_key
+from .politeness import CircuitOpen, Gates, HostGate, Politeness, host_key
 from .robots import RobotsCache
 
 REDIRECTS = {301, 302, 303, 307, 308}
@@ -59,6 +65,8 @@ class Response:
     body: bytes | None = None
     error: str | None = None
     exchanges: list[Exchange] = field(default_factory=list)
+    retryable: bool = False  # a timeout, 429 or 5xx worth another attempt
+    retry_after: float | None = None  # seconds the server asked us to wait
 
     @property
     def ok(self) -> bool:
@@ -184,6 +192,7 @@ class PoliteClient:
 
     async def _attempts(self, url: str, current: str, etag: str | None, last_modified: str | None,
                         observer: Observer | None) -> Response:
+        """One hop with retries (tenacity): exponential backoff with jitter, Retry-After honoured."""
         policy = self.policy
         headers: dict[str, str] = {}
         if etag:
@@ -191,54 +200,66 @@ class PoliteClient:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         gate = self.gates(current)
-        result = Response(url, current, None)
         tried: list[Exchange] = []
-        for attempt in range(policy.max_retries + 1):
+        backoff = wait_exponential_jitter(multiplier=policy.backoff_base, max=policy.backoff_max,
+                                          jitter=policy.backoff_base)
+
+        def wait(state: RetryCallState) -> float:
+            retry_after = state.outcome.result().retry_after if state.outcome else None
+            if retry_after is not None:
+                gate.defer(retry_after)  # the whole host waits, not only this request
+                return max(backoff(state), retry_after)
+            return backoff(state)
+
+        retrying = AsyncRetrying(stop=stop_after_attempt(policy.max_retries + 1), wait=wait,
+                                 retry=retry_if_result(lambda r: r.retryable),
+                                 retry_error_callback=lambda state: state.outcome.result())
+        return await retrying(self._attempt, url, current, headers, gate, tried, observer)
+
+    async def _attempt(self, url: str, current: str, headers: dict[str, str], gate: HostGate,
+                       tried: list[Exchange], observer: Observer | None) -> Response:
+        """One gated request; the Response says whether it is worth retrying."""
+        policy = self.policy
+        try:
+            gate.check_breaker()
+        except CircuitOpen as exc:
+            return Response(url, current, None, error=f"{host_key(current)}: {exc}", exchanges=tried)
+        status: int | None = None
+        resp_headers: httpx.Headers | None = None
+        body: bytes | None = None
+        error: str | None = None
+        async with gate:
+            started = time.monotonic()
             try:
-                gate.check_breaker()
-            except CircuitOpen as exc:
-                return Response(url, current, None, error=f"{host_key(current)}: {exc}", exchanges=tried)
-            status: int | None = None
-            resp_headers: httpx.Headers | None = None
-            body: bytes | None = None
-            error: str | None = None
-            async with gate:
-                started = time.monotonic()
-                try:
-                    async with asyncio.timeout(policy.deadline):
-                        status, resp_headers, body = await self._once(current, headers)
-                except TimeoutError:
-                    error = f"deadline of {policy.deadline:g}s exceeded"
-                except httpx.TimeoutException as exc:
-                    error = f"timeout: {type(exc).__name__}"
-                except BodyTooLarge as exc:
-                    error = str(exc)
-                except httpx.HTTPError as exc:
-                    error = f"{type(exc).__name__}: {exc}"[:500]
-                elapsed = time.monotonic() - started
-            exchange = Exchange(url, current, status, resp_headers, len(body or b""), error, bool(headers),
-                                attempt, elapsed, body)
-            tried.append(exchange)
-            result = Response(url, current, status, resp_headers or httpx.Headers(), body, error, tried)
-            if status is not None and status >= 400:
-                result.error = f"HTTP {status}"
-            if observer is not None:
-                observer(exchange)
-            too_large = error is not None and error.startswith("body larger")
-            retryable = not too_large and (error is not None or status == 429 or (status or 0) >= 500)
-            gate.record(ok=not retryable)
-            if not retryable or attempt == policy.max_retries:
-                return result
-            wait = min(policy.backoff_max, policy.backoff_base * 2**attempt) * (0.5 + random.random())
-            if status in (429, 503):
-                ra = retry_after_seconds(result.headers.get("retry-after"))
-                if ra is not None:
-                    if ra > policy.max_retry_after:
-                        result.error = f"HTTP {status}, Retry-After {ra:.0f}s is beyond the limit"
-                        return result
-                    gate.defer(ra)
-                    wait = max(wait, ra)
-            await asyncio.sleep(wait)
+                async with asyncio.timeout(policy.deadline):
+                    status, resp_headers, body = await self._once(current, headers)
+            except TimeoutError:
+                error = f"deadline of {policy.deadline:g}s exceeded"
+            except httpx.TimeoutException as exc:
+                error = f"timeout: {type(exc).__name__}"
+            except BodyTooLarge as exc:
+                error = str(exc)
+            except httpx.HTTPError as exc:
+                error = f"{type(exc).__name__}: {exc}"[:500]
+            elapsed = time.monotonic() - started
+        exchange = Exchange(url, current, status, resp_headers, len(body or b""), error, bool(headers),
+                            len(tried), elapsed, body)
+        tried.append(exchange)
+        result = Response(url, current, status, resp_headers or httpx.Headers(), body, error, tried)
+        if status is not None and status >= 400:
+            result.error = f"HTTP {status}"
+        if observer is not None:
+            observer(exchange)
+        too_large = error is not None and error.startswith("body larger")
+        result.retryable = not too_large and (error is not None or status == 429 or (status or 0) >= 500)
+        gate.record(ok=not result.retryable)
+        if result.retryable and status in (429, 503):
+            ra = retry_after_seconds(result.headers.get("retry-after"))
+            if ra is not None and ra > policy.max_retry_after:
+                result.error = f"HTTP {status}, Retry-After {ra:.0f}s is beyond the limit"
+                result.retryable = False
+            else:
+                result.retry_after = ra
         return result
 
     async def _once(self, url: str, headers: dict[str, str]) -> tuple[int, httpx.Headers, bytes]:
