@@ -17,6 +17,8 @@ from pipeline.extraction import TABLE_NAMES, Report
 from pipeline.output import concat
 from pipeline.version import EXTRACTOR_VERSION
 
+_DUCK_TYPES = {"string": "VARCHAR", "float": "DOUBLE", "int": "BIGINT", "bool": "BOOLEAN"}
+
 
 class ExtractionCache:
     """Single-writer store of extracted reports (open it from one process at a time)."""
@@ -30,6 +32,14 @@ class ExtractionCache:
             self.con.register("_empty", empty)
             self.con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM _empty WHERE false")
             self.con.unregister("_empty")
+            self._add_new_columns(table)
+
+    def _add_new_columns(self, table: str) -> None:
+        """A cache written before the registry gained fields: add them (null for the rows already cached)."""
+        have = {r[0] for r in self.con.execute(f"DESCRIBE {table}").fetchall()}
+        for f in schema.TABLES[table]:
+            if f.name not in have:
+                self.con.execute(f'ALTER TABLE {table} ADD COLUMN "{f.name}" {_DUCK_TYPES[f.dtype]}')
 
     def done(self, version: str = EXTRACTOR_VERSION) -> set[str]:
         """report_ids already extracted by this extractor version."""
@@ -50,7 +60,7 @@ class ExtractionCache:
                 frame = concat((getattr(r, table) for r in batch), table)
                 if len(frame):
                     self.con.register("_rows", frame)
-                    self.con.execute(f"INSERT INTO {table} SELECT * FROM _rows")
+                    self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
                     self.con.unregister("_rows")
             self.con.unregister("_ids")
             self.con.execute("COMMIT")
@@ -60,8 +70,12 @@ class ExtractionCache:
         return len(batch)
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """Every cached table, conformed to the registry."""
-        return {t: schema.conform(self.con.execute(f"SELECT * FROM {t}").df(), t) for t in TABLE_NAMES}
+        """Every cached table, conformed to the registry (columns in registry order)."""
+        out = {}
+        for t in TABLE_NAMES:
+            cols = ", ".join(f'"{c}"' for c in schema.columns(t))
+            out[t] = schema.conform(self.con.execute(f"SELECT {cols} FROM {t}").df(), t)
+        return out
 
     def close(self) -> None:
         self.con.close()

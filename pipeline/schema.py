@@ -89,6 +89,10 @@ TABLES: dict[str, tuple[Field, ...]] = {
         Field("site_name", "string", "SiteName <meta> tag of a government web page"),
         Field("site_id_code", "string", "SiteIDCode <meta> tag (national government website code)"),
         Field("column_name", "string", "ColumnName <meta> tag (site column the page is in)"),
+        Field("agency_id", "string", "stable id of the agency across years (loader: hash of agency_key, see the "
+              "agencies table)"),
+        Field("superseded_by", "string", "report_id of the later-published report of the same agency and year "
+              "that replaces this one (loader); null for the current report"),
     ),
     "proactive": (
         _REPORT_ID,
@@ -119,7 +123,8 @@ TABLES: dict[str, tuple[Field, ...]] = {
     ),
     "checks": (
         _REPORT_ID,
-        Field("check", "string", "stable id of the identity, e.g. requests.balance.natural_person", required=True),
+        Field("check", "string", "stable id of the identity, e.g. requests.balance.natural_person; dataset-level "
+              "checks added by the loader start with series. (carried_over, in_force, missing_year)", required=True),
         Field("lhs", "float", "left-hand side as published"),
         Field("rhs", "float", "right-hand side as published"),
         Field("passed", "bool", "whether the identity holds"),
@@ -131,6 +136,46 @@ TABLES: dict[str, tuple[Field, ...]] = {
         Field("number", "int", "section number 1–6", required=True),
         Field("title", "string", "section heading as printed"),
         Field("text", "string", "the section's prose"),
+    ),
+    "sources": (
+        _REPORT_ID,
+        Field("url", "string", "URL the document was listed under (one row per URL: the same bytes under two "
+              "URLs are one report)", required=True),
+        Field("final_url", "string", "URL after redirects"),
+        Field("source", "string", "scraper source slug ({region}_{agency})"),
+        Field("title", "string", "title of the link or page the document was found under"),
+        Field("published_date", "string", "publication date given by the listing (ISO 8601)"),
+        Field("fetched_at", "string", "when this URL was downloaded (ISO 8601 UTC)"),
+        Field("kind", "string", "how the document was found: page or attachment"),
+        Field("parent_url", "string", "list or page URL that linked to the document"),
+    ),
+    "agencies": (
+        Field("agency_id", "string", "stable id: first 12 hex digits of sha1(agency_key)", required=True),
+        Field("agency_key", "string", "normalised identity: adcode (or place names) | agency body, e.g. "
+              "230751|人民政府", required=True),
+        Field("agency", "string", "the agency name as printed in its latest report"),
+        Field("names", "string", "every agency name printed in its reports, ' | '-separated"),
+        Field("place", "string", "the lowest administrative area in the agency's name, e.g. 金林区"),
+        Field("adcode", "string", "6-digit GB/T 2260 code of the place, where resolved"),
+        Field("first_year", "int", "first reporting year in the dataset"),
+        Field("last_year", "int", "last reporting year in the dataset"),
+        Field("n_reports", "int", "reports of the agency in the dataset, superseded ones included", required=True),
+    ),
+    "quality": (
+        Field("source", "string", "scraper source slug; null for documents not from the scraper"),
+        Field("year", "int", "reporting year"),
+        Field("n_reports", "int", "reports (current ones: superseded revisions not counted)", required=True),
+        Field("n_ok", "int", "reports with status ok", required=True),
+        Field("n_partial", "int", "reports with status partial", required=True),
+        Field("n_no_tables", "int", "reports with status no_tables", required=True),
+        Field("n_needs_ocr", "int", "reports with status needs_ocr", required=True),
+        Field("n_failed", "int", "reports with status failed", required=True),
+        Field("n_superseded", "int", "older revisions replaced by a later report", required=True),
+        Field("n_values", "int", "value cells extracted", required=True),
+        Field("n_checks_failed", "int", "failed template identities (error severity, within reports)",
+              required=True),
+        Field("n_series_checks_failed", "int", "failed dataset-level checks (series.*) of these reports",
+              required=True),
     ),
 }
 # Only value tables carry the metric's unit; the data dictionary states units of metrics here.

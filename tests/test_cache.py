@@ -23,3 +23,18 @@ def test_put_done_frames_and_replace(tmp_path):
     assert set(frames["reports"]["extractor_version"]) == {EXTRACTOR_VERSION}
     got = frames["requests"].set_index(["report_id", "outcome", "applicant"])["value"]
     assert got[(other.report_id, "new_received", "natural_person")] == 13
+
+
+def test_cache_written_before_new_registry_fields_still_opens(tmp_path):
+    import duckdb
+
+    rep = pipeline.extract_bytes(_report(), "a.txt")
+    with ExtractionCache(tmp_path / "c.duckdb") as cache:
+        cache.put([rep])
+    con = duckdb.connect(str(tmp_path / "c.duckdb"))
+    con.execute("ALTER TABLE reports DROP COLUMN warnings")  # as a cache from before that field existed
+    con.close()
+    with ExtractionCache(tmp_path / "c.duckdb") as cache:
+        frames = cache.frames()
+        cache.put([rep])
+    assert len(frames["reports"]) == 1 and frames["reports"]["warnings"].isna().all()

@@ -1,0 +1,46 @@
+"""`ogi load CACHE_DB --out DIR`: build a release from the extraction cache (register(app) adds the command)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+console = Console(stderr=True)
+
+
+def load(
+    cache_db: Annotated[Path, typer.Argument(help="extraction cache (DuckDB file written by `ogi run`)")],
+    out: Annotated[Path, typer.Option("--out", help="release root: OUT/releases/<date>, OUT/latest")] = Path(
+        "extracted"),
+    store: Annotated[Path | None, typer.Option("--store", help="raw store of the scraper (its documents "
+                                                                "manifest gives URLs, fetch times, duplicates)")] = None,
+) -> None:
+    """Build a dated release (Parquet, CSV, DuckDB, datapackage.json) from the extraction cache."""
+    from pipeline.cache import ExtractionCache
+    from pipeline.load import ReleaseError, build_release
+    from pipeline.load.summary import summarise
+
+    if not cache_db.is_file():
+        console.print(f"[red]no extraction cache at {cache_db}[/]")
+        raise typer.Exit(2)
+    with ExtractionCache(cache_db) as cache:
+        frames = cache.frames()
+    documents = None
+    if store is not None:
+        from scrapers.store import documents as manifest
+
+        documents = manifest(store)
+    try:
+        release = build_release(frames, out, documents=documents, run_info={"command": "ogi load",
+                                                                            "cache": str(cache_db)})
+    except ReleaseError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(3) from exc
+    console.print(summarise(release))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("load")(load)

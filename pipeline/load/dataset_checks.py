@@ -1,0 +1,127 @@
+"""Dataset-level checks across an agency's years, appended to `checks`, and the quality summary per source and year.
+
+Over current reports (not superseded, status ok or partial, agency and year known):
+- `series.carried_over.<applicant>` (error): carried_over(y) = carried_forward(y-1), same agency;
+- `series.in_force.<item>` (warning, 2021 template both years): in_force(y) = in_force(y-1) + issued(y) - repealed(y);
+- `series.missing_year.<year>` (warning): a year without a report between an agency's first and last report
+  (any status); the row is attached to the agency's next report.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline import schema
+from pipeline.load.revisions import USABLE
+
+_TOL = 1e-6
+
+
+def _current(reports: pd.DataFrame, usable: bool = True) -> pd.DataFrame:
+    ok = reports["superseded_by"].isna() & reports["agency_id"].notna() & reports["year"].notna()
+    if usable:
+        ok &= reports["status"].isin(USABLE)
+    cur = reports.loc[ok, ["report_id", "agency_id", "year"]].copy()
+    cur["year"] = cur["year"].astype(int)
+    return cur
+
+
+def _pairs(cur: pd.DataFrame) -> pd.DataFrame:
+    """(report_id, prev_id) for current reports whose agency has a current report the year before."""
+    prev = cur.assign(year=cur["year"] + 1).rename(columns={"report_id": "prev_id"})
+    return cur.merge(prev, on=["agency_id", "year"])
+
+
+def _row(rid: str, check: str, lhs: float | None, rhs: float | None, passed: bool | None, cells: str,
+         severity: str) -> dict:
+    return {"report_id": rid, "check": check, "lhs": lhs, "rhs": rhs, "passed": passed, "cells": cells,
+            "severity": severity}
+
+
+def _rows(df: pd.DataFrame, check: pd.Series, cells: pd.Series, severity: str) -> list[dict]:
+    """Check rows of a frame with report_id, lhs and rhs; check ids and cells given per row."""
+    if not len(df):
+        return []
+    lhs, rhs = df["lhs"].astype(float), df["rhs"].astype(float)
+    out = pd.DataFrame({"report_id": df["report_id"], "check": check, "lhs": lhs, "rhs": rhs,
+                        "passed": (lhs - rhs).abs() <= _TOL, "cells": cells, "severity": severity})
+    return out.to_dict("records")
+
+
+def _s(x: pd.Series) -> pd.Series:
+    return x.astype(str)
+
+
+def carried_over(pairs: pd.DataFrame, requests: pd.DataFrame) -> list[dict]:
+    req = requests.loc[requests["outcome"].isin(("carried_over", "carried_forward")) & requests["value"].notna(),
+                       ["report_id", "outcome", "applicant", "value"]].drop_duplicates(
+                           ["report_id", "outcome", "applicant"])
+    over = req[req["outcome"] == "carried_over"].drop(columns="outcome").rename(columns={"value": "lhs"})
+    fwd = req[req["outcome"] == "carried_forward"].drop(columns="outcome").rename(
+        columns={"value": "rhs", "report_id": "prev_id"})
+    df = pairs.merge(over, on="report_id").merge(fwd, on=["prev_id", "applicant"])
+    a, y = _s(df["applicant"]), df["year"]
+    cells = ("requests.carried_over." + a + "@" + _s(y) + ", requests.carried_forward." + a + "@" + _s(y - 1)
+             + " (" + _s(df["prev_id"]) + ")")
+    return _rows(df, "series.carried_over." + a, cells, "error")
+
+
+def in_force(pairs: pd.DataFrame, proactive: pd.DataFrame) -> list[dict]:
+    pro = proactive.loc[(proactive["template"] == "2021") & proactive["item"].ne("extra")
+                        & proactive["metric"].isin(("issued", "repealed", "in_force")) & proactive["value"].notna(),
+                        ["report_id", "item", "metric", "value"]].drop_duplicates(["report_id", "item", "metric"])
+    if not len(pairs) or not len(pro):
+        return []
+    wide = pro.pivot(index=["report_id", "item"], columns="metric", values="value").reset_index()
+    for m in ("issued", "repealed", "in_force"):
+        if m not in wide:
+            wide[m] = pd.NA
+    prev = wide[["report_id", "item", "in_force"]].rename(columns={"report_id": "prev_id", "in_force": "prev_in_force"})
+    df = pairs.merge(wide, on="report_id").merge(prev, on=["prev_id", "item"])
+    df = df.dropna(subset=["in_force", "issued", "repealed", "prev_in_force"])
+    df = df.assign(lhs=df["in_force"], rhs=df["prev_in_force"] + df["issued"] - df["repealed"])
+    i, y = _s(df["item"]), df["year"]
+    cells = ("proactive." + i + ".in_force@" + _s(y) + ", proactive." + i + ".in_force@" + _s(y - 1) + " ("
+             + _s(df["prev_id"]) + "), proactive." + i + ".issued@" + _s(y) + ", proactive." + i + ".repealed@"
+             + _s(y))
+    return _rows(df, "series.in_force." + i, cells, "warning")
+
+
+def missing_years(reports: pd.DataFrame) -> list[dict]:
+    cur = _current(reports, usable=False).sort_values(["agency_id", "year", "report_id"])
+    cur = cur.drop_duplicates(["agency_id", "year"])
+    g = cur.groupby("agency_id", sort=False)["year"]
+    cur = cur.assign(prev=g.shift(1), first=g.transform("min"), last=g.transform("max"))
+    rows = []
+    for rid, aid, year, prev, first, last in cur[cur["year"] - cur["prev"] > 1][
+            ["report_id", "agency_id", "year", "prev", "first", "last"]].itertuples(index=False):
+        for gap in range(int(prev) + 1, int(year)):
+            rows.append(_row(rid, f"series.missing_year.{gap}", None, None, False,
+                             f"agency_id={aid}: no report for {gap} between {first} and {last}", "warning"))
+    return rows
+
+
+def series_checks(reports: pd.DataFrame, requests: pd.DataFrame, proactive: pd.DataFrame) -> pd.DataFrame:
+    """All dataset-level checks as rows of the `checks` table."""
+    pairs = _pairs(_current(reports))
+    rows = carried_over(pairs, requests) + in_force(pairs, proactive) + missing_years(reports)
+    return schema.conform(pd.DataFrame(rows, columns=schema.columns("checks")), "checks")
+
+
+def quality(reports: pd.DataFrame, src: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
+    """Reports, statuses, values and failed checks per source and reporting year (current reports)."""
+    source = src.drop_duplicates("report_id").set_index("report_id")["source"] if len(src) else pd.Series(dtype=str)
+    df = reports[["report_id", "year", "status", "n_values", "n_checks_failed", "superseded_by"]].copy()
+    df["source"] = df["report_id"].map(source)
+    failed = checks[checks["check"].str.startswith("series.") & checks["passed"].eq(False)]
+    df["n_series"] = df["report_id"].map(failed["report_id"].value_counts()).fillna(0).astype(int)
+    df["current"] = df["superseded_by"].isna()
+    rows = []
+    for (source_, year), g in df.groupby(["source", "year"], dropna=False, sort=True):
+        cur = g[g["current"]]
+        rows.append({"source": None if pd.isna(source_) else source_, "year": None if pd.isna(year) else int(year),
+                     "n_reports": len(cur), **{f"n_{s}": int((cur["status"] == s).sum()) for s in schema.STATUSES},
+                     "n_superseded": int((~g["current"]).sum()), "n_values": int(cur["n_values"].sum()),
+                     "n_checks_failed": int(cur["n_checks_failed"].sum()),
+                     "n_series_checks_failed": int(cur["n_series"].sum())})
+    return schema.conform(pd.DataFrame(rows, columns=schema.columns("quality")), "quality")
