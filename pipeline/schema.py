@@ -93,6 +93,8 @@ TABLES: dict[str, tuple[Field, ...]] = {
               "agencies table)"),
         Field("superseded_by", "string", "report_id of the later-published report of the same agency and year "
               "that replaces this one (loader); null for the current report"),
+        Field("attachment_report_id", "string", "for a web page that only links to its report: report_id of the "
+              "attached document that holds the tables (loader); such pages are not counted as reports"),
     ),
     "proactive": (
         _REPORT_ID,

@@ -312,3 +312,40 @@ def test_ogi_load_command_builds_a_release_from_the_cache(corpus, tmp_path):
     assert "4 reports" in result.output and "report_summary" in result.output
     with open_release(tmp_path / "out") as con:
         assert con.execute("SELECT count(*) FROM report_summary").fetchone()[0] == 4
+
+
+def test_temporary_folder_of_a_killed_build_is_removed_by_the_next(frames, tmp_path):
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    stale = tmp_path / "releases" / f".tmp-2020-01-01T000000Z-{dead.stdout.strip()}"
+    (stale / "parquet").mkdir(parents=True)
+    build_release(frames, tmp_path, now=T0)
+    assert not stale.exists()
+    assert [p.name for p in (tmp_path / "releases").iterdir() if p.name.startswith(".")] == []
+
+
+def test_page_linking_to_its_report_attachment_is_not_a_second_report(corpus, tmp_path):
+    import pipeline
+
+    landing_html = ("<html><head><title>2020年某区政府信息公开工作年度报告</title></head><body><div id='zoom'>"
+                    "<p>2020年某区政府信息公开工作年度报告</p><p><a href='/a/report.pdf'>附件：年度报告.pdf</a></p>"
+                    "</div></body></html>").encode()
+    page = pipeline.extract_bytes(landing_html, "t1.html")
+    assert page.status == "no_tables"
+    report = corpus[1][0]
+    frames = _frames_of([report, page])
+    docs = [
+        {"sha256": page.report_id, "source": "s", "url": "http://a.gov.cn/t1.html", "kind": "page"},
+        {"sha256": report.report_id, "source": "s", "url": "http://a.gov.cn/a/report.pdf", "kind": "attachment",
+         "parent_url": "http://a.gov.cn/t1.html"},
+    ]
+    rel = build_release(frames, tmp_path, documents=docs, now=T0)
+    with open_release(rel) as con:
+        linked = con.execute("SELECT attachment_report_id FROM reports WHERE report_id = ?",
+                             [page.report_id]).fetchone()[0]
+        summary = [r for (r,) in con.execute("SELECT report_id FROM report_summary").fetchall()]
+    assert linked == report.report_id
+    assert summary == [report.report_id]

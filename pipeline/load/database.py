@@ -1,7 +1,8 @@
 """The release's DuckDB database: every table (with the registry's descriptions as comments) and the views.
 
 Views:
-- `report_summary`: one row per report (superseded revisions included, `current` false), table 三 and 四 wide:
+- `report_summary`: one row per report (superseded revisions included, `current` false; web pages that only
+  link to their report's attachment left out), table 三 and 四 wide:
   `received_<applicant>` (一、本年新收 by applicant type), one column per other outcome of table 三 (总计
   column as printed, null when not printed), `other_total` (三（六） per the crosswalk), `<proceeding>_<outcome>`
   for table 四, and the failed template and series checks;
@@ -59,6 +60,7 @@ SELECT r.report_id, r.agency_id, r.agency, r.region, r.adcode, r.year, r.templat
        r.n_values, r.n_checks_failed, coalesce(ser.n_series_errors, 0) AS n_series_errors,
        coalesce(ser.n_series_warnings, 0) AS n_series_warnings
 FROM reports r LEFT JOIN req USING (report_id) LEFT JOIN rev USING (report_id) LEFT JOIN ser USING (report_id)
+WHERE r.attachment_report_id IS NULL
 ORDER BY r.agency_id NULLS LAST, r.year, r.report_id
 """
 

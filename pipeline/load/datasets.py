@@ -54,6 +54,7 @@ def prepare(frames: dict[str, pd.DataFrame], documents: list[dict] | None = None
     reports["agency_id"] = ids["agency_id"]
     reports["adcode"] = reports["adcode"].fillna(ids["adcode"])
     reports["superseded_by"] = revisions.supersede(reports)
+    reports["attachment_report_id"] = revisions.landing_pages(reports, src)
     reports = schema.conform(reports, "reports")
     tick("identity")
     series = dataset_checks.series_checks(reports, frames["requests"], frames["proactive"])

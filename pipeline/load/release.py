@@ -109,6 +109,20 @@ def _readable(exc: OSError, where: Path) -> str:
     return f"cannot write the release under {where}: {reason} ({target}); the previous release is unchanged"
 
 
+def _remove_abandoned(releases: Path) -> None:
+    """Temporary folders of builds whose process is gone (killed mid-build) are removed."""
+    for tmp in releases.glob(".tmp-*-*"):
+        pid = tmp.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(tmp, ignore_errors=True)
+        except PermissionError:
+            pass  # alive, another user's
+
+
 def build_release(frames: dict[str, pd.DataFrame], out_root: Path, *, documents: list[dict] | None = None,
                   run_info: dict | None = None, now: datetime | None = None) -> Path:
     """Build a dated release folder under out_root atomically and point out_root/'latest' at it; returns its path."""
@@ -119,6 +133,7 @@ def build_release(frames: dict[str, pd.DataFrame], out_root: Path, *, documents:
     tmp: Path | None = None
     try:
         releases.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned(releases)
         name, final = _unique_dir(releases, _name(now))
         tmp = releases / f".tmp-{name}-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)

@@ -81,3 +81,22 @@ def supersede(reports: pd.DataFrame) -> pd.Series:
     older = current != usable["report_id"]
     out.loc[older[older].index] = current[older]
     return out
+
+
+def landing_pages(reports: pd.DataFrame, src: pd.DataFrame) -> pd.Series:
+    """attachment_report_id per report: a page without tables whose linked attachment holds the report."""
+    out = pd.Series(pd.NA, index=reports.index, dtype="string")
+    if not len(src):
+        return out
+    kind = src["kind"].fillna("")
+    pages = src[kind == "page"]
+    page_of_url = dict(zip(pages["url"], pages["report_id"], strict=True))
+    with_tables = set(reports.loc[reports["status"].isin(USABLE), "report_id"])
+    attachments = src[(kind == "attachment") & src["report_id"].isin(with_tables) & src["parent_url"].notna()]
+    holder: dict[str, str] = {}
+    for rid, parent in zip(attachments["report_id"], attachments["parent_url"], strict=True):
+        page = page_of_url.get(parent)
+        if page is not None and page != rid:
+            holder.setdefault(page, rid)
+    linked = reports["report_id"].map(holder)
+    return out.where(linked.isna() | (reports["status"] != "no_tables"), linked)
