@@ -15,14 +15,14 @@ demo: $(STAMP)
 	$(BIN)/ogi demo --out extracted
 
 test: $(STAMP)
-	$(BIN)/ruff check pipeline scrapers tests benchmarks scripts
+	$(BIN)/ruff check pipeline scrapers tests benchmarks scripts notebooks
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline scrapers tests benchmarks scripts
+	$(BIN)/ruff check pipeline scrapers tests benchmarks scripts notebooks
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/run_all.py
 
 dictionary: $(STAMP)
 	$(BIN)/ogi dictionary --out docs/data_dictionary.md

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.executors import extract_files, resolve
 from pipeline.extraction import TABLE_NAMES, Report, extract_path
 from pipeline.output import concat
 
@@ -30,7 +31,20 @@ def _wanted(f: Path) -> bool:
     return not f.name.startswith(".") and f.name not in _SKIP_NAMES and not f.name.endswith(_SKIP_SUFFIXES)
 
 
-def extract_many(files: list[Path], on_done: Callable[[Path, Report], None] | None = None) -> Iterator[Report]:
+def extract_many(files: list[Path], on_done: Callable[[Path, Report], None] | None = None,
+                 engine: str | None = None, workers: int | None = None,
+                 scheduler: str | None = None) -> Iterator[Report]:
+    """Reports of the files in input order: serial lazily, other engines (pipeline.executors) in parallel.
+
+    on_done(path, report) is called as each document completes; the default engine is a local process pool
+    of os.cpu_count() workers (serial for one file).
+    """
+    if scheduler and engine is None:
+        engine = "dask"
+    engine, n = resolve(engine, workers, len(files))
+    if engine != "serial":
+        yield from extract_files(files, engine, n, scheduler, on_done)  # type: ignore[arg-type]
+        return
     for f in files:
         report = extract_path(f)
         if on_done:

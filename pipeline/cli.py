@@ -43,8 +43,15 @@ def extract(
     paths: Annotated[list[Path], typer.Argument(help="report files or folders of them")],
     out: Annotated[Path, typer.Option("--out", help="folder for <table>.parquet and <table>.csv")] = Path("extracted"),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar or summary table")] = False,
+    engine: Annotated[str | None, typer.Option("--engine", help="serial | processes | dask (default: a local "
+                                               "process pool; serial for one file)")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="worker processes (default: CPUs)")] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="address of an existing Dask scheduler, "
+                                                  "e.g. tcp://10.0.0.5:8786 (implies --engine dask)")] = None,
 ) -> None:
     """Extract the statistical tables of annual reports (text, HTML, PDF, Word) into OUT."""
+    if engine not in (None, "serial", "processes", "dask") or (scheduler and engine not in (None, "dask")):
+        raise typer.BadParameter("--engine is serial, processes or dask; --scheduler needs dask")
     for p in paths:
         if not p.exists():
             console.print(f"[red]not found:[/] {p}")
@@ -61,7 +68,7 @@ def extract(
             done.append((path, report))
             progress.update(task, advance=1, description=path.name[:40])
 
-        tables = combine(extract_many(files, on_done))
+        tables = combine(extract_many(files, on_done, engine, workers, scheduler))
     try:
         write_tables(tables, out)
     except OSError as exc:
@@ -79,17 +86,37 @@ def extract(
 
 
 @app.command()
-def demo(
-    out: Annotated[Path, typer.Option("--out", help="folder for the datasets")] = Path("extracted"),
-    seed: Annotated[int, typer.Option(help="seed of the generated corpus")] = 2019,
+def run(
+    targets: Annotated[list[str] | None, typer.Argument(help="registry source ids or URLs (none: every enabled "
+                                                        "source of the registry)")] = None,
+    out: Annotated[Path, typer.Option("--out", help="output folder: raw/, cache.duckdb, releases/, latest")
+                   ] = Path("extracted"),
+    since: Annotated[int | None, typer.Option("--since", help="only reports for this year or later")] = None,
+    registry: Annotated[Path | None, typer.Option("--registry", help="source registry CSV (default: the "
+                                                  "bundled scrapers/sources.csv)")] = None,
+    min_interval: Annotated[float | None, typer.Option("--min-interval", help="seconds between requests to one "
+                                                       "host (default: the scraper's, 1.0)")] = None,
+    user_agent: Annotated[str | None, typer.Option("--user-agent", help="override the User-Agent")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars (cron)")] = False,
 ) -> None:
-    """Extract the bundled sample reports (the example report and a generated city corpus) into OUT."""
-    from pipeline.demo import write_samples
+    """Scrape → extract (only new documents) → build a dated release; exit 0 ok, 1 some sources or documents
+    failed (release built), 2 usage, 3 output not writable or release failed, 4 another run holds the lock."""
+    from pipeline.run.command import run_command
 
-    samples = write_samples(out / "samples", seed)
-    console.print(f"{len(samples)} sample reports written to {out / 'samples'}/")
-    extract([out / "samples"], out=out, quiet=False)
-    console.print(f"datasets: {out}/<table>.parquet and .csv; data dictionary: docs/data_dictionary.md")
+    raise typer.Exit(run_command(list(targets or []), out, since=since, registry=registry,
+                                 min_interval=min_interval, user_agent=user_agent, quiet=quiet, console=console))
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="output folder (as for ogi run)")] = Path("extracted"),
+    seed: Annotated[int, typer.Option(help="seed of the generated corpus")] = 2019,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars")] = False,
+) -> None:
+    """Generate a city's reports, serve them as government sites on 127.0.0.1 and run `ogi run` against them."""
+    from pipeline.demo import demo_command
+
+    raise typer.Exit(demo_command(out, seed, quiet=quiet, console=console))
 
 
 @app.command()

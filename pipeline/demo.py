@@ -1,46 +1,460 @@
-"""The demo corpus: the bundled example report plus generated reports of one city, as text and web pages."""
+"""`ogi demo`: a generated city corpus served as government websites on 127.0.0.1, then the whole `ogi run`.
+
+The corpus (pipeline.synth.district_corpus): several districts of one city, each with its own site, and city
+departments on the city's site, 2019–2024, both templates. Each report is published as a web page with its
+tables (UTF-8 or GBK), as a page with a PDF or Word (.docx, merged cells) attachment, or as a plain-text file
+linked straight from the list, with the real-world quirks of pipeline.synth. PDFs are exported from the .docx by
+LibreOffice when it is installed; without it those reports are served as .docx. The bundled example report
+(samples/2019_jinlin_seed.txt) is served as a text attachment on a site of its own.
+"""
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import math
+import os
 import random
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import zipfile
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
+from typing import Any
 
-from pipeline.synth import HtmlQuirks, TextQuirks, district_corpus, render_html_page, render_pipe_text
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.demo_site import DemoSite, serve
+from pipeline.run.orchestrate import RunResult
+from pipeline.synth import (
+    HtmlQuirks,
+    Notice,
+    SyntheticReport,
+    TextQuirks,
+    default_site,
+    district_corpus,
+    doc_href,
+    list_entry,
+    list_page_name,
+    make_notice,
+    render_html_page,
+    render_list_page,
+    render_notice_page,
+    render_pipe_text,
+)
+from pipeline.synth import Site as SynthSite
+from pipeline.synth.grid import CellQuirks
+from pipeline.synth.render_html import ListEntry
+from scrapers.politeness import Politeness
 
 SAMPLES = Path(__file__).parent / "samples"
-BUNDLED = ("2019_jinlin_seed.txt",)
+SEED_FILE = "2019_jinlin_seed.txt"
+SEED_AGENCY = "伊春市金林区人民政府"
+FORMATS = ("html", "pdf", "html", "docx", "text", "pdf")  # cycled per agency and year
+PER_PAGE = 8  # list entries per column page
+ROBOTS = b"User-agent: *\nDisallow: /search/\nDisallow: /private/\n"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _quirks(rng: random.Random, kind: str) -> HtmlQuirks | TextQuirks:
-    """A realistic mix: most reports clean, some with the deviations real sites show."""
-    common = dict(units=rng.random() < 0.3, blank_zero=rng.choice((0.0, 0.0, 0.5)),
-                  dash_zero=rng.choice((0.0, 0.0, 0.3)), fullwidth_digits=rng.choice((0.0, 0.0, 0.1)),
-                  label_typos=rng.choice((0.0, 0.1)), brackets=rng.choice(("full", "half", "mixed")),
-                  clause_spaces=rng.random() < 0.2, truncate_headers=rng.random() < 0.2, seed=rng.randrange(1000))
-    if kind == "html":
-        return HtmlQuirks(split_table3=rng.random() < 0.3, misaligned_colspan=rng.random() < 0.3,
-                          declare_charset=rng.random() < 0.8, **common)
+@dataclass(frozen=True)
+class Served:
+    """One report as the demo publishes it."""
+
+    site: str  # DemoSite.key
+    agency: str
+    year: int
+    template: str
+    fmt: str  # html | pdf | docx | text
+    path: str  # the path the list links to
+    consistent: bool = True
+
+
+@dataclass
+class Corpus:
+    sites: list[DemoSite]
+    reports: list[Served]
+    notes: list[str] = field(default_factory=list)
+
+    def by_format(self) -> Counter:
+        return Counter(r.fmt for r in self.reports)
+
+
+# quirks --------------------------------------------------------------------------------------------------
+def _cell_quirks(rng: random.Random) -> dict[str, object]:
+    return dict(units=rng.random() < 0.3, blank_zero=rng.choice((0.0, 0.0, 0.5)),
+                dash_zero=rng.choice((0.0, 0.0, 0.3)), fullwidth_digits=rng.choice((0.0, 0.0, 0.1)),
+                label_typos=rng.choice((0.0, 0.1)), brackets=rng.choice(("full", "half", "mixed")),
+                clause_spaces=rng.random() < 0.2, truncate_headers=rng.random() < 0.2, seed=rng.randrange(1000))
+
+
+def _html_quirks(rng: random.Random) -> HtmlQuirks:
+    return HtmlQuirks(split_table3=rng.random() < 0.3, misaligned_colspan=rng.random() < 0.3,
+                      declare_charset=rng.random() < 0.8, **_cell_quirks(rng))  # type: ignore[arg-type]
+
+
+def _text_quirks(rng: random.Random) -> TextQuirks:
     return TextQuirks(layout=rng.choice(("pipe", "pipe", "markdown", "lines")), trailing_empty=rng.random() < 0.5,
-                      **common)
+                      **_cell_quirks(rng))  # type: ignore[arg-type]
 
 
-def write_samples(folder: Path, seed: int = 2019) -> list[Path]:
-    """Write the demo documents into `folder` (deterministic for a seed); returns their paths."""
-    folder.mkdir(parents=True, exist_ok=True)
+def _docx_options(rng: random.Random) -> dict[str, Any]:
+    return dict(quirks=CellQuirks(**_cell_quirks(rng)), split_table3=rng.random() < 0.3,  # type: ignore[arg-type]
+                one_table_per_clause=rng.random() < 0.3, repeat_header=rng.random() < 0.5,
+                filler_before_table3=rng.choice((0, 3, 6)))
+
+
+def _render_docx(job: tuple[SyntheticReport, dict[str, Any]]) -> bytes:
+    from pipeline.synth.render_docx import render_docx
+
+    return stable_docx(render_docx(job[0], **job[1]))
+
+
+def render_all(jobs: list[tuple[int, SyntheticReport, dict[str, Any]]]) -> list[bytes]:
+    """Word files for the jobs, on every CPU (python-docx takes about a second per report)."""
+    work = [(r, o) for _i, r, o in jobs]
+    workers = min(len(work), os.cpu_count() or 1)
+    if workers <= 1:
+        return [_render_docx(w) for w in work]
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(_render_docx, work))
+
+
+# pages -------------------------------------------------------------------------------------------------
+def _with_attachment(page: bytes, encoding: str, href: str, label: str) -> bytes:
+    """A report page whose tables are in an attachment: the TRS 附件 line under the article text."""
+    link = f'<p class="fujian">附件：<a href="{escape(href)}" target="_blank">{escape(label)}</a></p>'.encode(encoding)
+    marker = '\n</div>\n<div class="article-tools">'.encode(encoding)
+    if marker in page:
+        return page.replace(marker, b"\n" + link + marker, 1)
+    return page.replace(b"</body>", link + b"</body>", 1)
+
+
+def _wrapper_page(report: SyntheticReport, site: SynthSite, rng: random.Random, href: str, label: str) -> bytes:
+    notice = Notice(title=report.title, agency=report.office or report.agency, published=report.published,
+                    paragraphs=(report.intro, f"根据《中华人民共和国政府信息公开条例》规定，现公布{report.title}，"
+                                              "全文详见附件。"))
+    quirks = HtmlQuirks(seed=rng.randrange(1000), chrome_links=20)
+    return _with_attachment(render_notice_page(notice, quirks, site=site), "utf-8", href, label)
+
+
+def _add_list(site: DemoSite, synth_site: SynthSite, entries: list[ListEntry]) -> None:
+    entries = sorted(entries, key=lambda e: (e.published, e.title), reverse=True)
+    n_pages = max(1, math.ceil(len(entries) / PER_PAGE))
+    for k in range(n_pages):
+        chunk = entries[k * PER_PAGE:(k + 1) * PER_PAGE]
+        body = render_list_page(chunk, site=synth_site, page=k, n_pages=n_pages, quirks=HtmlQuirks(seed=k))
+        site.add(synth_site.column_path + list_page_name(k), body)
+
+
+def _site_for(sites: dict[str, tuple[DemoSite, SynthSite, list[ListEntry]]], report: SyntheticReport
+              ) -> tuple[DemoSite, SynthSite, list[ListEntry]]:
+    synth_site = default_site(report.agency, report.city, report.region)
+    if synth_site.name not in sites:
+        n = sum(s.key.startswith("district") for s, _ss, _e in sites.values())
+        key = "city" if report.region == report.city else f"district-{n + 1}"
+        site = DemoSite(key=key, name=synth_site.name, column_path=synth_site.column_path)
+        site.add("/robots.txt", ROBOTS, "text/plain")
+        sites[synth_site.name] = (site, synth_site, [])
+    return sites[synth_site.name]
+
+
+def build_corpus(seed: int = 2019, *, districts: int = 4, departments: int = 3,
+                 formats: tuple[str, ...] = FORMATS, pdf: bool = True) -> Corpus:
+    """The demo's sites and what they publish (deterministic for a seed); `formats` is cycled over agencies and
+    years. pdf=False (or no LibreOffice) serves .docx where a PDF was meant."""
     rng = random.Random(seed)
-    paths = []
-    for name in BUNDLED:
-        dest = folder / name
-        dest.write_bytes((SAMPLES / name).read_bytes())
-        paths.append(dest)
-    for i, report in enumerate(district_corpus(seed)):
-        stem = f"{report.year}_{report.agency}"
-        if i % 3 == 2:
-            dest = folder / f"{stem}.txt"
-            dest.write_text(render_pipe_text(report, _quirks(rng, "text")), encoding="utf-8")
-        else:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    notes: list[str] = []
+    if pdf and soffice is None:
+        notes.append("LibreOffice (soffice) is not installed: the reports meant as PDF are served as Word (.docx); "
+                     "install libreoffice-writer and fonts-noto-cjk for PDFs")
+    sites: dict[str, tuple[DemoSite, SynthSite, list[ListEntry]]] = {}
+    served: list[Served] = []
+    to_pdf: list[tuple[DemoSite, str, str, int, bytes]] = []  # (site, page, attachment, index, docx)
+    attachments: dict[int, tuple[DemoSite, str, str]] = {}  # served index -> (site, page, attachment path)
+    agencies: dict[str, int] = {}
+    word: list[tuple[int, SyntheticReport, dict[str, Any]]] = []  # rendered in parallel below
+    for report in district_corpus(seed, n_districts=districts, n_departments=departments):
+        site, synth_site, entries = _site_for(sites, report)
+        a = agencies.setdefault(report.agency, len(agencies))
+        fmt = formats[(report.year + a) % len(formats)]
+        page_path = synth_site.column_path + doc_href(report)[2:]
+        folder = page_path.rsplit("/", 1)[0] + "/"
+        stamp = f"{report.published:%Y%m%d}{report.doc_id}"
+        link_path = page_path
+        if fmt == "html":
             encoding = rng.choice(("utf-8", "utf-8", "gbk"))
-            dest = folder / f"{stem}.html"
-            dest.write_bytes(render_html_page(report, _quirks(rng, "html"), encoding=encoding))
-        paths.append(dest)
-    return paths
+            body = render_html_page(report, _html_quirks(rng), encoding=encoding, site=synth_site)
+            ctype = f"text/html; charset={encoding.upper()}" if rng.random() < 0.5 else "text/html"
+            site.add(page_path, body, ctype)
+        elif fmt == "text":
+            link_path = f"{folder}W0{stamp}.txt"
+            site.add(link_path, render_pipe_text(report, _text_quirks(rng)).encode("utf-8"),
+                     "text/plain; charset=utf-8")
+        else:
+            ext = "pdf" if fmt == "pdf" and pdf and soffice else "docx"
+            name = f"P0{stamp}.{ext}"
+            site.add(page_path, _wrapper_page(report, synth_site, rng, f"./{name}", f"{report.title}.{ext}"))
+            word.append((len(served), report, _docx_options(rng)))
+            attachments[len(served)] = (site, page_path, folder + name)
+            fmt = ext
+        entries.append(ListEntry(report.title, "./" + link_path[len(synth_site.column_path):], report.published))
+        served.append(Served(site.key, report.agency, report.year, report.template, fmt, link_path,
+                             report.consistent))
+    for (i, _r, _o), docx in zip(word, render_all(word), strict=True):
+        site, page_path, path = attachments[i]
+        if path.endswith(".pdf"):
+            to_pdf.append((site, page_path, path, i, docx))
+        else:
+            site.add(path, docx, DOCX_TYPE)
+    if to_pdf:
+        try:
+            pdfs: list[bytes | None] = list(docx_to_pdfs([d for *_x, d in to_pdf], soffice or "soffice"))
+        except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
+            notes.append(f"LibreOffice failed ({exc}): the reports meant as PDF are served as Word (.docx)")
+            pdfs = [None] * len(to_pdf)
+        for (site, page_path, path, i, docx), body in zip(to_pdf, pdfs, strict=True):
+            if body is not None:
+                site.add(path, body, "application/pdf")
+                continue
+            name = path.rsplit("/", 1)[1]
+            site.add(path[:-4] + ".docx", docx, DOCX_TYPE)
+            page = site.resources[page_path]
+            page.body = page.body.replace(name.encode(), name[:-4].encode() + b".docx")
+            served[i] = dataclasses.replace(served[i], fmt="docx")
+    for site, synth_site, entries in sites.values():
+        year = max(e.published.year for e in entries) - 1
+        notice = make_notice(rng, year=year, agency=site.name, region=site.name, kind="notice")
+        while "通知" not in notice.title:  # a notice about the reports (not a 公示, which reads like a report)
+            notice = make_notice(rng, year=year, agency=site.name, region=site.name, kind="notice")
+        site.add(synth_site.column_path + doc_href(notice)[2:], render_notice_page(notice, site=synth_site))
+        _add_list(site, synth_site, [*entries, list_entry(notice)])
+    out = [s for s, _ss, _e in sites.values()]
+    seed_site, seed_report = _seed_site()
+    out.append(seed_site)
+    served.append(seed_report)
+    return Corpus(out, served, notes)
+
+
+def _seed_site() -> tuple[DemoSite, Served]:
+    """The bundled example report (伊春市金林区 2019) as a plain-text attachment linked from its site's column."""
+    synth_site = default_site(SEED_AGENCY)
+    site = DemoSite(key="seed-jinlin", name=SEED_AGENCY, column_path=synth_site.column_path)
+    site.add("/robots.txt", ROBOTS, "text/plain")
+    path = synth_site.column_path + "202001/W020200115_2019jinlin.txt"
+    site.add(path, (SAMPLES / SEED_FILE).read_bytes(), "text/plain; charset=utf-8")
+    entry = ListEntry(f"{SEED_AGENCY}2019年政府信息公开工作年度报告", "./202001/W020200115_2019jinlin.txt",
+                      dt.date(2020, 1, 15))
+    _add_list(site, synth_site, [entry])
+    return site, Served(site.key, SEED_AGENCY, 2019, "2019", "text", path)
+
+
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate)\s*\(D:(\d{14})")
+_PDF_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]")
+_PDF_CHECKSUM = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]+)")
+FIXED_ZIP_TIME = (2025, 3, 1, 9, 0, 0)
+
+
+def stable_docx(data: bytes) -> bytes:
+    """The same .docx with fixed timestamps in the zip entries, so equal content gives equal bytes (sha256)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME), src.read(info.filename),
+                         compress_type=zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
+def stable_pdf(data: bytes, key: bytes) -> bytes:
+    """LibreOffice's PDF with its creation date, file ID and checksum replaced by values of the same length derived from
+    `key` (the source), so a rerun serves the same bytes and the cache is not refilled with copies."""
+    digest = hashlib.sha256(key).hexdigest().upper().encode()
+
+    def date(m: re.Match[bytes]) -> bytes:
+        return m.group(0)[: -14] + b"20250301090000"
+
+    def ids(m: re.Match[bytes]) -> bytes:
+        out = m.group(0)
+        for part in (m.group(1), m.group(2)):
+            out = out.replace(part, (digest * 4)[: len(part)], 1)
+        return out
+
+    def checksum(m: re.Match[bytes]) -> bytes:
+        return m.group(0)[: -len(m.group(1))] + (digest * 2)[: len(m.group(1))]
+
+    return _PDF_CHECKSUM.sub(checksum, _PDF_ID.sub(ids, _PDF_DATE.sub(date, data)))
+
+
+def docx_to_pdfs(docs: list[bytes], soffice: str, timeout_s: float = 240) -> list[bytes]:
+    """Export many .docx to PDF with one LibreOffice process (`soffice --headless --convert-to pdf`)."""
+    with tempfile.TemporaryDirectory(prefix="ogi-demo-pdf-") as tmp:
+        folder = Path(tmp)
+        names = []
+        for i, body in enumerate(docs):
+            src = folder / f"r{i:03d}.docx"
+            src.write_bytes(body)
+            names.append(src)
+        profile = folder / "profile"
+        cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+               "--convert-to", "pdf", "--outdir", str(folder), *map(str, names)]
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False,
+                              env={"PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(folder)})
+        out = []
+        for src in names:
+            pdf = src.with_suffix(".pdf")
+            if not pdf.exists():
+                detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip()[:200]
+                raise RuntimeError(f"no PDF for {src.name}: {detail or 'no output'}")
+            out.append(stable_pdf(pdf.read_bytes(), docs[len(out)]))
+        return out
+
+
+# the registry of the served sites ------------------------------------------------------------------------
+def write_registry(path: Path, sites: list[DemoSite], bases: list[str]) -> list[str]:
+    """A registry CSV for the running servers (hosts outside .gov.cn, so marked non_gov); returns the ids."""
+    ids = []
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(("id", "agency", "region", "adcode", "level", "start_urls", "hints"))
+        for site, base in zip(sites, bases, strict=True):
+            sid = f"demo_{site.key}"
+            level = "city" if site.key == "city" else "county"
+            writer.writerow((sid, site.name, "", "", level, base + site.column_path, "cms=trs;non_gov=1;start=column"))
+            ids.append(sid)
+    return ids
+
+
+@dataclass
+class DemoResult:
+    corpus: Corpus
+    run: RunResult
+    seconds: dict[str, float]
+    requests: int
+
+
+def run_demo(out: Path, seed: int = 2019, *, console: Console | None = None, show_progress: bool = True,
+             min_interval: float = 0.05) -> DemoResult:
+    """Generate, serve on 127.0.0.1 and run `ogi run` against the demo sites into `out`."""
+    from pipeline.run import run_pipeline
+
+    console = console or Console(stderr=True)
+    t0 = time.perf_counter()
+    corpus = build_corpus(seed)
+    seconds = {"generate": time.perf_counter() - t0}
+    console.print(f"demo corpus: {len(corpus.reports)} reports on {len(corpus.sites)} sites ("
+                  + ", ".join(f"{n} {f}" for f, n in sorted(corpus.by_format().items())) + ")")
+    for note in corpus.notes:
+        console.print(f"[yellow]note:[/] {note}")
+    # local servers only: a short interval, but still one request at a time per host
+    policy = Politeness(min_interval=min_interval, backoff_base=0.1, backoff_max=1.0, max_retries=2, deadline=30.0,
+                        connect_timeout=5.0, breaker_cooldown=10.0, max_retry_after=5.0)
+    with tempfile.TemporaryDirectory(prefix="ogi-demo-") as tmp, serve(corpus.sites) as servers:
+        registry = Path(tmp) / "sources.csv"
+        write_registry(registry, corpus.sites, [s.base for s in servers])
+        console.print("serving " + ", ".join(f"{s.site.key} {s.column_url}" for s in servers))
+        t1 = time.perf_counter()
+        result = run_pipeline([], out, registry_path=registry, policy=policy, console=console,
+                              show_progress=show_progress)
+        seconds["run"] = time.perf_counter() - t1
+        requests = sum(s.requests for s in servers)
+    return DemoResult(corpus, result, seconds, requests)
+
+
+# what the demo prints ----------------------------------------------------------------------------------
+def _by_format_and_status(run: RunResult) -> Table:
+    """Documents stored by the run, by format and extraction status, with the reports they make up."""
+    from pipeline.run.report import FORMAT_NAMES, STATUS_RANK, report_groups
+
+    reports = (run.frames or {}).get("reports")
+    status = dict(zip(reports["report_id"], reports["status"], strict=True)) if reports is not None else {}
+    seen: dict[str, str] = {}
+    for d in run.documents:
+        seen.setdefault(d["sha256"], FORMAT_NAMES.get(d.get("media_type") or "", d.get("media_type") or "?"))
+    counts = Counter((fmt, status.get(sha, "not extracted")) for sha, fmt in seen.items())
+    statuses = sorted({s for _f, s in counts}, key=lambda s: STATUS_RANK.get(s, 9))
+    table = Table(title="documents by format and status")
+    for col in ("format", *statuses, "total"):
+        table.add_column(col, justify="left" if col == "format" else "right")
+    for fmt in sorted({f for f, _s in counts}):
+        row = [counts.get((fmt, s), 0) for s in statuses]
+        table.add_row(fmt, *map(str, row), str(sum(row)))
+    groups = report_groups(run.documents, reports) if reports is not None else []
+    by = Counter(g.status for g in groups)
+    table.caption = (f"{len(groups)} reports (a page and its attachment count once): "
+                     + ", ".join(f"{by[s]} {s}" for s in sorted(by, key=lambda s: STATUS_RANK.get(s, 9))))
+    return table
+
+
+def _failed_checks(run: RunResult) -> list[str]:
+    frames = run.frames or {}
+    checks, reports = frames.get("checks"), frames.get("reports")
+    if checks is None or reports is None or not len(checks):
+        return []
+    failed = checks[~checks["passed"].astype("boolean").fillna(True)]
+    meta = reports.set_index("report_id")
+    out = []
+    for rid, group in failed.groupby("report_id", sort=False):
+        agency = meta.at[rid, "agency"] if rid in meta.index else "?"
+        year = meta.at[rid, "year"] if rid in meta.index else "?"
+        out.append(f"{agency} {year}: " + ", ".join(group["check"].head(4))
+                   + (f" (+{len(group) - 4})" if len(group) > 4 else ""))
+    return out
+
+
+def print_summary(result: DemoResult, console: Console) -> None:
+    """Where the files are and what the demo produced."""
+    run = result.run
+    if run.release:
+        release = Path(run.release)
+        latest = run.out / "latest"
+        target = latest.resolve() if latest.exists() else None
+        where = Table(title="where the files are", show_header=False)
+        where.add_column()
+        where.add_column(overflow="fold")
+        where.add_row("release", str(release))
+        where.add_row("latest", f"{latest} -> {target}" if target else f"{run.out / 'LATEST'}")
+        for label, pattern in (("DuckDB", "*.duckdb"), ("CSV", "csv"), ("Parquet", "parquet"),
+                               ("datapackage", "datapackage.json")):
+            found = sorted(release.glob(pattern))
+            if found:
+                where.add_row(label, str(found[0]) + ("/" if found[0].is_dir() else ""))
+        where.add_row("run report", str(run.out / "run-report.html") + " (and .md)")
+        where.add_row("raw store", str(run.out / "raw"))
+        if run.log_path:
+            where.add_row("log", str(run.log_path))
+        console.print(where)
+    console.print(_by_format_and_status(run))
+    checks = _failed_checks(run)
+    console.print(f"failed checks: {len(checks)} reports break template identities (published numbers are "
+                  "flagged, never corrected)" + (":" if checks else ""))
+    for line in checks:
+        console.print(f"  {line}")
+    for note in result.corpus.notes:
+        console.print(f"[yellow]note:[/] {note}")
+    secs = result.seconds
+    console.print(f"demo took {sum(secs.values()):.0f} s (generate {secs['generate']:.0f} s, run "
+                  f"{secs.get('run', 0):.0f} s; {result.requests} HTTP requests to 127.0.0.1)")
+    if run.release:
+        console.print(f'try: duckdb {Path(run.release) / "ogi.duckdb"} "SELECT * FROM report_summary"')
+
+
+def demo_command(out: Path, seed: int = 2019, *, quiet: bool = False, console: Console | None = None) -> int:
+    """`ogi demo`: returns the run's exit status."""
+    from pipeline.run.command import print_outcome
+
+    console = console or Console(stderr=True)
+    result = run_demo(out, seed, console=console, show_progress=not quiet)
+    print_outcome(result.run, console)
+    print_summary(result, console)
+    return result.run.exit_code

@@ -1,24 +1,114 @@
-"""`ogi demo`: the bundled example report and a generated city corpus, extracted offline."""
+"""`ogi demo`: a generated city corpus served on 127.0.0.1, scraped, extracted and released by `ogi run`."""
 
 from __future__ import annotations
 
-import pandas as pd
+import csv
+import re
+import shutil
+import socket
+from functools import partial
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import duckdb
+import pytest
 from typer.testing import CliRunner
 
+import pipeline.demo
+import pipeline.run
 from pipeline.cli import app
+from pipeline.run import report_groups
+from scrapers.store import documents
+
+SMALL = partial(pipeline.demo.build_corpus, districts=2, departments=1)  # 19 reports: the test stays quick
 
 
-def test_demo_extracts_every_sample(tmp_path):
-    result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path)])
+def test_demo_builds_a_release_from_local_sites(tmp_path: Path, monkeypatch) -> None:
+    corpus = SMALL(2019)
+    monkeypatch.setattr(pipeline.demo, "build_corpus", lambda seed: corpus)
+    out = tmp_path / "extracted"
+    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--quiet"])
     assert result.exit_code == 0, result.output
-    reports = pd.read_parquet(tmp_path / "reports.parquet")
-    samples = sorted(p.name for p in (tmp_path / "samples").iterdir())
-    assert len(reports) == len(samples) > 40
-    assert "2019_jinlin_seed.txt" in samples
-    assert any(s.endswith(".html") for s in samples) and any(s.endswith(".txt") for s in samples)
-    assert (reports["status"] == "ok").all(), reports[reports["status"] != "ok"][["source_path", "error"]]
-    assert set(reports["year"]) == set(range(2019, 2025))
-    assert set(reports["template"]) == {"2019", "2021"}
-    assert (reports["n_checks_failed"] > 0).sum() == 2  # the corpus breaks two reports' identities on purpose
-    requests = pd.read_parquet(tmp_path / "requests.parquet")
-    assert requests.groupby("report_id").size().isin([23 * 7, 25 * 7]).all()
+    text = " ".join(result.output.split())
+
+    releases = [p for p in (out / "releases").iterdir() if not p.name.startswith(".")]
+    assert len(releases) == 1
+    release = releases[0]
+    assert (out / "latest").resolve() == release.resolve()
+    assert (release / "ogi.duckdb").is_file() and list((release / "csv").glob("*.csv"))
+    for where in (str(release), "ogi.duckdb", "csv", "latest", "run-report.html"):
+        assert where in result.output.replace("\n", ""), where
+
+    docs = documents(out / "raw")
+    with duckdb.connect(str(release / "ogi.duckdb"), read_only=True) as con:
+        n_summary = con.execute("SELECT count(*) FROM report_summary").fetchone()[0]
+        n_reports = con.execute("SELECT count(*) FROM reports").fetchone()[0]
+        n_landing = con.execute("SELECT count(*) FROM reports WHERE attachment_report_id IS NOT NULL").fetchone()[0]
+        reports = con.execute("SELECT * FROM reports").df()
+    assert n_reports == len({d["sha256"] for d in docs}) > len(corpus.reports)  # one row per document
+
+    # every served report was found, at the address it was served at, and extracted
+    groups = report_groups(docs, reports)
+    # report_summary has one row per report: a page that only links to its PDF/Word report is not a second one
+    assert n_summary == n_reports - n_landing == len(groups)
+    parents = {d["parent_url"] for d in docs if d["kind"] == "attachment"}
+    assert n_landing == len({d["sha256"] for d in docs if d["kind"] == "page" and d["url"] in parents})
+    assert {(f"demo_{r.site}", r.path) for r in corpus.reports} == {
+        (g.source, urlsplit(g.url).path) for g in groups}
+    assert {g.status for g in groups} <= {"ok", "partial"}
+    assert sum(g.status == "ok" for g in groups) >= len(groups) - 1, [(g.url, g.error) for g in groups]
+    formats = {f for g in groups for f in g.formats}
+    expected = {"HTML", "text", "Word (.docx)"} | ({"PDF"} if shutil.which("soffice") else set())
+    assert expected <= formats
+    assert set(reports["year"].dropna()) == set(range(2019, 2025))
+    assert {"2019", "2021"} <= set(reports["template"])
+    seed = reports[reports["source_url"].str.endswith("2019jinlin.txt")]
+    assert len(seed) == 1 and seed["status"].iloc[0] == "ok"
+    assert "failed checks: 2 reports" in text  # the generator breaks two reports' identities on purpose
+    assert re.search(r"demo took \d+ s", text)
+
+
+def test_demo_servers_stop_even_when_the_run_fails(tmp_path: Path, monkeypatch) -> None:
+    corpus = pipeline.demo.build_corpus(3, districts=1, departments=0, formats=("html",))
+    monkeypatch.setattr(pipeline.demo, "build_corpus", lambda seed: corpus)
+    ports: list[int] = []
+
+    def crash(targets, out, *, registry_path, **kwargs):  # noqa: ANN001, ANN202
+        with open(registry_path, encoding="utf-8") as fh:
+            ports.extend(urlsplit(row["start_urls"]).port for row in csv.DictReader(fh))
+        for port in ports:  # the servers are up while the run runs
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(pipeline.run, "run_pipeline", crash)
+    with pytest.raises(RuntimeError, match="boom"):
+        pipeline.demo.run_demo(tmp_path, show_progress=False)
+    assert ports
+    for port in ports:
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def test_generated_office_files_are_byte_stable() -> None:
+    """A rerun of the demo serves the same bytes (same sha256), so the cache is not refilled with copies."""
+    import io
+    import zipfile
+
+    def docx(when: tuple[int, ...]) -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr(zipfile.ZipInfo("word/document.xml", when), b"<w:document/>")
+        return buf.getvalue()
+
+    a, b = docx((2024, 1, 1, 0, 0, 0)), docx((2025, 6, 7, 8, 9, 10))
+    assert a != b and pipeline.demo.stable_docx(a) == pipeline.demo.stable_docx(b)
+
+    def pdf(date: bytes, ident: bytes, checksum: bytes) -> bytes:
+        return (b"%PDF-1.4\n1 0 obj<</CreationDate(D:" + date + b"Z')>>endobj\ntrailer\n<</ID [ <" + ident
+                + b">\n<" + ident + b"> ]\n/DocChecksum /" + checksum + b"\n>>\n%%EOF\n")
+
+    p1 = pdf(b"20261128004835", b"BE3F6D4E395201AC05429100FF99894A", b"9E11D62A31FFEA708AB4AB0059DA4400")
+    p2 = pdf(b"20270101010101", b"0123456789ABCDEF0123456789ABCDEF", b"FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF")
+    s1, s2 = pipeline.demo.stable_pdf(p1, b"src"), pipeline.demo.stable_pdf(p2, b"src")
+    assert s1 == s2 and len(s1) == len(p1)  # same length: the xref offsets stay valid
+    assert pipeline.demo.stable_pdf(p1, b"other") != s1  # different documents keep different IDs

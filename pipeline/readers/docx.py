@@ -125,7 +125,9 @@ def expand_table(tbl, index: int) -> Table:
             row.append(Cell(text, r, len(row), None, origin in seen))
             seen.add(origin)
         out.append(row)
-    keep = [row for row in out if any(cell.text for cell in row)]
+    # blank rows are kept after the first row with text (a data row printed all blank: zeros left out)
+    filled = [i for i, row in enumerate(out) if any(cell.text for cell in row)]
+    keep = out[filled[0] :] if filled else []
     renumbered = [[Cell(c.text, i, c.col, None, c.spanned) for c in row] for i, row in enumerate(keep)]
     return Table(rows=renumbered, index=index)
 

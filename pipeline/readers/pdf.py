@@ -27,7 +27,9 @@ TABLE_MARKERS = (
 LATTICE = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 TEXT_GRID = {"vertical_strategy": "text", "horizontal_strategy": "text", "text_x_tolerance": 2}
 
-_NUM_TOKEN_RE = re.compile(r"^[-+]?\d[\d,，]*(\.\d+)?(万元|元|件|次|个|%)?$")
+_NUM_TOKEN_RE = re.compile(r"^[-+]?\d[\d,，]*([.．]\d+)?(万元|元|件|次|个|%)?$")
+_DASH_TOKEN_RE = re.compile(r"^[-—－/／]$")  # a zero printed as a dash
+_CLAUSE_LINE_RE = re.compile(r"^第二十条\s*第\s*[（(]")  # a table 二 clause row: 第二十条第（一）项
 _VALUE_RE = re.compile(r"^([-+]?\d[\d,，]*([.．]\d+)?\s*(万元|元|件|次|个|项|%)?|[-—－/／]|无)$")
 _NUMBERED_RE = re.compile(r"^\s*([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+\s*[、.．])")
 _CONT_GAP = 1.0  # points: tolerance when matching cell edges to grid lines
@@ -42,6 +44,7 @@ class _Grid:
     top: float
     width: int
     spans: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # slot → origin slot
+    xs: list[float] | None = None  # x of the column rules (ruled tables), width + 1 values
 
 
 @dataclass(slots=True)
@@ -162,7 +165,7 @@ def page_score(lines: list[str]) -> tuple[int, int]:
 
 def _ends_in_numbers(line: str, k: int = 3) -> bool:
     tokens = line.split()
-    return len(tokens) >= k and all(_NUM_TOKEN_RE.match(t) for t in tokens[-k:])
+    return len(tokens) >= k and all(_NUM_TOKEN_RE.match(t) or _DASH_TOKEN_RE.match(t) for t in tokens[-k:])
 
 
 def select_table_pages(pages: list[list[str]]) -> set[int]:
@@ -170,7 +173,10 @@ def select_table_pages(pages: list[list[str]]) -> set[int]:
     hits: set[int] = set()
     for pno, lines in enumerate(pages, start=1):
         markers, numeric_rows = page_score(lines)
-        if markers >= 3 or (markers >= 1 and numeric_rows >= 1) or numeric_rows >= 3:
+        # a table whose text comes out one cell per line (LibreOffice exports of narrow columns): bare numbers
+        bare_numbers = sum(1 for line in lines if _NUM_TOKEN_RE.match(line.replace(" ", "")))
+        clause_rows = sum(1 for line in lines if _CLAUSE_LINE_RE.match(line))
+        if markers >= 3 or (markers >= 1 and (numeric_rows or clause_rows)) or numeric_rows >= 3 or bare_numbers >= 14:
             hits.add(pno)
     return {p for h in hits for p in (h, h + 1) if p <= len(pages)}
 
@@ -298,7 +304,11 @@ def _lattice_grid(table, pno: int) -> _Grid | None:
                 text = _chars_text(table.page.chars, (xs[c], ys[r], xs[c + 1], ys[r + 1]))
                 slots[(r, c)] = Cell(text, r, c, pno)
                 spans[(r, c)] = (r, c)
-    return _finish_grid(slots, spans, width, height, pno, table.bbox[1])
+    tall = {r for r in range(height) if ys[r + 1] - ys[r] >= 6}  # a ruled row left blank (all zeros unprinted)
+    grid = _finish_grid(slots, spans, width, height, pno, table.bbox[1], tall)
+    if grid is not None:
+        grid.xs = xs
+    return grid
 
 
 def _chars_text(chars: list[dict], bbox: tuple[float, float, float, float]) -> str:
@@ -329,11 +339,12 @@ def _text_grid(table, pno: int) -> _Grid | None:
     return _finish_grid(slots, spans, len(rows[0]), len(rows), pno, table.bbox[1])
 
 
-def _finish_grid(slots, spans, width: int, height: int, pno: int, top: float) -> _Grid | None:
+def _finish_grid(slots, spans, width: int, height: int, pno: int, top: float,
+                 keep_blank: set[int] = frozenset()) -> _Grid | None:
     rows = [[slots.get((r, c)) or Cell("", r, c, pno) for c in range(width)] for r in range(height)]
-    keep = [r for r in range(height) if any(cell.text for cell in rows[r])]
-    if not keep:
+    if not any(cell.text for row in rows for cell in row):
         return None
+    keep = [r for r in range(height) if r in keep_blank or any(cell.text for cell in rows[r])]
     renum = {old: new for new, old in enumerate(keep)}
     out = [[Cell(c.text, renum[r], c.col, c.page, c.spanned) for c in rows[r]] for r in keep]
     new_spans = {
@@ -381,13 +392,20 @@ def _last_page(g: _Grid) -> int:
 
 def _append_continuation(t: _Grid, u: _Grid) -> None:
     """Append grid u (next page) to t: drop a repeated header, carry or join group labels split by the break."""
+    if u.width < t.width:
+        _align_columns(u, t)
+    elif u.width > t.width:
+        _align_columns(t, u)
     rows = u.rows
     k = min(len(t.rows), len(rows) - 1, 6)
     while k > 0 and [[c.text for c in r] for r in rows[:k]] != [[c.text for c in r] for r in t.rows[:k]]:
         k -= 1
     rows, u_spans = rows[k:], {(r - k, c): (o[0] - k, o[1]) for (r, c), o in u.spans.items() if r >= k}
     if t.width == u.width and rows:
+        n = len(rows)
         rows = _continue_spans(t, rows, u_spans)
+        if len(rows) < n:  # the first row was a fragment of t's last row and was merged into it
+            u_spans = {(r - 1, c): (max(o[0] - 1, 0), o[1]) for (r, c), o in u_spans.items() if r >= 1}
     base = len(t.rows)
     for r, row in enumerate(rows):
         t.rows.append([Cell(c.text, base + r, c.col, c.page, c.spanned) for c in row])
@@ -395,9 +413,38 @@ def _append_continuation(t: _Grid, u: _Grid) -> None:
         t.spans[(base + r, c)] = (base + o[0], o[1])
 
 
+def _align_columns(u: _Grid, t: _Grid) -> None:
+    """Re-grid u on t's column rules when both span the same x range but u lacks some rules.
+
+    On a page whose rows of the table all span some columns (（七）总计 over two label columns, 一、/四、 over
+    three), the rule between those columns is not drawn, so that page's grid has fewer columns than the table.
+    """
+    if not t.xs or not u.xs or abs(t.xs[0] - u.xs[0]) > 3 or abs(t.xs[-1] - u.xs[-1]) > 3:
+        return
+    cols = []
+    for j in range(t.width):
+        mid = (t.xs[j] + t.xs[j + 1]) / 2
+        cols.append(next((i for i in range(u.width) if u.xs[i] <= mid < u.xs[i + 1]), u.width - 1))
+    first = {ui: cols.index(ui) for ui in set(cols)}
+    rows = [
+        [Cell(row[ui].text, r, j, row[ui].page, row[ui].spanned or (j > 0 and cols[j - 1] == ui))
+         for j, ui in enumerate(cols)]
+        for r, row in enumerate(u.rows)
+    ]
+    spans = {}
+    for r in range(len(u.rows)):
+        for j, ui in enumerate(cols):
+            o = u.spans.get((r, ui), (r, ui))
+            spans[(r, j)] = (o[0], first.get(o[1], j))
+    u.rows, u.width, u.spans, u.xs = rows, t.width, spans, list(t.xs)
+
+
 def _continue_spans(t: _Grid, rows: list[list[Cell]], spans: dict) -> list[list[Cell]]:
     """Group-label cells cut by the page break: empty continuation → carry the label, fragment → join."""
     last, first = t.rows[-1], rows[0]
+    if _is_row_fragment(last, first):  # join it, then let the rules below carry group labels past it
+        _join_row_fragment(t, first)
+        first = rows[0] = [Cell("", c.row, c.col, c.page, c.spanned) for c in first]
     n_labels = min(_label_columns(first), _label_columns(last))
     row_has_values = any(c.text and _is_value(c.text) for c in first)
     joined_all = True
@@ -428,6 +475,47 @@ def _continue_spans(t: _Grid, rows: list[list[Cell]], spans: dict) -> list[list[
     ):
         return rows[1:]  # the first row was only the rest of the cut row's labels
     return rows
+
+
+def _is_row_fragment(last: list[Cell], first: list[Cell]) -> bool:
+    """True when `first` (top of the next page) is the rest of `last`, a row the page break cut in two.
+
+    Word and LibreOffice let a row break across pages: the lines of its wrapped cells that did not fit go on
+    the next page in a row with no label of its own, with text only in columns where the cut row has text.
+    """
+    filled = [c for c, cell in enumerate(first) if cell.text]
+    n_labels = _label_columns(last)
+    if not filled or n_labels == len(last):
+        return False  # the cut row holds no values (a header or label row): handled by the label rules
+    if n_labels:
+        leaf, cut = first[n_labels - 1].text, last[n_labels - 1].text
+        if leaf and cut and _NUMBERED_RE.match(cut) and not _NUMBERED_RE.match(leaf):
+            # the rest of a wrapped, numbered label (一、本年新收…申 / 请数量) with the rest of the values
+            values = [first[c].text for c in filled if c >= n_labels]
+            return bool(values) and all(_is_value(v) for v in values)  # label-only rests: the label rules
+        if any(not last[c].text for c in filled):
+            return False
+        return not leaf and any(_is_value(first[c].text) for c in filled)
+    if any(not last[c].text for c in filled):
+        return False
+    return len(filled) < sum(1 for c in last if c.text) and all(_is_value(first[c].text) for c in filled)
+
+
+def _join_row_fragment(t: _Grid, first: list[Cell]) -> None:
+    """Append the fragment's texts to the cut row's cells (digits of a wrapped number joined without a space)."""
+    r = len(t.rows) - 1
+    done: set[tuple[int, int]] = set()
+    for c, cell in enumerate(first):
+        origin = t.spans.get((r, c), (r, c))
+        if not cell.text or origin in done:
+            continue
+        done.add(origin)
+        above = t.rows[r][c].text
+        digits = above[-1:].isdigit() and cell.text[:1].isdigit()
+        text = above + cell.text if digits else join_lines([above, cell.text])
+        for rr, cc in [rc for rc, o in t.spans.items() if o == origin] or [origin]:
+            old = t.rows[rr][cc]
+            t.rows[rr][cc] = Cell(text, old.row, old.col, old.page, old.spanned)
 
 
 def _set_slots(rows: list[list[Cell]], slots: list[tuple[int, int]], text: str, page: int | None) -> None:

@@ -1,0 +1,189 @@
+"""The run report (Markdown and HTML): sources, reports found per source and year, statuses, failed checks,
+failed sources with their errors, timings. Built from the run's result; one block list, two renderers."""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from pipeline.run.orchestrate import RunResult
+
+STATUS_RANK = {"ok": 0, "partial": 1, "needs_ocr": 2, "no_tables": 3, "failed": 4, "not extracted": 5}
+FORMAT_NAMES = {"text/html": "HTML", "application/pdf": "PDF", "text/plain": "text", "application/msword": "Word (.doc)",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (.docx)"}
+
+
+@dataclass
+class ReportGroup:
+    """One report as published: a page and its attachments, or a document linked straight from a list."""
+
+    source: str
+    url: str
+    year: int | None
+    agency: str
+    status: str
+    error: str
+    formats: list[str] = field(default_factory=list)
+    report_ids: list[str] = field(default_factory=list)
+
+
+def _clean(value: Any) -> Any:
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA else value
+
+
+def report_groups(documents: list[dict[str, Any]], reports: pd.DataFrame) -> list[ReportGroup]:
+    """Group manifest documents into reports; a report's status is the best of its documents' statuses."""
+    rows = {r["report_id"]: r for r in reports.to_dict("records")} if len(reports) else {}
+    pages = {(d["source"], d.get("final_url") or d["url"]) for d in documents if d.get("kind") == "page"}
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for d in documents:
+        own = (d["source"], d.get("final_url") or d["url"])
+        parent = (d["source"], d.get("parent_url") or "")
+        key = parent if d.get("kind") == "attachment" and parent in pages else own
+        grouped.setdefault(key, []).append(d)
+    out = []
+    for (source, url), docs in grouped.items():
+        found = [(rows.get(d["sha256"]), d) for d in docs]
+        best_row, best_doc = min(found, key=lambda rd: STATUS_RANK.get(rd[0]["status"], 5) if rd[0] else 5)
+        row = best_row or {}
+        year = _clean(row.get("year")) or _clean(best_doc.get("year"))
+        out.append(ReportGroup(
+            source=source, url=url, year=int(year) if year else None, agency=_clean(row.get("agency")) or "",
+            status=row.get("status", "not extracted"), error=_clean(row.get("error")) or "",
+            formats=sorted({FORMAT_NAMES.get(d.get("media_type") or "", d.get("media_type") or "?") for d in docs}),
+            report_ids=[d["sha256"] for d in docs]))
+    return sorted(out, key=lambda g: (g.source, g.year or 0, g.url))
+
+
+# blocks ----------------------------------------------------------------------------------------------------
+Block = tuple[str, Any]
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> Block:
+    return ("table", (headers, [["" if c is None else str(c) for c in r] for r in rows]))
+
+
+def blocks(result: RunResult) -> list[Block]:
+    """The report's content, renderer-neutral."""
+    from pipeline.run.codes import MEANING
+
+    frames = result.frames or {}
+    reports = frames.get("reports", pd.DataFrame(columns=["report_id", "status"]))
+    checks = frames.get("checks", pd.DataFrame(columns=["report_id", "check", "lhs", "rhs", "passed"]))
+    groups = report_groups(result.documents, reports)
+    out: list[Block] = [("h1", f"ogi run {result.started_at:%Y-%m-%d %H:%M:%S} UTC")]
+    facts = [
+        ["exit status", f"{result.exit_code} ({MEANING.get(result.exit_code, '?')})"],
+        ["message", result.message],
+        ["targets", " ".join(result.targets) or "every enabled registry source"],
+        ["release", str(result.release) if result.release else "none built"],
+        ["output folder", str(result.out)],
+        ["extractor version", result.extractor_version],
+        ["log file", str(result.log_path) if result.log_path else ""],
+        ["duration", f"{result.duration:.1f} s"],
+    ]
+    out.append(_table(["", ""], facts))
+    out.append(("h2", "Timings"))
+    out.append(_table(["stage", "seconds"], [[k, f"{v:.2f}"] for k, v in result.timings.items()]))
+    if result.errors:
+        out.append(("h2", "Errors"))
+        out.append(("list", result.errors))
+
+    out.append(("h2", "Sources"))
+    by_source = Counter(g.source for g in groups)
+    out.append(_table(["source", "status", "report links", "reports stored", "new documents", "requests", "errors"],
+                      [[s.source, s.status, s.reports, by_source.get(s.source, 0), s.new, s.requests, len(s.errors)]
+                       for s in result.sources]))
+    failed = [s for s in result.sources if s.status != "ok"]
+    if failed:
+        out.append(("h2", "Failed and partial sources"))
+        for s in failed:
+            out.append(("h3", f"{s.source}: {s.status}"))
+            out.append(("list", s.errors[:20] + ([f"… and {len(s.errors) - 20} more"] if len(s.errors) > 20 else [])))
+
+    out.append(("h2", "Reports found per source and year"))
+    years = sorted({g.year for g in groups if g.year})
+    grid: dict[str, Counter] = {}
+    for g in groups:
+        grid.setdefault(g.source, Counter())[g.year or 0] += 1
+    cols = years + ([0] if any(0 in c for c in grid.values()) else [])
+    out.append(_table(["source", *[str(y) if y else "no year" for y in cols], "total"],
+                      [[src, *[c.get(y, "") for y in cols], sum(c.values())] for src, c in sorted(grid.items())]))
+
+    out.append(("h2", "Statuses"))
+    statuses = Counter(g.status for g in groups)
+    this_run = Counter(e.status for e in result.extracted)
+    names = sorted(set(statuses) | set(this_run), key=lambda s: STATUS_RANK.get(s, 9))
+    out.append(_table(["status", "reports (all stored)", "documents extracted by this run"],
+                      [[s, statuses.get(s, 0), this_run.get(s, 0)] for s in names]))
+    bad = [g for g in groups if g.status != "ok"]
+    if bad:
+        out.append(("h3", "Reports that are not ok"))
+        out.append(_table(["source", "year", "status", "formats", "url", "why"],
+                          [[g.source, g.year, g.status, ", ".join(g.formats), g.url, g.error[:300]] for g in bad]))
+
+    out.append(("h2", "Failed checks"))
+    failed_checks = checks[~checks["passed"].astype("boolean").fillna(True)] if len(checks) else checks
+    if len(failed_checks):
+        meta = {r["report_id"]: r for r in reports.to_dict("records")}
+        rows = []
+        for c in failed_checks.to_dict("records"):
+            r = meta.get(c["report_id"], {})
+            rows.append([_clean(r.get("agency")) or "", _clean(r.get("year")) or "", c["check"], _clean(c.get("lhs")),
+                         _clean(c.get("rhs")), _clean(r.get("source_url")) or c["report_id"][:12]])
+        out.append(_table(["agency", "year", "check", "lhs", "rhs", "document"], rows))
+    else:
+        out.append(("p", "none"))
+    return out
+
+
+# renderers -------------------------------------------------------------------------------------------------
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(items: list[Block]) -> str:
+    lines: list[str] = []
+    for kind, body in items:
+        if kind in ("h1", "h2", "h3"):
+            lines += ["#" * int(kind[1]) + " " + body, ""]
+        elif kind == "p":
+            lines += [body, ""]
+        elif kind == "list":
+            lines += [f"- {_md_cell(x)}" for x in body] + [""]
+        elif kind == "table":
+            headers, rows = body
+            lines.append("| " + " | ".join(_md_cell(h) for h in headers) + " |")
+            lines.append("|" + "|".join("---" for _ in headers) + "|")
+            lines += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in rows]
+            lines.append("")
+    return "\n".join(lines)
+
+
+_CSS = ("body{font-family:system-ui,'Noto Sans CJK SC',sans-serif;margin:2em;color:#222}"
+        "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;"
+        "text-align:left;vertical-align:top}th{background:#f3f3f3}")
+
+
+def to_html(items: list[Block]) -> str:
+    e = html.escape
+    parts = ['<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
+             f"<title>{e(items[0][1]) if items else 'ogi run'}</title><style>{_CSS}</style></head><body>"]
+    for kind, body in items:
+        if kind in ("h1", "h2", "h3", "p"):
+            parts.append(f"<{kind}>{e(body)}</{kind}>")
+        elif kind == "list":
+            parts.append("<ul>" + "".join(f"<li>{e(x)}</li>" for x in body) + "</ul>")
+        elif kind == "table":
+            headers, rows = body
+            head = "".join(f"<th>{e(h)}</th>" for h in headers) if any(headers) else ""
+            parts.append("<table>" + (f"<tr>{head}</tr>" if head else "")
+                         + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>" for r in rows)
+                         + "</table>")
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
