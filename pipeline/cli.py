@@ -137,16 +137,16 @@ def version() -> None:
     print(EXTRACTOR_VERSION)
 
 
-def _register_optional() -> None:
-    """Commands of other packages (the scrapers), registered when present."""
-    try:
-        from scrapers.cli import register
-    except ImportError:
-        return
-    register(app)
+def _register_commands() -> None:
+    """Commands that live beside what they drive: `ogi scrape` (scrapers/) and `ogi load` (pipeline/load/)."""
+    from pipeline.load.cli import register as register_load
+    from scrapers.cli import register as register_scrape
+
+    register_scrape(app)
+    register_load(app)
 
 
-_register_optional()
+_register_commands()
 
 if __name__ == "__main__":
     app()
