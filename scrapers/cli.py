@@ -8,6 +8,7 @@ Exit status: 0 when every source is ok or partial, 1 when any source failed, 2 o
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -57,23 +58,33 @@ def scrape(
     store_dir = Path(out) / "raw"
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, disable=not show_progress, transient=False) as progress:
-        tasks = {s.id: progress.add_task(f"{s.id}: listing", total=None) for s in sources}
-
-        def on_progress(source_id: str, event: str, **info: object) -> None:
-            task = tasks[source_id]
-            if event == "reports":
-                progress.update(task, total=info["total"], description=f"{source_id}: reports")
-            elif event == "advance":
-                progress.advance(task)
-            elif event == "done":
-                result: SourceResult = info["result"]  # type: ignore[assignment]
-                progress.update(task, description=f"{source_id}: [{STATUS_STYLE[result.status]}]{result.status}[/]")
-
+        on_progress = source_progress(progress, sources)
         crawler = Crawler(store_dir, policy, since=since, progress=on_progress)
         results = asyncio.run(crawler.run(sources))
     console.print(summary_table(results))
     console.print(f"store: {store_dir}  (run {crawler.run_id}{', resumed' if crawler.resumed else ''})")
     return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def source_progress(progress: Progress, sources: list[Source], prefix: str = "",
+                    on_done: Callable[[SourceResult], None] | None = None) -> Callable[..., None]:
+    """A Crawler progress callback: one progress bar per source (listing → reports → status)."""
+    tasks = {s.id: progress.add_task(f"{prefix}{s.id}: listing", total=None) for s in sources}
+
+    def on_progress(source_id: str, event: str, **info: object) -> None:
+        task = tasks[source_id]
+        if event == "reports":
+            progress.update(task, total=info["total"], description=f"{prefix}{source_id}: reports")
+        elif event == "advance":
+            progress.advance(task)
+        elif event == "done":
+            result: SourceResult = info["result"]  # type: ignore[assignment]
+            style = STATUS_STYLE[result.status]
+            progress.update(task, description=f"{prefix}{source_id}: [{style}]{result.status}[/]")
+            if on_done is not None:
+                on_done(result)
+
+    return on_progress
 
 
 def register(app: typer.Typer) -> None:

@@ -34,6 +34,7 @@ from pipeline.run.lock import LockHeld, RunLock
 from pipeline.run.logs import run_log
 from pipeline.run.report import blocks, to_html, to_markdown
 from pipeline.version import EXTRACTOR_VERSION
+from scrapers.cli import source_progress
 from scrapers.crawl import Crawler, SourceResult
 from scrapers.politeness import Politeness
 from scrapers.registry import REGISTRY_PATH, RegistryError, Source, load, resolve
@@ -189,20 +190,11 @@ def _stages(result: RunResult, *, since: int | None, registry_path: Path | None,
 
 def _scrape(result: RunResult, sources: list[Source], since: int | None, policy: Politeness | None,
             progress: Progress) -> None:
-    tasks = {s.id: progress.add_task(f"scrape {s.id}: listing", total=None) for s in sources}
+    def on_done(res: SourceResult) -> None:
+        log.info("source %s: %s, %d report links, %d new documents, %d requests%s", res.source, res.status,
+                 res.reports, res.new, res.requests, f"; errors: {res.errors[:3]}" if res.errors else "")
 
-    def on_progress(source_id: str, event: str, **info: object) -> None:
-        task = tasks[source_id]
-        if event == "reports":
-            progress.update(task, total=info["total"], description=f"scrape {source_id}: reports")
-        elif event == "advance":
-            progress.advance(task)
-        elif event == "done":
-            res: SourceResult = info["result"]  # type: ignore[assignment]
-            progress.update(task, description=f"scrape {source_id}: {res.status}")
-            log.info("source %s: %s, %d report links, %d new documents, %d requests%s", source_id, res.status,
-                     res.reports, res.new, res.requests, f"; errors: {res.errors[:3]}" if res.errors else "")
-
+    on_progress = source_progress(progress, sources, prefix="scrape ", on_done=on_done)
     try:
         crawler = Crawler(result.out / "raw", policy, since=since, progress=on_progress)
         result.sources = asyncio.run(crawler.run(sources))
