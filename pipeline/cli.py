@@ -38,20 +38,29 @@ def _summary(rows: list[tuple[Path, Report]]) -> Table:
     return table
 
 
+EngineOpt = Annotated[str | None, typer.Option("--engine", help="serial | processes | dask (default: a local "
+                                                               "process pool; serial for one file)")]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, help="worker processes (default: CPUs)")]
+SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="address of an existing Dask scheduler, "
+                                                  "e.g. tcp://10.0.0.5:8786 (implies --engine dask)")]
+
+
+def _check_engine(engine: str | None, scheduler: str | None) -> None:
+    if engine not in (None, "serial", "processes", "dask") or (scheduler and engine not in (None, "dask")):
+        raise typer.BadParameter("--engine is serial, processes or dask; --scheduler needs dask")
+
+
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="report files or folders of them")],
     out: Annotated[Path, typer.Option("--out", help="folder for <table>.parquet and <table>.csv")] = Path("extracted"),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar or summary table")] = False,
-    engine: Annotated[str | None, typer.Option("--engine", help="serial | processes | dask (default: a local "
-                                               "process pool; serial for one file)")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="worker processes (default: CPUs)")] = None,
-    scheduler: Annotated[str | None, typer.Option("--scheduler", help="address of an existing Dask scheduler, "
-                                                  "e.g. tcp://10.0.0.5:8786 (implies --engine dask)")] = None,
+    engine: EngineOpt = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Extract the statistical tables of annual reports (text, HTML, PDF, Word) into OUT."""
-    if engine not in (None, "serial", "processes", "dask") or (scheduler and engine not in (None, "dask")):
-        raise typer.BadParameter("--engine is serial, processes or dask; --scheduler needs dask")
+    _check_engine(engine, scheduler)
     for p in paths:
         if not p.exists():
             console.print(f"[red]not found:[/] {p}")
@@ -98,13 +107,18 @@ def run(
                                                        "host (default: the scraper's, 1.0)")] = None,
     user_agent: Annotated[str | None, typer.Option("--user-agent", help="override the User-Agent")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars (cron)")] = False,
+    engine: EngineOpt = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Scrape → extract (only new documents) → build a dated release; exit 0 ok, 1 some sources or documents
     failed (release built), 2 usage, 3 output not writable or release failed, 4 another run holds the lock."""
     from pipeline.run.command import run_command
 
+    _check_engine(engine, scheduler)
     raise typer.Exit(run_command(list(targets or []), out, since=since, registry=registry,
-                                 min_interval=min_interval, user_agent=user_agent, quiet=quiet, console=console))
+                                 min_interval=min_interval, user_agent=user_agent, quiet=quiet, console=console,
+                                 engine=engine, workers=workers, scheduler=scheduler))
 
 
 @app.command()

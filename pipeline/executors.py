@@ -39,12 +39,20 @@ _PRELOAD = ["pipeline.extraction", "pipeline.readers.html", "pipeline.readers.te
 
 @dataclass(frozen=True)
 class RawDoc:
-    """A document given as bytes (e.g. from the raw store) instead of a path."""
+    """A document with its provenance: given as bytes, or as a file (e.g. in the raw store) the worker reads.
+
+    `name` guides format sniffing (a file name); `path`, when set, is read by the worker and recorded as
+    source_path.
+    """
 
     name: str
-    data: bytes
+    data: bytes | None = None
     source_url: str | None = None
     fetched_at: str | None = None
+    path: str | None = None
+
+    def read(self) -> bytes:
+        return self.data if self.data is not None else Path(str(self.path)).read_bytes()
 
 
 Item = Path | RawDoc
@@ -85,8 +93,11 @@ def item_name(item: Item) -> str:
 def failed_report(item: Item, message: str) -> Report:
     """A `failed` report row for a document whose extraction did not return (keyed by its hash when readable)."""
     if isinstance(item, RawDoc):
-        rid = hashlib.sha256(item.data).hexdigest()
-        return _failed(rid, "failed", message, source_path=item.name, source_url=item.source_url,
+        try:
+            rid = hashlib.sha256(item.read()).hexdigest()
+        except OSError:
+            rid = hashlib.sha256(str(item.path).encode()).hexdigest()
+        return _failed(rid, "failed", message, source_path=item.path or item.name, source_url=item.source_url,
                        fetched_at=item.fetched_at)
     try:
         rid = hashlib.sha256(item.read_bytes()).hexdigest()
@@ -107,8 +118,8 @@ def pack(index: int, report: Report, seconds: float, local: bool = False) -> Out
 
 def _extract(item: Item) -> Report:
     if isinstance(item, RawDoc):
-        return extract_document(item.data, name=item.name, source_url=item.source_url, source_path=item.name,
-                                fetched_at=item.fetched_at)
+        return extract_document(item.read(), name=item.name, source_url=item.source_url,
+                                source_path=item.path or item.name, fetched_at=item.fetched_at)
     return extract_path(item)
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-import pipeline.extraction
+import pipeline.executors
 import pipeline.load.release
 from pipeline.cli import app
 from pipeline.demo import Corpus, build_corpus, write_registry
@@ -60,9 +60,10 @@ def sites(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory):
         yield servers, registry
 
 
-def _run(out: Path, registry: Path, targets: list[str] | None = None):
+def _run(out: Path, registry: Path, targets: list[str] | None = None, engine: str = "serial", workers: int = 1):
+    """A run on the demo sites; serial by default so a test can count extractions in this process."""
     return run_pipeline(targets or [], out, registry_path=registry, policy=Politeness.for_tests(),
-                        show_progress=False)
+                        show_progress=False, executor={"engine": engine, "workers": workers})
 
 
 def _latest(out: Path) -> Path:
@@ -77,20 +78,20 @@ def _release_reports(release: Path) -> pd.DataFrame:
 def test_run_end_to_end_then_incremental(sites, corpus: Corpus, tmp_path: Path, monkeypatch) -> None:
     servers, registry = sites
     calls: list[str] = []
-    real = pipeline.extraction.extract_document
+    real = pipeline.executors.extract_document
 
     def counting(data: bytes, name: str = "document", **kw: object):
         calls.append(name)
         return real(data, name, **kw)
 
-    monkeypatch.setattr(pipeline.extraction, "extract_document", counting)
+    monkeypatch.setattr(pipeline.executors, "extract_document", counting)  # the serial engine calls it here
     out = tmp_path / "extracted"
     first = _run(out, registry)
     assert first.exit_code == 0, first.message
     assert first.release is not None and first.release.is_dir()
     assert _latest(out) == first.release.resolve()
     reports = _release_reports(first.release)
-    assert len(reports) == len({d["sha256"] for d in first.documents}) == len(calls) > 0
+    assert len(reports) == len({d["sha256"] for d in first.documents}) == len(calls) == len(first.extracted) > 0
     # one report row for every served report, found through the URL it was served at
     groups = report_groups(first.documents, first.frames["reports"])
     served = {(f"demo_{r.site}", r.path) for r in corpus.reports}
@@ -117,6 +118,18 @@ def test_run_end_to_end_then_incremental(sites, corpus: Corpus, tmp_path: Path, 
     assert _latest(out) == second.release.resolve()
     assert len(_release_reports(second.release)) == len(reports)
     assert sum(s.new for s in second.sources) == 0
+
+
+def test_run_on_a_process_pool_builds_the_same_release(sites, tmp_path: Path) -> None:
+    servers, registry = sites
+    serial = _run(tmp_path / "serial", registry)
+    pooled = _run(tmp_path / "pooled", registry, engine="processes", workers=2)
+    assert pooled.exit_code == serial.exit_code == 0
+    assert len(pooled.extracted) == len(serial.extracted) > 0
+    cols = ["report_id", "status", "year", "template", "n_values", "n_checks_failed"]
+    a = _release_reports(serial.release)[cols].sort_values("report_id").reset_index(drop=True)
+    b = _release_reports(pooled.release)[cols].sort_values("report_id").reset_index(drop=True)
+    assert a.equals(b)
 
 
 def _closed_port() -> int:

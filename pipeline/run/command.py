@@ -46,13 +46,15 @@ def print_outcome(result: RunResult, console: Console) -> None:
 
 def run_command(targets: list[str], out: Path, *, since: int | None = None, registry: Path | None = None,
                 min_interval: float | None = None, user_agent: str | None = None, quiet: bool = False,
-                console: Console | None = None) -> int:
+                console: Console | None = None, engine: str | None = None, workers: int | None = None,
+                scheduler: str | None = None) -> int:
     """Run and print; returns the exit status (pipeline.run.codes)."""
     console = console or Console(stderr=True)
     if registry is not None and not registry.is_file():
         console.print(f"[bold red]exit {codes.USAGE}:[/] registry file not found: {registry}")
         return codes.USAGE
     result = run_pipeline(targets, out, since=since, registry_path=registry,
-                          policy=policy_for(min_interval, user_agent), console=console, show_progress=not quiet)
+                          policy=policy_for(min_interval, user_agent), console=console, show_progress=not quiet,
+                          executor={"engine": engine, "workers": workers, "scheduler": scheduler})
     print_outcome(result, console)
     return result.exit_code

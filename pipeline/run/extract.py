@@ -7,12 +7,12 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from pipeline import extraction
 from pipeline.cache import ExtractionCache
+from pipeline.executors import Item, RawDoc, extract_files
 from pipeline.extraction import Report
 from pipeline.version import EXTRACTOR_VERSION
 
@@ -67,34 +67,37 @@ def pending(documents: list[dict[str, Any]], done: set[str]) -> list[dict[str, A
 
 
 def extract_pending(documents: list[dict[str, Any]], cache: ExtractionCache,
-                    on_done: Callable[[Extracted], None] | None = None) -> list[Extracted]:
-    """Extract the documents the cache lacks for EXTRACTOR_VERSION, storing them in batches."""
+                    on_done: Callable[[Extracted], None] | None = None, *, engine: str | None = None,
+                    workers: int | None = None, scheduler: str | None = None) -> list[Extracted]:
+    """Extract the documents the cache lacks for EXTRACTOR_VERSION on an engine (pipeline.executors), storing
+    them in the cache in batches as they complete."""
     todo = pending(documents, cache.done(EXTRACTOR_VERSION))
+    items = [RawDoc(name=document_name(doc), source_url=doc.get("final_url") or doc.get("url") or "",
+                    fetched_at=iso(doc.get("fetched_at")), path=str(doc["path"])) for doc in todo]
+    doc_of = {item.path: doc for item, doc in zip(items, todo, strict=True)}
     results: list[Extracted] = []
     batch: list[Report] = []
-    for doc in todo:
-        name = document_name(doc)
-        url = doc.get("final_url") or doc.get("url") or ""
-        t0 = time.perf_counter()
-        try:
-            data = Path(doc["path"]).read_bytes()
-        except OSError as exc:
-            done = Extracted(doc["sha256"], doc.get("source") or "", url, name, "failed",
-                             f"raw object unreadable: {exc.strerror or exc}", 0.0)
-            log.error("%s: %s", url, done.error)
-        else:
-            report = extraction.extract_document(data, name, source_url=url, source_path=doc["path"],
-                                                 fetched_at=iso(doc.get("fetched_at")))
-            batch.append(report)
-            error = report.row["error"] if isinstance(report.row["error"], str) else None
-            done = Extracted(doc["sha256"], doc.get("source") or "", url, name, report.status, error,
-                             time.perf_counter() - t0)
-            log.info("extracted %s (%s): %s%s", url, name, done.status, f" - {error}" if error else "")
-        results.append(done)
+
+    def done(item: Item, report: Report) -> None:
+        assert isinstance(item, RawDoc)
+        error = report.row["error"] if isinstance(report.row["error"], str) else None
+        doc = doc_of[item.path]
+        row = Extracted(doc["sha256"], doc.get("source") or "", item.source_url or "", item.name, report.status,
+                        error, 0.0)
+        log.log(logging.ERROR if report.status == "failed" else logging.INFO, "extracted %s (%s): %s%s",
+                row.url, row.name, row.status, f" - {error}" if error else "")
+        results.append(row)
+        batch.append(report)
         if on_done is not None:
-            on_done(done)
+            on_done(row)
         if len(batch) >= BATCH:
             cache.put(batch)
-            batch = []
+            batch.clear()
+
+    t0 = time.perf_counter()
+    extract_files(items, engine=engine, workers=workers, scheduler=scheduler, on_done=done)
     cache.put(batch)
+    per_doc = (time.perf_counter() - t0) / max(len(results), 1)
+    for row in results:
+        row.seconds = per_doc
     return results

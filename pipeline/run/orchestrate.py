@@ -98,8 +98,12 @@ def run_pipeline(
     policy: Politeness | None = None,
     console: Console | None = None,
     show_progress: bool = True,
+    executor: dict[str, Any] | None = None,
 ) -> RunResult:
-    """Run every stage for `targets` (registry ids or URLs; none = every enabled registry source) into `out`."""
+    """Run every stage for `targets` (registry ids or URLs; none = every enabled registry source) into `out`.
+
+    `executor`: engine, workers and scheduler for the extraction stage (pipeline.executors.extract_files).
+    """
     out = Path(out)
     console = console or Console(stderr=True)
     result = RunResult(out=out, targets=list(targets), started_at=dt.datetime.now(dt.UTC))
@@ -119,7 +123,7 @@ def run_pipeline(
             log.info("ogi run started: targets=%s since=%s out=%s extractor=%s", targets or "all", since, out,
                      EXTRACTOR_VERSION)
             _stages(result, since=since, registry_path=registry_path, policy=policy, console=console,
-                    show_progress=show_progress)
+                    show_progress=show_progress, executor=executor or {})
             _write_reports(result)
             log.info("ogi run finished: exit %s (%s)", result.exit_code, result.message)
     except OSError as exc:
@@ -140,7 +144,7 @@ def _progress(console: Console, show: bool) -> Progress:
 
 
 def _stages(result: RunResult, *, since: int | None, registry_path: Path | None, policy: Politeness | None,
-            console: Console, show_progress: bool) -> None:
+            console: Console, show_progress: bool, executor: dict[str, Any]) -> None:
     out = result.out
     try:
         sources: list[Source] = resolve(result.targets, load(registry_path or REGISTRY_PATH))
@@ -163,7 +167,7 @@ def _stages(result: RunResult, *, since: int | None, registry_path: Path | None,
                     progress.update(task, advance=1, description=f"extract {e.name[:30]}")
 
                 progress.update(task, total=len(pending(result.documents, cache.done())))
-                result.extracted = extract_pending(result.documents, cache, on_done)
+                result.extracted = extract_pending(result.documents, cache, on_done, **executor)
                 progress.update(task, description=f"extract: {len(result.extracted)} new documents")
                 result.frames = cache.frames()
         except OSError as exc:
