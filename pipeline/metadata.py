@@ -15,8 +15,10 @@ _TITLE_YEAR_RE = re.compile(_YEAR + r"\s*年")
 _PERIOD_RE = re.compile(r"(?:统计|时限|期限|时间)[^。]{0,20}?" + _YEAR + r"年\s*1\s*月\s*1\s*日")
 _REPORT_TITLE_RE = re.compile(r"(政府)?信息公开(工作)?(年度)?(报告|年报)")
 _COMPILER_RE = re.compile(r"由([^,，。()（）]{2,40}?)(?:负责)?(?:编制|编写|起草)")
-_NAME_TAIL_RE = re.compile(r"(关于)?(\d{4}年度?|[（(]?\d{4}[)）]?)?(年度)?(政府)?(信息公开)?(工作)?(年度)?(报告|年报)$")
-_ADMIN_RE = re.compile(r"^(.*?(?:省|自治区|特别行政区|市|自治州|州|盟|地区|新区|实验区|开发区|区|县|旗|镇|乡|街道))")
+_NAME_TAIL_RE = re.compile(r"(关于)?(\d{4}年度?|[（(]?\d{4}[)）]?)?(年度)?(政府|政务)?(信息公开)?(工作)?(年度)?(报告|年报)$")
+# One administrative unit of a place chain (江苏省 / 淮安市 / 洪泽区); 城乡 in department names is not a 乡.
+_UNIT_RE = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:省|自治区|特别行政区|自治州|实验区|开发区|新区|地区|市|州|盟|区|县|旗|街道|镇|"
+                      r"(?<!城)乡)")
 _AGENCY_SUFFIXES = ("政府", "局", "委员会", "委", "办公室", "办", "厅", "院", "部", "署", "中心", "管委会",
                     "管理委员会", "公司", "所", "站", "队", "会", "处", "馆")
 _TITLE_MAX = 60
@@ -76,6 +78,16 @@ def _name_from_title(title: str) -> str:
     return name.strip("《》“”\" ")
 
 
+def place_chain(name: str) -> list[str]:
+    """The administrative units a name starts with: 江苏省淮安市洪泽区人民政府 → [江苏省, 淮安市, 洪泽区]."""
+    units: list[str] = []
+    pos = 0
+    while m := _UNIT_RE.match(name, pos):
+        units.append(m.group(0))
+        pos = m.end()
+    return units
+
+
 def find_agency_region(title: str, lines: list[str], author: str | None = None) -> tuple[str | None, str | None]:
     """(agency, region) from the title's name part and the 由…编制 sentence."""
     name = _name_from_title(title)
@@ -85,19 +97,19 @@ def find_agency_region(title: str, lines: list[str], author: str | None = None) 
         if m:
             compiler = m.group(1)
             break
-    m = _ADMIN_RE.match(name) if name else None
-    region = m.group(1) if m else None
+    chain = place_chain(name)
+    region = chain[-1] if chain else None
     if name and name.endswith(_AGENCY_SUFFIXES):
         agency = name
     elif compiler and compiler.endswith("人民政府办公室"):
         agency = compiler[: -len("办公室")]
-    elif region and name == region:
-        agency = region + "人民政府" if region.endswith(("省", "市", "区", "县", "旗", "州")) else region
+    elif chain and name == "".join(chain):
+        agency = name + "人民政府" if name.endswith(("省", "市", "区", "县", "旗", "州")) else name
     else:
         agency = name or compiler or author
     if agency and region is None:
-        m = _ADMIN_RE.match(agency)
-        region = m.group(1) if m else None
+        chain = place_chain(agency)
+        region = chain[-1] if chain else None
     return agency or None, region
 
 
