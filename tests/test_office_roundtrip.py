@@ -129,3 +129,44 @@ def test_generated_pdf_round_trip(seed, year, gen, quirks, options) -> None:
     rep = pipeline.extract_bytes(pdf, "report.pdf")
     assert_exact(rep, expected_cells(report), year=report.year, template=report.template,
                  failures=identity_failures(report))
+
+
+# --- page breaks that once lost rows or tables (random sweep of 14 pt / split reports) ------------------------
+_GOV, _FIN = "伊春市金林区人民政府", "伊春市金林区财政局"
+PAGE_BREAK_CASES = {  # cause → (generate seed, generate kwargs, quirks, render_docx kwargs)
+    # table 三's header rows end page 2, every value is blank: the header texts were carried down into the
+    # blank cells of 一、本年新收 on page 3 (and of table 四's value row in other reports) as group labels
+    "header_not_carried_into_blank_values": (
+        2305461311, dict(year=2023, agency=_GOV, consistent=True, total_published=False, unit_prob=0.3,
+                         activity="none"),
+        CellQuirks(units=False, blank_zero=1.0, brackets="half", clause_spaces=True, seed=576),
+        dict(split_table3=True, font_pt=10.5, filler_before_table3=8)),
+    # the middle page of table 三 holds only dashes and labels one cell per line: no page score selected it
+    "continuation_page_without_numbers": (
+        721605355, dict(year=2024, agency=_FIN, consistent=False, single_other=True, unit_prob=0.3),
+        CellQuirks(units=False, dash_zero=1.0, fullwidth_digits=0.3, label_typos=0.3, brackets="mixed",
+                   clause_spaces=True, truncate_headers=True, seed=397),
+        dict(one_table_per_clause=True, equal_columns=True, font_pt=12, filler_before_table3=5)),
+    # table 四's wrapped header row 结果/维持 cut by the break: the rest on the next page made a row of its own
+    "header_row_cut_by_page_break": (
+        1823155769, dict(year=2020, agency=_FIN, consistent=True, unit_prob=1.0, activity="none"),
+        CellQuirks(units=True, blank_zero=1.0, label_typos=0.3, seed=642),
+        dict(one_table_per_clause=True, font_pt=14, filler_before_table3=2)),
+    # （五）不予处理 / 1、信访… starts the page after a repeated header; its first value cells are blank, so
+    # it was taken for the rest of the cut row 3、补正后… and joined into it
+    "numbered_row_not_a_fragment": (
+        2427131775, dict(year=2019, agency=_FIN, consistent=False, unit_prob=0.0, activity="none"),
+        CellQuirks(units=True, blank_zero=0.3, dash_zero=1.0, label_typos=1.0, brackets="half",
+                   truncate_headers=True, seed=807),
+        dict(split_table3=True, one_table_per_clause=True, repeat_header=True, font_pt=14, filler_before_table3=8)),
+}
+
+
+@needs_soffice
+@pytest.mark.parametrize("cause", list(PAGE_BREAK_CASES))
+def test_page_break_regressions(cause: str) -> None:
+    seed, gen, quirks, options = PAGE_BREAK_CASES[cause]
+    report = generate(random.Random(seed), region="金林区", **gen)
+    rep = pipeline.extract_bytes(docx_to_pdf(render_docx(report, quirks, **options)), "report.pdf")
+    assert_exact(rep, expected_cells(report), year=report.year, template=report.template,
+                 failures=identity_failures(report))

@@ -12,9 +12,9 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from pipeline.document import Paragraph, ReaderError, Table
+from pipeline.document import Cell, Paragraph, ReaderError, Table
 from pipeline.readers.cjk_fold import clean_cell_text, fold_cjk, is_page_number
-from pipeline.readers.pdf import find_title, read_pdf, select_table_pages
+from pipeline.readers.pdf import _append_continuation, _Grid, find_title, read_pdf, select_table_pages
 from pipeline.synth.templates import APPLICANT_PARTS, PROCEEDINGS, request_row_keys
 from pipeline.synth.templates import REVIEW_OUTCOMES as REVIEW_OUTCOME_KEYS
 
@@ -278,3 +278,61 @@ def test_find_title_joins_the_agency_line():
         "淮安市人民政府2024 年政府信息公开工作年度报告"
     )
     assert find_title(["关于报送2024年度报告的通知，请各单位于3月底前报送。"]) == ""
+
+
+# --- stitching at a page break: grid-level cases of the causes found by the Word → PDF sweep ----------------
+def _grid(rows: list[list[str]], page: int, spans: dict | None = None) -> _Grid:
+    cells = [[Cell(t, r, c, page) for c, t in enumerate(row)] for r, row in enumerate(rows)]
+    own = {(r, c): (r, c) for r, row in enumerate(rows) for c in range(len(row))}
+    return _Grid(cells, page, 0.0, len(rows[0]), own | (spans or {}))
+
+
+def _stitched(t: _Grid, u: _Grid) -> list[list[str]]:
+    _append_continuation(t, u)
+    return [[c.text for c in row] for row in t.rows]
+
+
+def test_header_row_ending_the_page_is_not_carried_into_blank_values():
+    """A header row last on its page, then a row whose values are all blank: blanks stay blank."""
+    t = _grid([["行政复议", "行政复议", "行政诉讼"], ["结果维持", "总计", "结果维持"]], 3,
+              {(0, 1): (0, 0)})
+    u = _grid([["", "", "1"]], 4)
+    assert _stitched(t, u)[-1] == ["", "", "1"]
+    t = _grid([["信息内容", "本年制发件数", "现行有效件数"]], 2)
+    assert _stitched(t, _grid([["规章", "", ""]], 3))[-1] == ["规章", "", ""]
+
+
+def test_group_label_still_carried_beside_a_row_label():
+    t = _grid([["三、本年度办理结果", "（三）不予公开", "4.保护第三方合法权益", "1"]], 2)
+    u = _grid([["", "", "5.属于三类内部事务信息", ""]], 3)
+    assert _stitched(t, u)[-1] == ["三、本年度办理结果", "（三）不予公开", "5.属于三类内部事务信息", ""]
+
+
+def test_header_row_cut_by_the_page_break_is_joined():
+    """结果 / 维持: a wrapped header row cut in two; the rest, on the next page, is no row of its own."""
+    t = _grid([["行政复议", "行政复议", "行政复议"], ["结果", "尚未", "总计"]], 4, {(0, 1): (0, 0), (0, 2): (0, 0)})
+    u = _grid([["维持", "审结", ""], ["", "", "3"]], 5)
+    assert _stitched(t, u) == [["行政复议"] * 3, ["结果维持", "尚未审结", "总计"], ["", "", "3"]]
+
+
+def test_header_row_below_a_header_row_is_not_joined():
+    t = _grid([["行政复议", "行政诉讼", "行政诉讼"]], 4, {(0, 2): (0, 1)})
+    u = _grid([["结果维持", "结果维持", "总计"], ["1", "", "1"]], 5)
+    assert _stitched(t, u)[1] == ["结果维持", "结果维持", "总计"]
+
+
+def test_numbered_row_with_blank_first_values_is_not_a_fragment():
+    """A cut-row fragment has no numbered label; （五）… / 1、… starts a row even when its first cells are blank."""
+    t = _grid([["三、本年度办理结果", "（四）无法提供", "3、补正后申请内容仍不明确", "", "/", "/"]], 4)
+    u = _grid([["", "（五）不予处理", "1、信访举报投诉类申请", "", "—", "—"]], 5)
+    rows = _stitched(t, u)
+    assert rows[0][1:3] == ["（四）无法提供", "3、补正后申请内容仍不明确"]
+    assert rows[1] == ["三、本年度办理结果", "（五）不予处理", "1、信访举报投诉类申请", "", "—", "—"]
+
+
+def test_spaced_numbering_is_a_row_of_its_own():
+    """（ 七）总计 (a space inside the brackets) after the cut （六）其他处理 row is a new row, not its rest."""
+    t = _grid([["三、本年度办理结果", "（六）其他处理", "", "1"]], 5)
+    u = _grid([["", "（ 七）总计", "", "８"]], 6)
+    rows = _stitched(t, u)
+    assert [r[1] for r in rows] == ["（六）其他处理", "（ 七）总计"]

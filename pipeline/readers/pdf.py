@@ -31,7 +31,7 @@ _NUM_TOKEN_RE = re.compile(r"^[-+]?\d[\d,，]*([.．]\d+)?(万元|元|件|次|�
 _DASH_TOKEN_RE = re.compile(r"^[-—－/／]$")  # a zero printed as a dash
 _CLAUSE_LINE_RE = re.compile(r"^第二十条\s*第\s*[（(]")  # a table 二 clause row: 第二十条第（一）项
 _VALUE_RE = re.compile(r"^([-+]?\d[\d,，]*([.．]\d+)?\s*(万元|元|件|次|个|项|%)?|[-—－/／]|无)$")
-_NUMBERED_RE = re.compile(r"^\s*([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+\s*[、.．])")
+_NUMBERED_RE = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+[、.．]|\d+\s*[、.．])")
 _CONT_GAP = 1.0  # points: tolerance when matching cell edges to grid lines
 
 
@@ -45,6 +45,7 @@ class _Grid:
     width: int
     spans: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # slot → origin slot
     xs: list[float] | None = None  # x of the column rules (ruled tables), width + 1 values
+    blank: bool = False  # ruled rows with no text: kept only as the continuation of a table (blank values)
 
 
 @dataclass(slots=True)
@@ -73,7 +74,14 @@ def read_pdf(data: bytes, *, max_pages: int = 200, timeout_s: float = 120.0) -> 
     selected = select_table_pages([t.lines for t in texts])
     per_page: dict[int, list[tuple[float, Block | _Grid]]] = {}
     with _open_plumber(data) as pdf:
-        for pno in sorted(selected):
+        for pno in range(1, len(texts) + 1):
+            if pno not in selected:
+                # a table that runs to the foot of the page goes on: its next page, even when it holds no
+                # marker or number to select it (rows of dashes, blank cells, numbers one per line)
+                prev = per_page.get(pno - 1)
+                if not prev or not isinstance(prev[-1][1], _Grid):
+                    continue
+                selected.add(pno)
             _check_deadline(deadline, timeout_s, pno, len(texts))
             page = pdf.pages[pno - 1]
             try:
@@ -306,6 +314,8 @@ def _lattice_grid(table, pno: int) -> _Grid | None:
                 spans[(r, c)] = (r, c)
     tall = {r for r in range(height) if ys[r + 1] - ys[r] >= 6}  # a ruled row left blank (all zeros unprinted)
     grid = _finish_grid(slots, spans, width, height, pno, table.bbox[1], tall)
+    if grid is None and tall:  # a ruled row of blank values alone on the page after its table's header
+        grid = _finish_grid(slots, spans, width, height, pno, table.bbox[1], tall, allow_blank=True)
     if grid is not None:
         grid.xs = xs
     return grid
@@ -340,9 +350,10 @@ def _text_grid(table, pno: int) -> _Grid | None:
 
 
 def _finish_grid(slots, spans, width: int, height: int, pno: int, top: float,
-                 keep_blank: set[int] = frozenset()) -> _Grid | None:
+                 keep_blank: set[int] = frozenset(), allow_blank: bool = False) -> _Grid | None:
     rows = [[slots.get((r, c)) or Cell("", r, c, pno) for c in range(width)] for r in range(height)]
-    if not any(cell.text for row in rows for cell in row):
+    blank = not any(cell.text for row in rows for cell in row)
+    if blank and not allow_blank:
         return None
     keep = [r for r in range(height) if r in keep_blank or any(cell.text for cell in rows[r])]
     renum = {old: new for new, old in enumerate(keep)}
@@ -350,7 +361,7 @@ def _finish_grid(slots, spans, width: int, height: int, pno: int, top: float,
     new_spans = {
         (renum[r], c): (renum.get(o[0], renum[r]), o[1]) for (r, c), o in spans.items() if r in renum
     }
-    return _Grid(out, pno, top, width, new_spans)
+    return _Grid(out, pno, top, width, new_spans, blank=blank)
 
 
 def _is_value(text: str) -> bool:
@@ -372,7 +383,7 @@ def _stitch(blocks: list[Block | _Grid]) -> list[Block]:
         prev = merged[-1] if merged else None
         if isinstance(b, _Grid) and isinstance(prev, _Grid) and b.page == _last_page(prev) + 1:
             _append_continuation(prev, b)
-        else:
+        elif not (isinstance(b, _Grid) and b.blank):
             merged.append(b)
     out: list[Block] = []
     index = 0
@@ -442,7 +453,11 @@ def _align_columns(u: _Grid, t: _Grid) -> None:
 def _continue_spans(t: _Grid, rows: list[list[Cell]], spans: dict) -> list[list[Cell]]:
     """Group-label cells cut by the page break: empty continuation → carry the label, fragment → join."""
     last, first = t.rows[-1], rows[0]
-    if _is_row_fragment(last, first):  # join it, then let the rules below carry group labels past it
+    if _is_header_fragment(last, first):
+        _join_row_fragment(t, first)
+        return rows[1:]
+    fragment = _is_row_fragment(last, first)
+    if fragment:  # join it, then let the rules below carry group labels past it
         _join_row_fragment(t, first)
         first = rows[0] = [Cell("", c.row, c.col, c.page, c.spanned) for c in first]
     n_labels = min(_label_columns(first), _label_columns(last))
@@ -456,7 +471,10 @@ def _continue_spans(t: _Grid, rows: list[list[Cell]], spans: dict) -> list[list[
             joined_all = joined_all and not below.text
             continue
         slots_below = [rc for rc, o in spans.items() if o == spans.get((0, c), (0, c))]
-        if not below.text and group_col:
+        # a group label continues only beside a row label of its own (or the rest of a cut row): an empty
+        # cell under a header row that ends the page is a blank value, not the header's continuation
+        leaf_right = fragment or any(first[j].text and not _is_value(first[j].text) for j in range(c + 1, n_labels))
+        if not below.text and group_col and leaf_right:
             new_text = above.text
             _set_slots(rows, slots_below, new_text, above.page)
         elif (
@@ -487,6 +505,8 @@ def _is_row_fragment(last: list[Cell], first: list[Cell]) -> bool:
     n_labels = _label_columns(last)
     if not filled or n_labels == len(last):
         return False  # the cut row holds no values (a header or label row): handled by the label rules
+    if any(_NUMBERED_RE.match(first[c].text) and not _is_value(first[c].text) for c in filled):
+        return False  # a numbered label of its own (（五）…, 1、…): a new row, whatever its blank cells suggest
     if n_labels:
         leaf, cut = first[n_labels - 1].text, last[n_labels - 1].text
         if leaf and cut and _NUMBERED_RE.match(cut) and not _NUMBERED_RE.match(leaf):
@@ -499,6 +519,26 @@ def _is_row_fragment(last: list[Cell], first: list[Cell]) -> bool:
     if any(not last[c].text for c in filled):
         return False
     return len(filled) < sum(1 for c in last if c.text) and all(_is_value(first[c].text) for c in filled)
+
+
+def _is_header_fragment(last: list[Cell], first: list[Cell]) -> bool:
+    """True when `first` is the rest of `last`, a header row (no values) the page break cut in two.
+
+    Narrow header cells wrap a word over several lines (结果 / 维持); when the break cuts the row, the next page
+    starts with the remaining lines. Told from the header row below it by the words: the cut parts rejoined
+    spell a table word that neither part holds (结果维持, 尚未审结), and nothing is numbered or a value.
+    """
+    filled = [c for c, cell in enumerate(first) if cell.text]
+    if not filled or any(cell.text and _is_value(cell.text) for cell in (*last, *first)):
+        return False
+    if any(not last[c].text or _NUMBERED_RE.match(first[c].text) or _NUMBERED_RE.match(last[c].text)
+           for c in filled):
+        return False
+    for c in filled:
+        above, below = (re.sub(r"\s+", "", x) for x in (last[c].text, first[c].text))
+        if any(m in above + below and m not in above and m not in below for m in TABLE_MARKERS):
+            return True
+    return False
 
 
 def _join_row_fragment(t: _Grid, first: list[Cell]) -> None:
