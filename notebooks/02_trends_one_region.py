@@ -27,23 +27,15 @@
 
 # %%
 import os
-import sys
-from pathlib import Path
-
-ROOT = next((p for p in [Path.cwd(), *Path.cwd().parents] if (p / "pyproject.toml").is_file()), Path.cwd())
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))  # the checkout's pipeline/ also when Jupyter runs from notebooks/
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from pipeline.analysis import GROUP_LABELS, GROUPS, open_or_sample
-from pipeline.analysis.plots import GROUP_COLORS, use_cjk_font
+from pipeline.analysis import GROUP_LABELS, GROUPS, notebook_setup
+from pipeline.analysis.plots import GROUP_COLORS
 
-use_cjk_font()
-pd.set_option("display.width", 160)
-rel = open_or_sample()
+rel = notebook_setup()  # $OGI_RELEASE, else extracted/latest, else the generated sample; CJK font; wide tables
 rel
 
 # %% [markdown]

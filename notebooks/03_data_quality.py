@@ -29,25 +29,14 @@
 # and restates one carry-over on purpose.
 
 # %%
-import sys
-from pathlib import Path
-
-ROOT = next((p for p in [Path.cwd(), *Path.cwd().parents] if (p / "pyproject.toml").is_file()), Path.cwd())
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))  # the checkout's pipeline/ also when Jupyter runs from notebooks/
-
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 from IPython.display import display
 from matplotlib.colors import ListedColormap
 
-from pipeline.analysis import open_or_sample
-from pipeline.analysis.plots import use_cjk_font
+from pipeline.analysis import notebook_setup
 
-use_cjk_font()
-pd.set_option("display.width", 160)
-rel = open_or_sample()
+rel = notebook_setup()  # $OGI_RELEASE, else extracted/latest, else the generated sample; CJK font; wide tables
 print(rel)
 m = rel.manifest
 print(f"release {m['release']}, extractor {m['extractor_version']}: statuses {m['statuses']}, "

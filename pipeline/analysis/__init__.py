@@ -10,10 +10,10 @@
 """
 
 from pipeline.analysis.groups import GROUP_LABELS, GROUPS, denial_reasons, measure_groups, outcome_label
-from pipeline.analysis.release import NoReleaseError, Release, open_latest, open_or_sample
+from pipeline.analysis.release import NoReleaseError, Release, notebook_setup, open_latest, open_or_sample
 from pipeline.analysis.sample import build_sample_release, sample_corpus
 
 __all__ = [
     "GROUPS", "GROUP_LABELS", "NoReleaseError", "Release", "build_sample_release", "denial_reasons",
-    "measure_groups", "open_latest", "open_or_sample", "outcome_label", "sample_corpus",
+    "measure_groups", "notebook_setup", "open_latest", "open_or_sample", "outcome_label", "sample_corpus",
 ]

@@ -292,3 +292,14 @@ class Release:
         out = grid.merge(s, on=["agency_id", "year"], how="left")
         out["status"] = out["status"].fillna("missing")
         return out.sort_values(["place", "agency_name", "year"]).reset_index(drop=True)
+
+
+def notebook_setup(width: int = 160) -> Release:
+    """A notebook's first cell: a CJK font for matplotlib, wide pandas output, and `open_or_sample()`."""
+    import pandas as pd
+
+    from pipeline.analysis.plots import use_cjk_font
+
+    use_cjk_font()
+    pd.set_option("display.width", width)
+    return open_or_sample()
