@@ -168,15 +168,19 @@ class FetchLog:
                GROUP BY url""", [run_id]).fetchall()
         return {r[0]: Validators(*r[1:]) for r in rows}
 
-    def fetches(self, run_id: int | None = None) -> list[dict[str, Any]]:
+    def _select(self, table: str, columns: tuple[str, ...], where: str, value: Any, order: str) -> list[dict[str, Any]]:
+        """Rows of a log table as dicts (after flushing what is buffered), optionally filtered on one column."""
         self._flush()
-        sql = f"SELECT {', '.join(FETCH_COLUMNS)} FROM fetches"
+        sql = f"SELECT {', '.join(columns)} FROM {table}"
         params: list[Any] = []
-        if run_id is not None:
-            sql += " WHERE run_id = ?"
-            params.append(run_id)
-        cur = self.con.execute(sql + " ORDER BY fetched_at", params)
-        return [dict(zip(FETCH_COLUMNS, r, strict=True)) for r in cur.fetchall()]
+        if value is not None:
+            sql += f" WHERE {where} = ?"
+            params.append(value)
+        cur = self.con.execute(f"{sql} ORDER BY {order}", params)
+        return [dict(zip(columns, r, strict=True)) for r in cur.fetchall()]
+
+    def fetches(self, run_id: int | None = None) -> list[dict[str, Any]]:
+        return self._select("fetches", FETCH_COLUMNS, "run_id", run_id, "fetched_at")
 
     # documents --------------------------------------------------------------------------------------
     def add_document(self, **row: Any) -> bool:
@@ -195,11 +199,4 @@ class FetchLog:
         return True
 
     def documents(self, source: str | None = None) -> list[dict[str, Any]]:
-        self._flush()
-        sql = f"SELECT {', '.join(DOC_COLUMNS)} FROM documents"
-        params: list[Any] = []
-        if source is not None:
-            sql += " WHERE source = ?"
-            params.append(source)
-        cur = self.con.execute(sql + " ORDER BY fetched_at, url", params)
-        return [dict(zip(DOC_COLUMNS, r, strict=True)) for r in cur.fetchall()]
+        return self._select("documents", DOC_COLUMNS, "source", source, "fetched_at, url")
