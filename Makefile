@@ -15,11 +15,11 @@ demo: $(STAMP)
 	$(BIN)/ogi demo --out extracted
 
 test: $(STAMP)
-	$(BIN)/ruff check pipeline scrapers tests benchmarks scripts notebooks
+	$(BIN)/ruff check docformats pipeline scrapers tests benchmarks scripts notebooks
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline scrapers tests benchmarks scripts notebooks
+	$(BIN)/ruff check docformats pipeline scrapers tests benchmarks scripts notebooks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

@@ -34,6 +34,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+import docformats
 from pipeline.demo_site import DemoSite, serve
 from pipeline.run.orchestrate import RunResult
 from pipeline.synth import (
@@ -63,7 +64,7 @@ SEED_AGENCY = "伊春市金林区人民政府"
 FORMATS = ("html", "pdf", "html", "docx", "text", "pdf")  # cycled per agency and year
 PER_PAGE = 8  # list entries per column page
 ROBOTS = b"User-agent: *\nDisallow: /search/\nDisallow: /private/\n"
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCX_TYPE = docformats.by_key("docx").media_types[0]
 
 
 @dataclass(frozen=True)
@@ -374,13 +375,14 @@ def run_demo(out: Path, seed: int = 2019, *, console: Console | None = None, sho
 # what the demo prints ----------------------------------------------------------------------------------
 def _by_format_and_status(run: RunResult) -> Table:
     """Documents stored by the run, by format and extraction status, with the reports they make up."""
-    from pipeline.run.report import FORMAT_NAMES, STATUS_RANK, report_groups
+
+    from pipeline.run.report import STATUS_RANK, report_groups
 
     reports = (run.frames or {}).get("reports")
     status = dict(zip(reports["report_id"], reports["status"], strict=True)) if reports is not None else {}
     seen: dict[str, str] = {}
     for d in run.documents:
-        seen.setdefault(d["sha256"], FORMAT_NAMES.get(d.get("media_type") or "", d.get("media_type") or "?"))
+        seen.setdefault(d["sha256"], docformats.display_name(d.get("media_type")))
     counts = Counter((fmt, status.get(sha, "not extracted")) for sha, fmt in seen.items())
     statuses = sorted({s for _f, s in counts}, key=lambda s: STATUS_RANK.get(s, 9))
     table = Table(title="documents by format and status")

@@ -28,13 +28,14 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from pipeline.extraction import Report, _failed, extract_document, extract_path
+from pipeline.readers import preload_modules
 
 Engine = Literal["serial", "processes", "dask"]
 ENGINES: tuple[str, ...] = ("serial", "processes", "dask")
 MAX_TASKS_PER_CHILD = 200  # process pool: workers are replaced after about this many documents each
 MAX_WORKER_MEMORY = 4 * 2**30  # Dask: default memory_limit per worker (bytes), at most total / N
-_PRELOAD = ["pipeline.extraction", "pipeline.readers.html", "pipeline.readers.text", "pipeline.readers.pdf",
-            "pipeline.readers.docx"]
+# imported once by the forkserver: the extractor and the light readers of the format registry (docformats)
+_PRELOAD = ["pipeline.extraction", *preload_modules()]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-ATTACHMENT_EXTS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx")
+import docformats
+
+# Attachment extensions come from the format registry (docformats): a new format is recognised everywhere.
+ATTACHMENT_EXTS = docformats.attachment_extensions()
 
 _CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
               "六": "6", "七": "7", "八": "8", "九": "9"}
@@ -58,39 +61,29 @@ def attachment_ext(url: str, text: str = "") -> str | None:
     return None
 
 
-_MEDIA_BY_EXT = {
-    ".pdf": "application/pdf", ".doc": "application/msword", ".wps": "application/vnd.ms-works",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+_GENERIC_TYPES = ("application/octet-stream", "application/x-download", "application/force-download",
+                  "binary/octet-stream", "application/download", "application/unknown")
 
 
 def media_type(body: bytes, content_type: str | None, ext: str | None = None) -> str:
-    """What the body is, trusting its bytes over the (often wrong) Content-Type header."""
-    head = body[:1024].lstrip()
-    if body[:1024].find(b"%PDF-") != -1:
-        return "application/pdf"
-    if body.startswith(b"PK\x03\x04"):
-        if ext in (".docx", ".xlsx"):
-            return _MEDIA_BY_EXT[ext]
-        if b"word/" in body[:4096]:
-            return _MEDIA_BY_EXT[".docx"]
-        if b"xl/" in body[:4096]:
-            return _MEDIA_BY_EXT[".xlsx"]
-        return "application/zip"
-    if body.startswith(b"\xd0\xcf\x11\xe0"):
-        return _MEDIA_BY_EXT.get(ext or ".doc", "application/x-ole-storage")
-    low = head[:512].lower()
-    if low.startswith((b"<!doctype html", b"<html")) or b"<body" in low or b"<head" in low or b"<meta" in low:
-        return "text/html"
-    if low.startswith(b"<?xml") or low.startswith(b"<datastore"):
+    """What the body is, trusting its bytes over the (often wrong) Content-Type header.
+
+    The format registry sniffs the bytes (``docformats.sniff``); the link's extension only tells apart the
+    formats sharing the OLE container (.doc/.wps/.xls/.et). Hanweb datastores and other XML stay XML.
+    """
+    low = body[:512].lstrip().lower()
+    if low.startswith((b"<?xml", b"<datastore")) and not any(
+            m in low for m in (b"<!doctype html", b"<html", b"<body", b"<head")):
         return "application/xml"
     declared = (content_type or "").split(";")[0].strip().lower()
-    if declared and declared not in ("application/octet-stream", "application/x-download",
-                                     "application/force-download", "binary/octet-stream"):
-        return declared
-    return _MEDIA_BY_EXT.get(ext or "", "application/octet-stream")
+    specific = declared if declared and declared not in _GENERIC_TYPES else ""
+    fmt = docformats.sniff(body, f"link{ext}" if ext else "")
+    if fmt is None:  # binary of no registered format
+        return "application/zip" if body.startswith(b"PK\x03\x04") else specific or "application/octet-stream"
+    if fmt.key == "text":  # text without markup: a declared text-like type (json, csv …) is kept
+        named = docformats.by_media_type(specific)
+        return specific if specific and (named is None or named.key in ("text", "html")) else "text/plain"
+    return fmt.media_types[0]
 
 
 def is_gov_host(host: str) -> bool:

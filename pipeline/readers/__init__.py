@@ -1,55 +1,51 @@
-"""Readers turn document bytes into a `Document`; `read` picks one by content, then by file name."""
+"""Readers turn document bytes into a `Document`; `read` picks one from the format registry (docformats) by the
+document's bytes, using the file name only where the bytes cannot tell (formats sharing the OLE container)."""
 
 from __future__ import annotations
 
-from pathlib import PurePath
+import importlib
+from collections.abc import Callable
 
+import docformats
+from docformats import Format
 from pipeline.document import Document, ReaderError
-
-_HTML_SNIFF = (b"<!doctype html", b"<html", b"<head", b"<meta", b"<body", b"<table", b"<div", b"<p>", b"<p ")
-_HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
-_DOC_SUFFIXES = {".doc", ".wps"}
 
 
 def sniff(data: bytes, name: str) -> str:
-    """Format of a document: pdf, docx, doc, html or text."""
-    suffix = PurePath(name).suffix.lower()
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith(b"%pdf") or suffix == ".pdf":
-        return "pdf"
-    if data.startswith(b"PK\x03\x04") or suffix == ".docx":
-        return "docx"
-    if data.startswith(b"\xd0\xcf\x11\xe0") or suffix in _DOC_SUFFIXES:
-        return "doc"
-    if suffix in _HTML_SUFFIXES or any(s in head[:2048] for s in _HTML_SNIFF):
-        return "html"
-    return "text"
+    """Key of a document's format in the registry (``pdf``, ``docx``, ``doc``, ``html``, ``text`` …);
+    ``unknown`` for binary content of no known format."""
+    fmt = docformats.sniff(data, name)
+    return fmt.key if fmt else "unknown"
+
+
+def reader_for(fmt: Format) -> Callable[..., Document]:
+    """The reader function of a format, imported now (readers of optional extras load only when used)."""
+    if fmt.reader is None:
+        raise ReaderError(f"no reader for {fmt.name} documents")
+    module, _, func = fmt.reader.partition(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def preload_modules() -> list[str]:
+    """Reader modules worth importing once in every worker process (light ones; OCR loads on use)."""
+    return list(dict.fromkeys(f.reader.partition(":")[0] for f in docformats.FORMATS if f.reader and f.preload))
 
 
 def read(data: bytes, name: str = "document") -> Document:
     """Read any supported document; raises ReaderError with a clear message for unreadable input."""
-    kind = sniff(data, name)
-    if kind == "html":
-        from pipeline.readers.html import read_html
-
-        return read_html(data)
-    if kind == "text":
-        from pipeline.readers.text import read_text
-
-        return read_text(data)
-    if not data:
-        raise ReaderError(f"empty {kind} file")
+    fmt = docformats.sniff(data, name)
+    if fmt is None:
+        raise ReaderError("binary content of no supported format (not PDF, Word, Excel, an image, HTML or text)")
+    if not data and fmt.key not in ("html", "text"):
+        raise ReaderError(f"empty {fmt.key} file")
     try:
-        if kind == "pdf":
-            from pipeline.readers.pdf import read_pdf
-
-            return read_pdf(data)
-        if kind == "docx":
-            from pipeline.readers.docx import read_docx
-
-            return read_docx(data)
-        from pipeline.readers.docx import read_doc
-
-        return read_doc(data, PurePath(name).suffix.lower() or ".doc")
+        reader = reader_for(fmt)
     except ImportError as exc:  # a reader whose optional dependency is missing
-        raise ReaderError(f"no {kind} reader available: {exc}") from exc
+        hint = f" (install the optional extra: pip install 'ogi-reports[{fmt.extra}]')" if fmt.extra else ""
+        raise ReaderError(f"no {fmt.name} reader available: {exc}{hint}",
+                          "needs_ocr" if fmt.extra == "ocr" else "failed") from exc
+    try:
+        return reader(data, **dict(fmt.reader_kwargs))
+    except ImportError as exc:
+        hint = f" (install the optional extra: pip install 'ogi-reports[{fmt.extra}]')" if fmt.extra else ""
+        raise ReaderError(f"no {fmt.name} reader available: {exc}{hint}") from exc

@@ -11,15 +11,13 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from docformats import extension_for_media_type
 from pipeline.cache import ExtractionCache
 from pipeline.executors import Item, RawDoc, extract_files
 from pipeline.extraction import Report
 from pipeline.version import EXTRACTOR_VERSION
 
 log = logging.getLogger("ogi.run")
-_EXT_BY_MEDIA = {"application/pdf": ".pdf", "text/html": ".html", "text/plain": ".txt", "application/msword": ".doc",
-                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-                 "application/vnd.ms-works": ".wps"}
 BATCH = 20  # reports stored per cache transaction: a crash loses at most this much work
 
 
@@ -39,7 +37,7 @@ class Extracted:
 def document_name(doc: dict[str, Any]) -> str:
     """A file name for the reader's format sniffing: the served filename, the URL's last part, or the sha256
     with the extension of the media type."""
-    ext = _EXT_BY_MEDIA.get(str(doc.get("media_type") or ""), "")
+    ext = extension_for_media_type(doc.get("media_type"))
     for cand in (doc.get("filename"), PurePosixPath(unquote(urlsplit(doc.get("final_url") or doc.get("url") or "")
                                                              .path)).name):
         if cand and PurePosixPath(str(cand)).suffix:

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from docformats import display_name
+
 if TYPE_CHECKING:
     from pipeline.run.orchestrate import RunResult
 
 STATUS_RANK = {"ok": 0, "partial": 1, "needs_ocr": 2, "no_tables": 3, "failed": 4, "not extracted": 5}
-FORMAT_NAMES = {"text/html": "HTML", "application/pdf": "PDF", "text/plain": "text", "application/msword": "Word (.doc)",
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (.docx)"}
 
 
 @dataclass
@@ -55,7 +55,7 @@ def report_groups(documents: list[dict[str, Any]], reports: pd.DataFrame) -> lis
         out.append(ReportGroup(
             source=source, url=url, year=int(year) if year else None, agency=_clean(row.get("agency")) or "",
             status=row.get("status", "not extracted"), error=_clean(row.get("error")) or "",
-            formats=sorted({FORMAT_NAMES.get(d.get("media_type") or "", d.get("media_type") or "?") for d in docs}),
+            formats=sorted({display_name(d.get("media_type")) for d in docs}),
             report_ids=[d["sha256"] for d in docs]))
     return sorted(out, key=lambda g: (g.source, g.year or 0, g.url))
 
