@@ -6,8 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
 from pipeline import schema
@@ -15,10 +14,11 @@ from pipeline.batch import combine, discover, extract_many
 from pipeline.extraction import Report
 from pipeline.output import write_tables
 from pipeline.version import EXTRACTOR_VERSION
+from scrapers.console import make_console, markup, plain_column, text
 
 app = typer.Typer(help="ogi-reports: China's government information-disclosure annual reports as datasets.",
                   no_args_is_help=True, add_completion=False)
-console = Console(stderr=True)
+console = make_console()
 if not console.is_terminal:  # logs and CI: room for the summary table instead of 80 columns
     console.width = 150
 _STATUS_STYLE = {"ok": "green", "partial": "yellow", "no_tables": "blue", "needs_ocr": "magenta", "failed": "red"}
@@ -33,8 +33,8 @@ def _summary(rows: list[tuple[Path, Report]]) -> Table:
         style = _STATUS_STYLE.get(r["status"], "")
         year = "" if r["year"] is None or str(r["year"]) == "<NA>" else str(r["year"])
         msg = r["error"] if isinstance(r["error"], str) else ""
-        table.add_row(path.name, year, str(r["template"]), f"[{style}]{r['status']}[/]", str(r["n_values"]),
-                      str(r["n_checks_failed"]), msg[:120])
+        table.add_row(text(path.name), year, text(r["template"]), text(r["status"], style), str(r["n_values"]),
+                      str(r["n_checks_failed"]), text(msg, width=120))
     return table
 
 
@@ -63,13 +63,13 @@ def extract(
     _check_engine(engine, scheduler)
     for p in paths:
         if not p.exists():
-            console.print(f"[red]not found:[/] {p}")
+            console.print(markup("[red]not found:[/] {}", p))
     files = discover([p for p in paths if p.exists()])
     if not files:
         console.print("[red]no input files[/]")
         raise typer.Exit(2)
     done: list[tuple[Path, Report]] = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    with Progress(plain_column(), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, disable=quiet, transient=True) as progress:
         task = progress.add_task("extracting", total=len(files))
 
@@ -81,15 +81,15 @@ def extract(
     try:
         write_tables(tables, out)
     except OSError as exc:
-        console.print(f"[red]cannot write to {out}:[/] {exc.strerror or exc}")
+        console.print(markup("[red]cannot write to {}:[/] {}", out, exc.strerror or exc))
         raise typer.Exit(3) from exc
     if not quiet:
         console.print(_summary(done))
     statuses = [rep.status for _, rep in done]
     processed = sum(s != "failed" for s in statuses)
-    console.print(f"{len(files)} files: " + ", ".join(f"{statuses.count(s)} {s}" for s in dict.fromkeys(statuses))
-                  + f"; {len(tables['requests']) + len(tables['proactive']) + len(tables['reviews'])} values; "
-                  f"tables written to {out}/")
+    console.print(text(f"{len(files)} files: " + ", ".join(f"{statuses.count(s)} {s}" for s in dict.fromkeys(statuses))
+                       + f"; {len(tables['requests']) + len(tables['proactive']) + len(tables['reviews'])} values; "
+                       f"tables written to {out}/"))
     if processed == 0:
         raise typer.Exit(1)
 

@@ -56,6 +56,7 @@ from pipeline.synth import (
 from pipeline.synth import Site as SynthSite
 from pipeline.synth.grid import CellQuirks
 from pipeline.synth.render_html import ListEntry
+from scrapers.console import make_console, markup, text
 from scrapers.politeness import Politeness
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -349,21 +350,21 @@ def run_demo(out: Path, seed: int = 2019, *, console: Console | None = None, sho
     """Generate, serve on 127.0.0.1 and run `ogi run` against the demo sites into `out`."""
     from pipeline.run import run_pipeline
 
-    console = console or Console(stderr=True)
+    console = console or make_console()
     t0 = time.perf_counter()
     corpus = build_corpus(seed)
     seconds = {"generate": time.perf_counter() - t0}
-    console.print(f"demo corpus: {len(corpus.reports)} reports on {len(corpus.sites)} sites ("
-                  + ", ".join(f"{n} {f}" for f, n in sorted(corpus.by_format().items())) + ")")
+    console.print(text(f"demo corpus: {len(corpus.reports)} reports on {len(corpus.sites)} sites ("
+                       + ", ".join(f"{n} {f}" for f, n in sorted(corpus.by_format().items())) + ")"))
     for note in corpus.notes:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(markup("[yellow]note:[/] {}", note))
     # local servers only: a short interval, but still one request at a time per host
     policy = Politeness(min_interval=min_interval, backoff_base=0.1, backoff_max=1.0, max_retries=2, deadline=30.0,
                         connect_timeout=5.0, breaker_cooldown=10.0, max_retry_after=5.0)
     with tempfile.TemporaryDirectory(prefix="ogi-demo-") as tmp, serve(corpus.sites) as servers:
         registry = Path(tmp) / "sources.csv"
         write_registry(registry, corpus.sites, [s.base for s in servers])
-        console.print("serving " + ", ".join(f"{s.site.key} {s.column_url}" for s in servers))
+        console.print(text("serving " + ", ".join(f"{s.site.key} {s.column_url}" for s in servers)))
         t1 = time.perf_counter()
         result = run_pipeline([], out, registry_path=registry, policy=policy, console=console,
                               show_progress=show_progress)
@@ -390,10 +391,10 @@ def _by_format_and_status(run: RunResult) -> Table:
         table.add_column(col, justify="left" if col == "format" else "right")
     for fmt in sorted({f for f, _s in counts}):
         row = [counts.get((fmt, s), 0) for s in statuses]
-        table.add_row(fmt, *map(str, row), str(sum(row)))
+        table.add_row(text(fmt), *map(str, row), str(sum(row)))
     groups = report_groups(run.documents, reports) if reports is not None else []
     by = Counter(g.status for g in groups)
-    table.caption = (f"{len(groups)} reports (a page and its attachment count once): "
+    table.caption = text(f"{len(groups)} reports (a page and its attachment count once): "
                      + ", ".join(f"{by[s]} {s}" for s in sorted(by, key=lambda s: STATUS_RANK.get(s, 9))))
     return table
 
@@ -424,38 +425,38 @@ def print_summary(result: DemoResult, console: Console) -> None:
         where = Table(title="where the files are", show_header=False)
         where.add_column()
         where.add_column(overflow="fold")
-        where.add_row("release", str(release))
-        where.add_row("latest", f"{latest} -> {target}" if target else f"{run.out / 'LATEST'}")
+        where.add_row("release", text(release))
+        where.add_row("latest", text(f"{latest} -> {target}" if target else f"{run.out / 'LATEST'}"))
         for label, pattern in (("DuckDB", "*.duckdb"), ("CSV", "csv"), ("Parquet", "parquet"),
                                ("datapackage", "datapackage.json")):
             found = sorted(release.glob(pattern))
             if found:
-                where.add_row(label, str(found[0]) + ("/" if found[0].is_dir() else ""))
-        where.add_row("run report", str(run.out / "run-report.html") + " (and .md)")
-        where.add_row("raw store", str(run.out / "raw"))
+                where.add_row(label, text(str(found[0]) + ("/" if found[0].is_dir() else "")))
+        where.add_row("run report", text(str(run.out / "run-report.html") + " (and .md)"))
+        where.add_row("raw store", text(run.out / "raw"))
         if run.log_path:
-            where.add_row("log", str(run.log_path))
+            where.add_row("log", text(run.log_path))
         console.print(where)
     console.print(_by_format_and_status(run))
     checks = _failed_checks(run)
     console.print(f"failed checks: {len(checks)} reports break template identities (published numbers are "
                   "flagged, never corrected)" + (":" if checks else ""))
     for line in checks:
-        console.print(f"  {line}")
+        console.print(text(f"  {line}"))
     for note in result.corpus.notes:
-        console.print(f"[yellow]note:[/] {note}")
+        console.print(markup("[yellow]note:[/] {}", note))
     secs = result.seconds
     console.print(f"demo took {sum(secs.values()):.0f} s (generate {secs['generate']:.0f} s, run "
                   f"{secs.get('run', 0):.0f} s; {result.requests} HTTP requests to 127.0.0.1)")
     if run.release:
-        console.print(f'try: duckdb {Path(run.release) / "ogi.duckdb"} "SELECT * FROM report_summary"')
+        console.print(text(f'try: duckdb {Path(run.release) / "ogi.duckdb"} "SELECT * FROM report_summary"'))
 
 
 def demo_command(out: Path, seed: int = 2019, *, quiet: bool = False, console: Console | None = None) -> int:
     """`ogi demo`: returns the run's exit status."""
     from pipeline.run.command import print_outcome
 
-    console = console or Console(stderr=True)
+    console = console or make_console()
     result = run_demo(out, seed, console=console, show_progress=not quiet)
     print_outcome(result.run, console)
     print_summary(result, console)

@@ -14,9 +14,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
+from .console import make_console, markup, plain_column, text
 from .crawl import Crawler, SourceResult
 from .politeness import Politeness
 from .registry import RegistryError, Source, load, resolve
@@ -31,8 +32,9 @@ def summary_table(results: list[SourceResult]) -> Table:
         table.add_column(col, justify="left" if col in ("source", "status", "errors") else "right")
     for r in results:
         first_error = r.errors[0][:80] + (f" (+{len(r.errors) - 1})" if len(r.errors) > 1 else "") if r.errors else ""
-        table.add_row(r.source, f"[{STATUS_STYLE[r.status]}]{r.status}[/]", str(r.reports), str(r.selected),
-                      str(r.new), str(r.unchanged), str(r.documents), str(r.skipped), str(r.requests), first_error)
+        table.add_row(text(r.source), text(r.status, STATUS_STYLE.get(r.status, "")), str(r.reports), str(r.selected),
+                      str(r.new), str(r.unchanged), str(r.documents), str(r.skipped), str(r.requests),
+                      text(first_error))
     return table
 
 
@@ -48,27 +50,30 @@ def scrape(
 ) -> int:
     """Crawl the targets (registry ids or URLs; none = every enabled registry source) into ``out/raw``.
     Returns the exit status."""
-    console = console or Console(stderr=True)
+    console = console or make_console()
     try:
         registry = load(registry_path) if registry_path else load()
         sources: list[Source] = resolve(targets, registry)
     except (RegistryError, OSError) as exc:
-        console.print(f"[bold red]error:[/] {exc}")
+        console.print(markup("[bold red]error:[/] {}", exc))
         return 2
     store_dir = Path(out) / "raw"
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    with Progress(plain_column(), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, disable=not show_progress, transient=False) as progress:
         on_progress = source_progress(progress, sources)
         crawler = Crawler(store_dir, policy, since=since, progress=on_progress)
         results = asyncio.run(crawler.run(sources))
     console.print(summary_table(results))
-    console.print(f"store: {store_dir}  (run {crawler.run_id}{', resumed' if crawler.resumed else ''})")
+    console.print(text(f"store: {store_dir}  (run {crawler.run_id}{', resumed' if crawler.resumed else ''})"))
     return 1 if any(r.status == "failed" for r in results) else 0
 
 
 def source_progress(progress: Progress, sources: list[Source], prefix: str = "",
                     on_done: Callable[[SourceResult], None] | None = None) -> Callable[..., None]:
-    """A Crawler progress callback: one progress bar per source (listing → reports → status)."""
+    """A Crawler progress callback: one progress bar per source (listing → reports → status).
+
+    Descriptions hold outside strings (source ids): show them with `scrapers.console.plain_column()`.
+    """
     tasks = {s.id: progress.add_task(f"{prefix}{s.id}: listing", total=None) for s in sources}
 
     def on_progress(source_id: str, event: str, **info: object) -> None:
@@ -79,8 +84,7 @@ def source_progress(progress: Progress, sources: list[Source], prefix: str = "",
             progress.advance(task)
         elif event == "done":
             result: SourceResult = info["result"]  # type: ignore[assignment]
-            style = STATUS_STYLE[result.status]
-            progress.update(task, description=f"{prefix}{source_id}: [{style}]{result.status}[/]")
+            progress.update(task, description=f"{prefix}{source_id}: {result.status}")
             if on_done is not None:
                 on_done(result)
 

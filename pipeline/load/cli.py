@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-console = Console(stderr=True)
+from scrapers.console import make_console, markup, text
+
+console = make_console()
 
 
 def load(
@@ -24,7 +25,7 @@ def load(
     from pipeline.load.summary import summarise
 
     if not cache_db.is_file():
-        console.print(f"[red]no extraction cache at {cache_db}[/]")
+        console.print(markup("[red]no extraction cache at {}[/]", cache_db))
         raise typer.Exit(2)
     with ExtractionCache(cache_db) as cache:
         frames = cache.frames()
@@ -37,9 +38,9 @@ def load(
         release = build_release(frames, out, documents=documents, run_info={"command": "ogi load",
                                                                             "cache": str(cache_db)})
     except ReleaseError as exc:
-        console.print(f"[red]{exc}[/]")
+        console.print(markup("[red]{}[/]", exc))
         raise typer.Exit(3) from exc
-    console.print(summarise(release))
+    console.print(text(summarise(release)))
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,7 @@ from rich.console import Console
 
 from pipeline.run import codes
 from pipeline.run.orchestrate import RunResult, run_pipeline
+from scrapers.console import make_console, markup, text
 from scrapers.politeness import Politeness
 
 
@@ -30,18 +31,18 @@ def print_outcome(result: RunResult, console: Console) -> None:
         console.print(summary_table(result.sources))
     if result.documents or result.extracted:
         by_status = Counter(e.status for e in result.extracted)
-        console.print(f"documents stored: {len({d['sha256'] for d in result.documents})}; extracted by this run: "
-                      f"{len(result.extracted)}" + (" (" + ", ".join(f"{n} {s}" for s, n in by_status.items()) + ")"
-                                                    if by_status else " (all already in the cache)"))
+        console.print(text(f"documents stored: {len({d['sha256'] for d in result.documents})}; extracted by this "
+                           f"run: {len(result.extracted)}" + (" (" + ", ".join(f"{n} {s}" for s, n in by_status.items())
+                                                               + ")" if by_status else " (all already in the cache)")))
     if result.release:
-        console.print(f"release: {result.release}  (latest: {result.out / 'latest'})")
+        console.print(text(f"release: {result.release}  (latest: {result.out / 'latest'})"))
     reports = [p for p in result.report_paths if p.parent == result.out]
     if reports:
-        console.print("run report: " + ", ".join(str(p) for p in reports))
+        console.print(text("run report: " + ", ".join(str(p) for p in reports)))
     if result.log_path:
-        console.print(f"log: {result.log_path}")
+        console.print(text(f"log: {result.log_path}"))
     style = {codes.OK: "green", codes.SOME_FAILED: "yellow"}.get(result.exit_code, "bold red")
-    console.print(f"[{style}]exit {result.exit_code}:[/] {result.message}")
+    console.print(markup(f"[{style}]exit {{}}:[/] {{}}", result.exit_code, result.message))
 
 
 def run_command(targets: list[str], out: Path, *, since: int | None = None, registry: Path | None = None,
@@ -49,9 +50,9 @@ def run_command(targets: list[str], out: Path, *, since: int | None = None, regi
                 console: Console | None = None, engine: str | None = None, workers: int | None = None,
                 scheduler: str | None = None) -> int:
     """Run and print; returns the exit status (pipeline.run.codes)."""
-    console = console or Console(stderr=True)
+    console = console or make_console()
     if registry is not None and not registry.is_file():
-        console.print(f"[bold red]exit {codes.USAGE}:[/] registry file not found: {registry}")
+        console.print(markup("[bold red]exit {}:[/] registry file not found: {}", codes.USAGE, registry))
         return codes.USAGE
     result = run_pipeline(targets, out, since=since, registry_path=registry,
                           policy=policy_for(min_interval, user_agent), console=console, show_progress=not quiet,

@@ -23,7 +23,6 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
-    TextColumn,
     TimeElapsedColumn,
 )
 
@@ -35,6 +34,7 @@ from pipeline.run.logs import run_log
 from pipeline.run.report import blocks, to_html, to_markdown
 from pipeline.version import EXTRACTOR_VERSION
 from scrapers.cli import source_progress
+from scrapers.console import make_console, plain_column
 from scrapers.crawl import Crawler, SourceResult
 from scrapers.politeness import Politeness
 from scrapers.registry import REGISTRY_PATH, RegistryError, Source, load, resolve
@@ -105,7 +105,7 @@ def run_pipeline(
     `executor`: engine, workers and scheduler for the extraction stage (pipeline.executors.extract_files).
     """
     out = Path(out)
-    console = console or Console(stderr=True)
+    console = console or make_console()
     result = RunResult(out=out, targets=list(targets), started_at=dt.datetime.now(dt.UTC))
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -139,7 +139,7 @@ def _finish(result: RunResult) -> RunResult:
 
 
 def _progress(console: Console, show: bool) -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+    return Progress(SpinnerColumn(), plain_column(), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=console, disable=not show, transient=False)
 
 

@@ -78,7 +78,8 @@ def blocks(result: RunResult) -> list[Block]:
     groups = report_groups(result.documents, reports)
     out: list[Block] = [("h1", f"ogi run {result.started_at:%Y-%m-%d %H:%M:%S} UTC")]
     facts = [
-        ["exit status", f"{result.exit_code} ({MEANING.get(result.exit_code, '?')})"],
+        ["exit status", f"{result.exit_code} ({MEANING.get(result.exit_code, '?')}; "
+                        f"{'release built' if result.release else 'no release built'})"],
         ["message", result.message],
         ["targets", " ".join(result.targets) or "every enabled registry source"],
         ["release", str(result.release) if result.release else "none built"],
