@@ -1,4 +1,8 @@
-"""The template's own arithmetic, evaluated per report. A failed check flags; it never changes a value."""
+"""The template's own arithmetic, evaluated per report. A failed check flags; it never changes a value.
+
+The identities are data: each template version declares them (templates/versions/<name>.toml); a table is
+checked with the identities of the version it follows (the default version when that is unknown).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ import pandas as pd
 from pipeline import labels
 
 _TOL = 1e-6
-_LEAF_OTHER_SUBROWS = ("other_no_correction", "other_unpaid_fee", "other_misc")
+# (row key column, column key column) of the national value tables
+AXES = {"requests": ("outcome", "applicant"), "reviews": ("proceeding", "outcome")}
 
 
 def _check(report_id: str, name: str, lhs: float, rhs: float, cells: list[str],
@@ -23,14 +28,6 @@ def _grid(df: pd.DataFrame, row: str, col: str) -> dict[tuple[str, str], float]:
     return {(r, c): v for r, c, v in zip(df[row], df[col], df["value"], strict=True) if pd.notna(v)}
 
 
-def _leaf_rows(present: set[str]) -> list[str]:
-    """Outcome rows that add up to （七）总计: the three （六） sub-rows when printed, else the single （六）."""
-    leaves = [o.key for o in labels.outcomes() if o.top == 3 and o.group is not None and o.group < 7]
-    if present & set(_LEAF_OTHER_SUBROWS):
-        return [k for k in leaves if k != "other"]
-    return [k for k in leaves if k not in _LEAF_OTHER_SUBROWS]
-
-
 def _sum(grid: dict[tuple[str, str], float], keys: list[tuple[str, str]]) -> float | None:
     """Sum over cells, or None when any of them was not printed (a check then cannot be evaluated)."""
     if any(k not in grid for k in keys):
@@ -38,42 +35,62 @@ def _sum(grid: dict[tuple[str, str], float], keys: list[tuple[str, str]]) -> flo
     return float(sum(grid[k] for k in keys))
 
 
-def request_checks(report_id: str, requests: pd.DataFrame) -> list[dict[str, Any]]:
-    grid = _grid(requests, "outcome", "applicant")
-    present = set(requests["outcome"])
-    applicants = [a.key for a in labels.applicants()]
-    leaves = _leaf_rows(present)
-    out = []
-    for a in applicants:
-        lhs = _sum(grid, [("new_received", a), ("carried_over", a)])
-        rhs = _sum(grid, [("total_processed", a), ("carried_forward", a)])
-        if lhs is not None and rhs is not None:
-            out.append(_check(report_id, f"requests.balance.{a}", lhs, rhs,
-                              [f"{k}.{a}" for k in ("new_received", "carried_over", "total_processed", "carried_forward")]))
-        parts = _sum(grid, [(k, a) for k in leaves])
-        total = grid.get(("total_processed", a))
-        if parts is not None and total is not None:
-            out.append(_check(report_id, f"requests.total_processed.{a}", total, parts,
-                              [f"total_processed.{a}", *(f"{k}.{a}" for k in leaves)]))
-    for o in [o.key for o in labels.outcomes() if o.key in present]:
-        parts = _sum(grid, [(o, a) for a in applicants if a != "total"])
-        total = grid.get((o, "total"))
-        if parts is not None and total is not None:
-            out.append(_check(report_id, f"requests.row_total.{o}", total, parts,
-                              [f"{o}.{a}" for a in applicants]))
+def _axis_values(table: str, axis: str, present_rows: set[str]) -> list[str]:
+    """Keys of one axis of a table in template order (rows: only those printed)."""
+    if table == "requests":
+        if axis == "applicant":
+            return [a.key for a in labels.applicants()]
+        return [o.key for o in labels.outcomes() if o.key in present_rows]
+    cells = labels.review_cells()
+    return list(dict.fromkeys(c.proceeding if axis == "proceeding" else c.outcome for c in cells))
+
+
+def _expand(keys: tuple[str, ...], version: labels.TemplateVersion, present_rows: set[str]) -> list[str]:
+    out: list[str] = []
+    for k in keys:
+        if k == "@leaves":
+            out += version.leaf_rows(present_rows)
+        elif k == "@parts":
+            out += [a.key for a in labels.applicants() if a.key != "total"]
+        else:
+            out.append(k)
     return out
+
+
+def _version_of(df: pd.DataFrame) -> labels.TemplateVersion:
+    names = df["template"].dropna().unique() if "template" in df and len(df) else []
+    v = labels.version(str(names[0])) if len(names) else None
+    return v if v is not None and v.national else labels.default_version()
+
+
+def table_checks(report_id: str, table: str, df: pd.DataFrame) -> list[dict[str, Any]]:
+    """The declared identities of one national value table (requests or reviews) of one report."""
+    row, col = AXES[table]
+    grid = _grid(df, row, col)
+    present = set(df[row])
+    version = _version_of(df)
+    out = []
+    for ident in version.identities:
+        if ident.table != table:
+            continue
+        lhs_keys, rhs_keys = _expand(ident.lhs, version, present), _expand(ident.rhs, version, present)
+        by_column = ident.each == col  # one check per column: the keys are rows
+        for each in _axis_values(table, ident.each, present):
+            lhs_cells = [(k, each) if by_column else (each, k) for k in lhs_keys]
+            rhs_cells = [(k, each) if by_column else (each, k) for k in rhs_keys]
+            lhs, rhs = _sum(grid, lhs_cells), _sum(grid, rhs_cells)
+            if lhs is not None and rhs is not None:
+                out.append(_check(report_id, ident.name(each), lhs, rhs,
+                                  [".".join(c) for c in (*lhs_cells, *rhs_cells)], ident.severity))
+    return out
+
+
+def request_checks(report_id: str, requests: pd.DataFrame) -> list[dict[str, Any]]:
+    return table_checks(report_id, "requests", requests)
 
 
 def review_checks(report_id: str, reviews: pd.DataFrame) -> list[dict[str, Any]]:
-    grid = _grid(reviews, "proceeding", "outcome")
-    out = []
-    for p in dict.fromkeys(c.proceeding for c in labels.review_cells()):
-        parts = _sum(grid, [(p, o) for o in ("upheld", "corrected", "other", "pending")])
-        total = grid.get((p, "total"))
-        if parts is not None and total is not None:
-            out.append(_check(report_id, f"reviews.total.{p}", total, parts,
-                              [f"{p}.{o}" for o in ("total", "upheld", "corrected", "other", "pending")]))
-    return out
+    return table_checks(report_id, "reviews", reviews)
 
 
 def report_checks(report_id: str, requests: pd.DataFrame, reviews: pd.DataFrame) -> list[dict[str, Any]]:

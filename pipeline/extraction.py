@@ -13,7 +13,8 @@ import pandas as pd
 from pipeline import labels, schema
 from pipeline.checks import report_checks
 from pipeline.document import Document, ReaderError
-from pipeline.metadata import Metadata, read_metadata, template_for_year
+from pipeline.labels import template_for_year
+from pipeline.metadata import Metadata, read_metadata
 from pipeline.normalise.locate import LogicalTable, detect_template, locate
 from pipeline.normalise.proactive import normalise_proactive
 from pipeline.normalise.requests import normalise_requests
@@ -69,24 +70,15 @@ def _failed(report_id: str, status: str, error: str, **kw: Any) -> Report:
 
 
 def _table_template(kind: str, table: LogicalTable, rows: list[dict[str, Any]]) -> str | None:
+    """The version a table follows: by its marker labels, else (table 三) by rows only one version prints."""
     found = detect_template(table.text())
     if found or kind != "requests":
         return found
     keys = {r["outcome"] for r in rows}
-    if keys & {"other_no_correction", "other_unpaid_fee", "other_misc"}:
-        return "2021"
-    return "2019" if "other" in keys else None
-
-
-def _expected_requests(template: str, present: set[str]) -> set[str]:
-    keys = {o.key for o in labels.outcomes() if template in o.templates}
-    subrows = {"other_no_correction", "other_unpaid_fee", "other_misc"}
-    return keys - subrows if "other" in present else keys - {"other"}
-
-
-def _expected_proactive(template: str) -> set[tuple[str, str]]:
-    items = [i for i in labels.items() if template in i.templates]
-    return {(i.item, m.metric) for i in items for m in labels.metrics() if m.template == template and m.clause == i.clause}
+    for v in reversed(labels.national_versions()):  # newest first: its own rows are the stronger evidence
+        if keys & set(v.marker_rows):
+            return v.name
+    return None
 
 
 def _status(found: dict[str, LogicalTable], frames: dict[str, pd.DataFrame], template: str,
@@ -95,22 +87,25 @@ def _status(found: dict[str, LogicalTable], frames: dict[str, pd.DataFrame], tem
         return "no_tables", "no statistical tables found: not an annual report of the national template, " \
             "or its tables were not recognised"
     missing = [f"table {_TABLE_TITLES[k]} ({k}) not found" for k in VALUE_TABLES if k not in found]
-    if template in ("2019", "2021"):
+    version = labels.version(template)
+    if version is not None and version.national:
         req = frames["requests"]
         present = set(req["outcome"])
-        lost = sorted(_expected_requests(template, present) - present)
+        lost = sorted(version.expected_requests(present) - present)
         if lost:
             missing.append(f"table 三 lacks rows: {', '.join(lost)}")
-        if len(req) < 7 * len(present):
-            missing.append(f"table 三 has {len(req)} of {7 * len(present)} cells in its rows")
+        width = len(labels.applicants())
+        if len(req) < width * len(present):
+            missing.append(f"table 三 has {len(req)} of {width * len(present)} cells in its rows")
         pro = frames["proactive"]
         if "proactive" in found:
             got = set(zip(pro["item"], pro["metric"], strict=True))
-            lost_cells = sorted(_expected_proactive(template) - got)
+            lost_cells = sorted(version.expected_proactive() - got)
             if lost_cells:
                 missing.append(f"table 二 lacks cells: {', '.join('.'.join(c) for c in lost_cells)}")
-        if "reviews" in found and len(frames["reviews"]) < 15:
-            missing.append(f"table 四 has {len(frames['reviews'])} of 15 cells")
+        n_reviews = len(labels.review_cells())
+        if "reviews" in found and len(frames["reviews"]) < n_reviews:
+            missing.append(f"table 四 has {len(frames['reviews'])} of {n_reviews} cells")
     if missing:
         return "partial", "; ".join(missing)
     return "ok", None
@@ -130,11 +125,14 @@ def normalise(doc: Document, report_id: str, md: Metadata) -> tuple[dict[str, pd
     templates = {k: _table_template(k, t, rows[k]) for k, t in found.items()}
     template = templates.get("proactive") or templates.get("requests") or templates.get("reviews")
     if found:
-        template = template or template_for_year(md.year) or "unknown"
-    else:
-        template = "pre2019" if md.year is not None and md.year < 2019 else "unknown"
+        template = template or template_for_year(md.year) or labels.UNKNOWN_TEMPLATE
+    else:  # no national table: a version without them (pre2019) when the year says so
+        in_force = labels.version(template_for_year(md.year))
+        template = in_force.name if in_force is not None and not in_force.national else labels.UNKNOWN_TEMPLATE
     if "proactive" in found:
-        pro_template = templates["proactive"] or (template if template in ("2019", "2021") else "2021")
+        read_as = labels.version(template)
+        pro_template = templates["proactive"] or (
+            template if read_as is not None and read_as.national else labels.default_version().name)
         rows["proactive"], n = normalise_proactive(found["proactive"], report_id, pro_template)
         templates["proactive"] = pro_template
         notes += n

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
-from functools import cache
 
-from pipeline.labels import TEMPLATES_DIR
+from pipeline.labels import template_for_year  # noqa: F401 - re-exported: the template in force for a year
 from pipeline.text import squeeze
 
 _YEAR = r"((?:19|20)\d{2})"
@@ -118,19 +116,6 @@ def published_date(meta: dict[str, str]) -> str | None:
     if not m:
         return None
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-
-
-@cache
-def template_years() -> list[tuple[str, int, int]]:
-    with (TEMPLATES_DIR / "template_years.csv").open(encoding="utf-8") as fh:
-        return [(r["template"], int(r["first_year"]), int(r["last_year"])) for r in csv.DictReader(fh)]
-
-
-def template_for_year(year: int | None) -> str | None:
-    """The template in force for a reporting year (from templates/template_years.csv)."""
-    if year is None:
-        return None
-    return next((t for t, a, b in template_years() if a <= year <= b), None)
 
 
 def read_metadata(doc_title: str, lines: list[str], meta: dict[str, str]) -> Metadata:

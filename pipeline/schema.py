@@ -48,7 +48,6 @@ def _fixed(*values: str) -> Callable[[], tuple[str, ...]]:
 
 CELL_STATES = ("number", "blank", "dash", "text")
 STATUSES = ("ok", "partial", "no_tables", "needs_ocr", "failed")
-TEMPLATES = ("2019", "2021", "pre2019", "unknown")
 
 _REPORT_ID = Field("report_id", "string", "sha256 of the document bytes (hex): the report's identity", required=True)
 _PROVENANCE = (
@@ -60,7 +59,7 @@ _PROVENANCE = (
     Field("table_index", "int", "0-based index of the source table in the document", required=True),
     Field("grid_row", "int", "0-based row of the cell in its source table grid"),
     Field("grid_col", "int", "0-based column of the cell in its source table grid (spans expanded)"),
-    Field("template", "string", "template this table follows (detected per table)", allowed=_fixed(*TEMPLATES)),
+    Field("template", "string", "template this table follows (detected per table)", allowed=labels.template_names),
 )
 _VALUE = Field("value", "float", "the number printed; blank or dash cells read 0 in a table with numbers; "
                "null when not printed or not a number")
@@ -76,7 +75,9 @@ TABLES: dict[str, tuple[Field, ...]] = {
         Field("region", "string", "administrative area the report covers, e.g. 金林区"),
         Field("adcode", "string", "6-digit GB/T 2260 administrative code, where known"),
         Field("year", "int", "reporting year (not the publication year)"),
-        Field("template", "string", "national template the report follows", allowed=_fixed(*TEMPLATES),
+        Field("template", "string", "template version the report follows (pipeline/templates/versions/): 2019 "
+              "and 2021 national layouts, pre2019 (before them: key figures in `legacy`), unknown",
+              allowed=labels.template_names,
               required=True),
         Field("published_date", "string", "publication date (ISO 8601) when printed or in page metadata"),
         Field("fetched_at", "string", "when the document was downloaded (ISO 8601 UTC), when known"),

@@ -2,7 +2,8 @@
 
 Over current reports (not superseded, status ok or partial, agency and year known):
 - `series.carried_over.<applicant>` (error): carried_over(y) = carried_forward(y-1), same agency;
-- `series.in_force.<item>` (warning, 2021 template both years): in_force(y) = in_force(y-1) + issued(y) - repealed(y);
+- `series.in_force.<item>` (warning, both years of a template declaring it, i.e. 2021): in_force(y) =
+  in_force(y-1) + issued(y) - repealed(y);
 - `series.missing_year.<year>` (warning): a year without a report between an agency's first and last report
   (any status); the row is attached to the agency's next report.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline import schema
+from pipeline import labels, schema
 from pipeline.load.revisions import USABLE
 
 _TOL = 1e-6
@@ -67,7 +68,7 @@ def carried_over(pairs: pd.DataFrame, requests: pd.DataFrame) -> list[dict]:
 
 
 def in_force(pairs: pd.DataFrame, proactive: pd.DataFrame) -> list[dict]:
-    pro = proactive.loc[(proactive["template"] == "2021") & proactive["item"].ne("extra")
+    pro = proactive.loc[proactive["template"].isin(labels.series_templates("in_force")) & proactive["item"].ne("extra")
                         & proactive["metric"].isin(("issued", "repealed", "in_force")) & proactive["value"].notna(),
                         ["report_id", "item", "metric", "value"]].drop_duplicates(["report_id", "item", "metric"])
     if not len(pairs) or not len(pro):

@@ -80,9 +80,11 @@ def locate(tables: list[Table]) -> dict[str, LogicalTable]:
 
 
 def detect_template(text: str) -> str | None:
-    """'2019' or '2021' by the template's marker labels in a squeezed text, or None when it shows neither."""
+    """The version whose marker labels a squeezed text shows most (2019, 2021), or None when none or a tie."""
     text = core(text)
     counts = {t: sum(1 for m in ms if m in text) for t, ms in labels.markers().items()}
+    if not counts:
+        return None
     best = max(counts, key=counts.__getitem__)
     if counts[best] == 0 or list(counts.values()).count(counts[best]) > 1:
         return None

@@ -98,9 +98,10 @@ def normalise_proactive(table: LogicalTable, report_id: str, template: str) -> t
                     header_unit = _HEADER_UNIT_RE.search(col_label.replace(" ", ""))
                     unit = parsed.unit or (header_unit.group(1) if header_unit else metric.unit)
                     rec = provenance(report_id, row.label_text, col_label, cell, parsed, part.index)
-                    value = _to_wan(parsed.value, unit) if metric.metric in labels.AMOUNT_METRICS else parsed.value
+                    amount = metric.metric in labels.amount_metrics()
+                    value = _to_wan(parsed.value, unit) if amount else parsed.value
                     rec.update(clause=item_clause, item=item, metric=metric.metric, value=value,
-                               unit=parsed.unit or (unit if metric.metric in labels.AMOUNT_METRICS else None))
+                               unit=parsed.unit or (unit if amount else None))
                     out.append(rec)
                 elif parsed.state != "blank":
                     col_label = printed[pos] if pos < len(printed) else f"column {pos + 1}"

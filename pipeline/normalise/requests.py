@@ -12,7 +12,7 @@ from pipeline.normalise.locate import LogicalTable
 from pipeline.normalise.rows import Row, right_aligned_width, split_row
 from pipeline.text import core, numbering, squeeze
 
-N_COLUMNS = 7
+N_COLUMNS = len(labels.applicants())  # 7: six applicant types and the total
 _FUZZY_MIN = 0.72
 
 

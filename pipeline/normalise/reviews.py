@@ -1,4 +1,4 @@
-"""Table 四: 15 cells (3 proceedings × 5 outcomes) read by position from the value row(s)."""
+"""Table 四: its cells (3 proceedings × 5 outcomes) read by position from the value row(s)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pipeline.normalise.cells import null_blanks_without_numbers, provenance
 from pipeline.normalise.locate import LogicalTable
 from pipeline.normalise.rows import split_row
 
-N_CELLS = 15
+N_CELLS = len(labels.review_cells())  # 15: 3 proceedings × 5 outcomes
 
 
 def normalise_reviews(table: LogicalTable, report_id: str) -> tuple[list[dict[str, Any]], list[str]]:

@@ -18,6 +18,7 @@ import lxml.html
 from lxml import etree
 
 from pipeline.document import Cell, Document, Paragraph, ReaderError, Table
+from pipeline.labels import article_words
 from pipeline.readers.encoding import decode
 from pipeline.text import clean
 
@@ -230,7 +231,7 @@ def find_article(root: etree._Element) -> etree._Element:
     for t in root.iter("table"):
         if _is_data_table(t):
             text = _string(t)
-            if "第二十条" in text or "自然人" in text:
+            if any(w in text for w in article_words()):
                 tables.append(t)
     best = max(scores, key=scores.__getitem__) if scores else None
     nodes = ([best] if best is not None else []) + tables

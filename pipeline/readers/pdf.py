@@ -14,16 +14,14 @@ import pypdfium2.raw as pdfium_c
 from pdfplumber.utils import extract_text
 
 from pipeline.document import Block, Cell, Document, Paragraph, ReaderError, Table
+from pipeline.labels import table_words
 from pipeline.readers.cjk_fold import clean_cell_text, clean_line, is_page_number, join_lines
 
 MEDIA_TYPE = "application/pdf"
 
-# Words printed in tables 二/三/四 (whitespace removed before matching).
-TABLE_MARKERS = (
-    "第二十条", "信息内容", "申请人情况", "自然人", "商业企业", "科研机构", "予以公开", "不予公开", "无法提供",
-    "不予处理", "行政复议", "行政诉讼", "结果维持", "结果纠正", "尚未审结", "总计", "本年制发件数",
-    "本年新制作数量", "处理决定数量", "本年收费金额",
-)
+# Words printed in the tables of every template version (templates/versions/*.toml `table_words`; whitespace
+# removed before matching).
+TABLE_MARKERS = table_words()
 LATTICE = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 TEXT_GRID = {"vertical_strategy": "text", "horizontal_strategy": "text", "text_x_tolerance": 2}
 
