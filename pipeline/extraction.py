@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,8 @@ from pipeline import labels, schema
 from pipeline.checks import report_checks
 from pipeline.document import Document, ReaderError
 from pipeline.labels import template_for_year
+from pipeline.legacy import LegacyResult, extract_legacy, find_tables, legacy_checks, legacy_versions
+from pipeline.legacy import frame as legacy_frame
 from pipeline.metadata import Metadata, read_metadata
 from pipeline.normalise.locate import LogicalTable, detect_template, locate
 from pipeline.normalise.proactive import normalise_proactive
@@ -24,7 +26,7 @@ from pipeline.sections import sections_frame
 from pipeline.version import EXTRACTOR_VERSION
 
 VALUE_TABLES = ("proactive", "requests", "reviews")
-TABLE_NAMES = ("reports", *VALUE_TABLES, "checks", "sections")
+TABLE_NAMES = ("reports", *VALUE_TABLES, "checks", "sections", "legacy")
 _TABLE_TITLES = {"proactive": "二", "requests": "三", "reviews": "四"}
 
 
@@ -38,6 +40,7 @@ class Report:
     reviews: pd.DataFrame
     checks: pd.DataFrame
     sections: pd.DataFrame
+    legacy: pd.DataFrame = field(default_factory=lambda: schema.empty("legacy"))  # pre2019 key figures
 
     @property
     def row(self) -> dict[str, Any]:
@@ -57,7 +60,7 @@ class Report:
 
 def _report_row(report_id: str, **kw: Any) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(schema.columns("reports"))
-    row.update(report_id=report_id, extractor_version=EXTRACTOR_VERSION, n_values=0, n_checks_failed=0,
+    row.update(report_id=report_id, extractor_version=EXTRACTOR_VERSION, n_values=0, n_legacy=0, n_checks_failed=0,
                template="unknown")
     row.update(kw)
     return row
@@ -66,7 +69,7 @@ def _report_row(report_id: str, **kw: Any) -> dict[str, Any]:
 def _failed(report_id: str, status: str, error: str, **kw: Any) -> Report:
     row = _report_row(report_id, status=status, error=error, **kw)
     return Report(schema.conform(pd.DataFrame([row]), "reports"),
-                  *(schema.empty(t) for t in (*VALUE_TABLES, "checks", "sections")))
+                  *(schema.empty(t) for t in (*VALUE_TABLES, "checks", "sections", "legacy")))
 
 
 def _table_template(kind: str, table: LogicalTable, rows: list[dict[str, Any]]) -> str | None:
@@ -111,9 +114,25 @@ def _status(found: dict[str, LogicalTable], frames: dict[str, pd.DataFrame], tem
     return "ok", None
 
 
+def _legacy_status(result: LegacyResult) -> tuple[str, str | None]:
+    """Status of a report of a version without national tables (pre2019), from the key figures found."""
+    n = sum(1 for f in result.figures if f.value is not None)
+    if not result.figures:
+        return "no_tables", "pre-2019 report: no statistics table and no key figure in its prose"
+    if result.nulls:
+        reasons = "; ".join(dict.fromkeys(f"{f.key}: {f.null_reason}" for f in result.nulls))
+        return "partial", f"pre-2019 report: {len(result.nulls)} key figures unreadable ({reasons}); {n} read"
+    if not result.from_table:
+        return "partial", f"pre-2019 report without a statistics table: {n} key figures from its prose (see legacy)"
+    return "ok", None
+
+
 def normalise(doc: Document, report_id: str, md: Metadata) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """Canonical frames of a parsed document and the report-level fields they determine."""
-    found = locate(doc.tables)
+    legacy_tables = find_tables(doc.tables)  # recognised by header: never read as tables 二/三/四
+    legacy_ids = {lt.table.index for lt in legacy_tables}
+    national = [t for t in doc.tables if t.index not in legacy_ids]
+    found = locate(national)
     notes: list[str] = []
     rows: dict[str, list[dict[str, Any]]] = {k: [] for k in VALUE_TABLES}
     if "requests" in found:
@@ -126,9 +145,14 @@ def normalise(doc: Document, report_id: str, md: Metadata) -> tuple[dict[str, pd
     template = templates.get("proactive") or templates.get("requests") or templates.get("reviews")
     if found:
         template = template or template_for_year(md.year) or labels.UNKNOWN_TEMPLATE
-    else:  # no national table: a version without them (pre2019) when the year says so
+    else:  # no national table: a version without them (pre2019) when the year or a legacy table says so
         in_force = labels.version(template_for_year(md.year))
-        template = in_force.name if in_force is not None and not in_force.national else labels.UNKNOWN_TEMPLATE
+        if in_force is not None and not in_force.national:
+            template = in_force.name
+        elif legacy_tables and (in_force is None or md.year is None):
+            template = legacy_versions()[0]
+        else:
+            template = labels.UNKNOWN_TEMPLATE
     if "proactive" in found:
         read_as = labels.version(template)
         pro_template = templates["proactive"] or (
@@ -141,15 +165,23 @@ def normalise(doc: Document, report_id: str, md: Metadata) -> tuple[dict[str, pd
         df = pd.DataFrame(rows[k], columns=[c for c in schema.columns(k) if c != "template"])
         df["template"] = templates.get(k) or template
         frames[k] = schema.conform(df, k)
-    checks = pd.DataFrame(report_checks(report_id, frames["requests"], frames["reviews"]),
-                          columns=schema.columns("checks"))
-    frames["checks"] = schema.conform(checks, "checks")
-    status, error = _status(found, frames, template, notes)
+    check_rows = report_checks(report_id, frames["requests"], frames["reviews"])
+    # the key figures of a report before the national tables: a separate step with its own table
+    pre = template in legacy_versions()
+    legacy = extract_legacy(doc, md.year, legacy_tables, [] if found else national, read_prose=pre) \
+        if pre or legacy_tables else LegacyResult()
+    frames["legacy"] = legacy_frame(report_id, legacy.figures)
+    check_rows += legacy_checks(report_id, legacy.figures)
+    notes += legacy.notes
+    frames["checks"] = schema.conform(pd.DataFrame(check_rows, columns=schema.columns("checks")), "checks")
+    status, error = _legacy_status(legacy) if pre and not found else _status(found, frames, template, notes)
     if doc.status:
         status, error = doc.status, doc.error or error
+    checks = frames["checks"]
     fields = {"template": template, "status": status, "error": error,
               "n_values": int(sum(len(frames[k]) for k in VALUE_TABLES)),
-              "n_checks_failed": int((~frames["checks"]["passed"].astype(bool)).sum()),
+              "n_legacy": int(frames["legacy"]["value"].notna().sum()),
+              "n_checks_failed": int((~checks["passed"].astype(bool) & checks["severity"].eq("error")).sum()),
               "warnings": "\n".join(notes) or None}
     return frames, fields
 
@@ -177,7 +209,8 @@ def extract_document(data: bytes, name: str = "document", source_url: str | None
     except Exception as exc:  # noqa: BLE001
         return _failed(report_id, "failed", f"normaliser crashed: {exc!r} ({_where(exc)})", **base,
                        media_type=doc.media_type)
-    return Report(reports, frames["proactive"], frames["requests"], frames["reviews"], frames["checks"], sections)
+    return Report(reports, frames["proactive"], frames["requests"], frames["reviews"], frames["checks"], sections,
+                  frames["legacy"])
 
 
 def _where(exc: BaseException) -> str:

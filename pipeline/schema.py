@@ -46,6 +46,12 @@ def _fixed(*values: str) -> Callable[[], tuple[str, ...]]:
     return lambda: values
 
 
+def _legacy_keys() -> tuple[str, ...]:
+    from pipeline.legacy.vocabulary import key_names  # the vocabulary reads the pre2019 declaration
+
+    return key_names()
+
+
 CELL_STATES = ("number", "blank", "dash", "text")
 STATUSES = ("ok", "partial", "no_tables", "needs_ocr", "failed")
 
@@ -82,10 +88,17 @@ TABLES: dict[str, tuple[Field, ...]] = {
         Field("published_date", "string", "publication date (ISO 8601) when printed or in page metadata"),
         Field("fetched_at", "string", "when the document was downloaded (ISO 8601 UTC), when known"),
         Field("extractor_version", "string", "version of the extractor that produced these rows", required=True),
-        Field("status", "string", "extraction status", allowed=_fixed(*STATUSES), required=True),
+        Field("status", "string", "extraction status. ok: every table read (a pre2019 report: its statistics table "
+              "read, every key figure a number); partial: tables, rows or cells missing (a pre2019 report: key "
+              "figures from its prose only, or some of them unreadable: see error and the legacy table); "
+              "no_tables: no table recognised (a pre2019 report: no key figure found in its tables or prose "
+              "either); needs_ocr: a scan without text; failed: unreadable", allowed=_fixed(*STATUSES),
+              required=True),
         Field("error", "string", "why the status is not ok"),
         Field("n_values", "int", "value cells extracted (proactive + requests + reviews)", required=True),
-        Field("n_checks_failed", "int", "template identities that the published numbers break", required=True),
+        Field("n_legacy", "int", "key figures of a pre-2019 report in the legacy table (non-null values)"),
+        Field("n_checks_failed", "int", "template identities that the published numbers break (error severity; "
+              "the warnings on legacy key figures are not counted)", required=True),
         Field("warnings", "string", "what the extractor noticed but could not map (one per line)"),
         Field("site_name", "string", "SiteName <meta> tag of a government web page"),
         Field("site_id_code", "string", "SiteIDCode <meta> tag (national government website code)"),
@@ -133,6 +146,40 @@ TABLES: dict[str, tuple[Field, ...]] = {
         Field("passed", "bool", "whether the identity holds"),
         Field("cells", "string", "the keys of the cells involved, comma-separated"),
         Field("severity", "string", "error (the template states it) or warning", allowed=_fixed("error", "warning")),
+    ),
+    "legacy": (
+        _REPORT_ID,
+        Field("key", "string", "key figure of the legacy vocabulary (pipeline/templates/legacy_keys.csv, LEGACY.md §3); "
+              "'extra' for a statistics-table row with numbers whose label is not in it",
+              allowed=_legacy_keys, required=True),
+        Field("qualifier", "string", "the category or unit as printed, for proactive.by_category / "
+              "proactive.by_unit; null otherwise"),
+        Field("period", "string", "year: the reporting year (a YYYY年度 / 本年 / 统计数 column, or the prose); "
+              "cumulative: a 历年累计 column (unreliable: such columns restart)", allowed=_fixed("year", "cumulative"),
+              required=True),
+        Field("value", "float", "the number as printed, no unit conversion; a statement of absence (未收到…申请, "
+              "暂不收费) is 0; a blank or dash cell in a table with numbers is 0; null when it cannot be read "
+              "without a guess (see null_reason)"),
+        Field("unit", "string", "the unit as printed: the 计量单位 column, the cell, the header or the words after "
+              "the number (条, 件, 人次, 元, 万元 …)"),
+        Field("source", "string", "table: a statistics table (or its rows flattened into text); prose: a sentence",
+              allowed=_fixed("table", "prose"), required=True),
+        Field("row_label", "string", "the row's label as printed (table), or the sentence holding the number (prose)"),
+        Field("col_label", "string", "the column header as printed (table); null for prose"),
+        Field("raw", "string", "the cell text, or the phrase holding the number, as printed"),
+        Field("approx", "bool", "the text says the number is approximate (约4900, 3000多, 近1000, 70余)"),
+        Field("relation", "string", "how the key relates to the 2019+ keys: '=' same meaning, '≈' comparable with a "
+              "series break, '—' no 2019+ counterpart", allowed=_fixed("=", "≈", "—"), required=True),
+        Field("comparable_key", "string", "the 2019+ measure it lines up with (pipeline/templates/"
+              "comparable_measures.csv), for relation = and ≈"),
+        Field("null_reason", "string", "why value is null (e.g. ambiguous split of fused digits)"),
+        Field("family", "string", "where it was read: a statistics-table family (SH-2007, FJ-2009, FJ-PT, GB-2014; "
+              "table: unknown family), text (a table flattened into prose lines) or prose",
+              allowed=_fixed("SH-2007", "FJ-2009", "FJ-PT", "GB-2014", "table", "text", "prose")),
+        Field("page", "int", "PDF page, 1-based; null for other formats and for prose"),
+        Field("table_index", "int", "0-based index of the source table in the document (source = table)"),
+        Field("grid_row", "int", "0-based row of the cell in its table grid"),
+        Field("grid_col", "int", "0-based column of the cell in its table grid"),
     ),
     "sections": (
         _REPORT_ID,
@@ -255,11 +302,38 @@ def data_dictionary() -> pd.DataFrame:
 
 def data_dictionary_markdown() -> str:
     lines = ["# Data dictionary", "", "Generated from `pipeline/schema.py` (`ogi dictionary`). Amounts "
-             "(`fee_amount`, `procurement_amount`) are in 万元 in `value`.", ""]
+             "(`fee_amount`, `procurement_amount`) are in 万元 in `value`.", "", *_PRE2019_NOTE, ""]
     for table, group in data_dictionary().groupby("table", sort=False):
         lines += [f"## `{table}`", "", "| field | type | description | allowed values |", "|---|---|---|---|"]
         for r in group.itertuples():
             req = " (required)" if r.required else ""
             lines.append(f"| `{r.field}` | {r.type}{req} | {r.description} | {r.allowed_values} |")
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + _legacy_vocabulary_markdown())
+
+
+_PRE2019_NOTE = (
+    "Reports of the years before the national template (`template = pre2019`, reporting years up to 2018) "
+    "have no tables 二/三/四: their key figures (statistics tables of the SH-2007, FJ-2009, FJ-PT and GB-2014 "
+    "families, and sentences of the prose) are rows of `legacy`, never of `proactive`, `requests` or "
+    "`reviews`. Their `status`: `ok` when a statistics table was read and every key figure is a number; "
+    "`partial` when the figures come from the prose only, or some could not be read without a guess "
+    "(`legacy.null_reason`, e.g. digits fused in a text copy); `no_tables` when neither a table nor a "
+    "sentence gave a key figure. Their checks (channel and reply sums, prose against table, `legacy.*`; "
+    "across years `series.legacy_cumulative.*`) have severity `warning` and are not counted in "
+    "`n_checks_failed`.",
+)
+
+
+def _legacy_vocabulary_markdown() -> list[str]:
+    from pipeline.legacy.vocabulary import keys
+
+    out = ["## Legacy vocabulary (`legacy.key`)", "",
+           "From `pipeline/templates/legacy_keys.csv` (LEGACY.md §3). `relation`: `=` same meaning as the 2019+ "
+           "measure, `≈` comparable with a series break, `—` no 2019+ counterpart; measures are defined in "
+           "`pipeline/templates/comparable_measures.csv`. Values are as printed: units vary (条 or 件, 元 or 万元).",
+           "", "| key | labels seen | units | relation | comparable measure | note |", "|---|---|---|---|---|---|"]
+    for k in keys():
+        out.append(f"| `{k.key}` | {'; '.join(k.patterns[:4])} | {' '.join(k.units)} | {k.relation} | "
+                   f"{k.comparable_key or ''} | {k.note} |")
+    return [*out, ""]

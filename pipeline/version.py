@@ -1,3 +1,3 @@
 """Extractor version: bump when extraction output may change, so incremental runs re-extract."""
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"  # 0.2.0: pre2019 key figures (legacy table)

@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
 SCORER = SHARED / "tools" / "score.py"
+LEGACY_SCORER = SHARED / "tools" / "score_legacy.py"
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 import pipeline
 from pipeline.cli import app
-from tests.conftest import SCORER
+from tests.conftest import LEGACY_SCORER, SCORER
 
 TEXT_AND_HTML_TRUTH = ["2019_jinlin_seed.txt", "2019_pingtan_page.html", "2021_pingtan_page.html",
                        "2022_pingtan_page.html", "2024_pingtan_page.html"]
@@ -64,13 +64,38 @@ def test_every_corpus_file_gets_a_report_row(corpus, extracted):
             assert f.name in names
 
 
-@pytest.mark.parametrize("name,year,template", [
-    ("2017_pingtan_page.html", 2017, "pre2019"), ("2018_pingtan_page.html", 2018, "pre2019"),
-    ("2012_nanping-shi_pages-excerpt.txt", 2012, "pre2019"),
+@pytest.mark.parametrize("name,year,status", [
+    ("2017_pingtan_page.html", 2017, "ok"), ("2018_pingtan_page.html", 2018, "ok"),
+    ("2012_nanping-shi_pages-excerpt.txt", 2012, "no_tables"),
+    ("2016_shulan-shichangjianguan_pages-excerpt.txt", 2016, "no_tables"),
 ])
-def test_reports_before_the_national_template_have_no_tables(corpus, name, year, template):
-    row = pipeline.extract(corpus / name).row
-    assert (row["year"], row["template"], row["status"]) == (year, template, "no_tables")
+def test_reports_before_the_national_template_are_pre2019(corpus, name, year, status):
+    """Key figures, never national tables; the two excerpts print no figure at all (read by hand)."""
+    rep = pipeline.extract(corpus / name)
+    assert (rep.row["year"], rep.row["template"], rep.status) == (year, "pre2019", status)
+    assert len(rep.proactive) == len(rep.requests) == len(rep.reviews) == 0
+    assert (len(rep.legacy) > 0) == (status == "ok")
+
+
+def test_every_pingtan_key_figure_scores(corpus, extracted):
+    proc = subprocess.run([sys.executable, str(LEGACY_SCORER), str(extracted), str(corpus), "--all"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "perfect files 2/2" in proc.stdout
+
+
+def test_pingtan_2017_cumulative_restart_and_prose_kept_apart(corpus, extracted):
+    reports = pd.read_parquet(extracted / "reports.parquet")
+    legacy = pd.read_parquet(extracted / "legacy.parquet")
+    rid = reports.loc[reports["source_path"].str.endswith("2017_pingtan_page.html"), "report_id"].iloc[0]
+    rows = legacy[(legacy["report_id"] == rid) & (legacy["key"] == "proactive.total")]
+    got = {(s, p): v for s, p, v in zip(rows["source"], rows["period"], rows["value"], strict=True)}
+    assert got == {("table", "year"): 2122, ("table", "cumulative"): 10037, ("prose", "year"): 2122}
+    assert set(rows["family"]) == {"FJ-PT", "prose"} and set(rows["relation"]) == {"—"}
+    checks = pd.read_parquet(extracted / "checks.parquet")
+    mine = checks[checks["report_id"] == rid]
+    assert set(mine["severity"]) == {"warning"} and mine["passed"].all()
+    assert "legacy.prose_vs_table.proactive.total" in set(mine["check"])
 
 
 @pytest.mark.parametrize("name,year", [("2022_yangling-shenjiju_pages-excerpt.txt", 2022),

@@ -21,11 +21,12 @@ _TITLES = {
     "reviews": "Table 四 (administrative reviews and lawsuits), one row per cell",
     "checks": "Arithmetic identities evaluated: per report (template) and across years (series.*)",
     "sections": "The report's prose, one row per numbered part",
+    "legacy": "Key figures of the reports before the national template (pre2019), one row per figure found",
     "sources": "Every URL a document was downloaded from",
     "agencies": "Agencies across years (stable agency_id)",
     "quality": "Data-quality summary per source and reporting year",
 }
-_KEYED = {"proactive", "requests", "reviews", "checks", "sections", "sources"}
+_KEYED = {"proactive", "requests", "reviews", "checks", "sections", "sources", "legacy"}
 
 
 def _field(f: schema.Field, table: str) -> dict[str, Any]:

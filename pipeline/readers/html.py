@@ -40,6 +40,7 @@ _XML_SPACE_RE = re.compile(r"[ \t\r\n]+")  # what XPath normalize-space() treats
 _MAX_SPAN = 200
 _MIN_HINT_TEXT = 200
 _CELL_SCAN = _CELL_BREAK | _SKIP
+_INLINE = frozenset("span font b strong i em u a sub sup small big o:p".split())
 _string = etree.XPath("string(.)", smart_strings=False)  # the text nodes of a subtree joined, in C
 _local = threading.local()
 _clean_short = lru_cache(maxsize=4096)(clean)  # pure; short cell texts repeat a lot ("0", "总计", …)
@@ -224,7 +225,10 @@ def find_article(root: etree._Element) -> etree._Element:
             continue
         n = len(own.strip())
         if n > 20:
-            parent = p.getparent() if p.tag in ("p", "span", "font") else p
+            block = p
+            while block is not None and block.tag in _INLINE:  # Word pages: the text sits in <span>s of a <p>
+                block = block.getparent()
+            parent = block.getparent() if block is not None and block.tag == "p" else block
             if parent is not None:
                 scores[parent] = scores.get(parent, 0) + n
     tables = []

@@ -1,0 +1,224 @@
+"""Key figures in the prose of pre-2019 reports, by the rules of templates/legacy_prose.csv.
+
+A rule is a regular expression over one sentence; `{N}` stands for a number as printed (约4900, 3000多,
+1.2万余, 2,949) and `{Q}` for a category (resolver `category_list`). A rule with a `value` and no `{N}` states
+an absence (未收到…申请 → 0, 暂不收费 → 0). `heading` must match the innermost heading above the sentence,
+`sentence` the sentence, `exclude` must not match the matched text. Resolver `subject` tells from the words
+before 主动公开 whether a count is the total (全区, 我局), a unit's (区直各部门 → proactive.by_unit) or a channel's
+(政府网站). Rules are tried in file order; a number taken by one rule is not taken by another (except by
+rules with the same pattern: 行政复议和行政诉讼各1件).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline import labels
+from pipeline.legacy import vocabulary
+from pipeline.legacy.records import KeyFigure
+from pipeline.text import clean, numbering, squeeze
+
+_SENTENCE_RE = re.compile(r"(?<=[。；;！!？?])")
+_CUMULATIVE_RE = re.compile(r"(?:截至|截止|自[^。；;]{0,15}以来)[^。；;]{0,25}?累计|历年累计")
+_HEADING_MAX = 30
+_SUBJECT_CUT_RE = re.compile(r"[，,：:；;]|其中")
+_SUBJECT_TRIM_RE = re.compile(r"^(?:\d{4}年度?|全年|今年|本年度?|上半年|下半年|年内|共|共计|累计|已|均|还|又|也|通过)+|"
+                              r"(?:共|共计|累计|已|全年|今年|均|还|又|也|已经|合计|总计)+$")
+_WHOLE_RE = re.compile(r"^(?:[全我本][\u4e00-\u9fff]{0,3}|.*(?:人民政府|管委会|管理委员会)(?:办公室)?)$")
+_UNIT_WORDS = ("各", "部门", "乡镇", "街道", "单位", "直属", "县", "区", "市", "镇", "乡", "局", "委", "办")
+_CHANNELS = (("网站", "proactive.by_channel.website"), ("公报", "proactive.by_channel.gazette"),
+             ("微博", "proactive.by_channel.weibo"), ("微信", "proactive.by_channel.wechat"))
+_LIST_START_RE = re.compile(r"[：:]|(?:主要类别|类别)(?:有|包括|分别是|分别为|为)")
+_ITEM_SPLIT_RE = re.compile(r"[，,；;]")
+_CLAUSE_REST_RE = re.compile(r"[^，,。；;]*")  # the rest of a clause: an exclusion word there counts too
+_ITEM_LEAD_RE = re.compile(r"^(?:其中|以及|和|及|另有|还有)")
+
+
+@dataclass(frozen=True)
+class ProseRule:
+    key: str
+    pattern: str
+    regex: re.Pattern[str]
+    value: float | None
+    heading: re.Pattern[str] | None
+    sentence: re.Pattern[str] | None
+    exclude: re.Pattern[str] | None
+    resolver: str | None
+
+
+def _number_re() -> str:
+    s = vocabulary.settings()
+    before = "|".join(map(re.escape, sorted(s["approx_before"], key=len, reverse=True)))
+    after = "|".join(map(re.escape, s["approx_after"]))
+    return (rf"(?P<pre>{before})?(?<![\d.])(?P<n>\d+(?:[,，]\d{{3}})*(?:\.\d+)?)(?P<wan>万)?(?P<post>{after})?")
+
+
+def _opt(text: str) -> re.Pattern[str] | None:
+    return re.compile(text) if text.strip() else None
+
+
+@cache
+def rules() -> tuple[ProseRule, ...]:
+    path = labels.TEMPLATES_DIR / vocabulary.settings()["prose"]
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    known = set(vocabulary.by_key())
+    out = []
+    for r in rows:
+        if r["key"] not in known:
+            raise ValueError(f"{path.name}: unknown key {r['key']!r}")
+        body = r["pattern"].replace("{N}", _number_re()).replace("{Q}", "")
+        out.append(ProseRule(r["key"], r["pattern"], re.compile(body), float(r["value"]) if r["value"] else None,
+                             _opt(r["heading"]), _opt(r["sentence"]), _opt(r["exclude"]), r["resolver"] or None))
+    return tuple(out)
+
+
+@dataclass(slots=True)
+class _Span:
+    sentence: int
+    start: int
+    end: int
+    pattern: str
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_RE.split(text) if s.strip()]
+
+
+def heading_level(line: str) -> int | None:
+    """1 (一、), 2 (（一）) or 3 (1. / (1)) for a short numbered line that is a heading, else None."""
+    s = squeeze(line)
+    if not s or len(s) > _HEADING_MAX or s.endswith(("。", "；", ";")):
+        return None
+    kind, _, _ = numbering(s)
+    return {"top": 1, "group": 2, "sub": 3}.get(kind or "")
+
+
+def _number(m: re.Match[str]) -> tuple[float, bool, str | None]:
+    value = float(m.group("n").replace(",", "").replace("，", ""))
+    approx = bool(m.group("pre") or m.group("post"))
+    unit = m.groupdict().get("unit")
+    if m.group("wan"):
+        unit = "万" + (unit or "")
+    return value, approx, unit
+
+
+def _period(sentence: str, start: int) -> str:
+    return "cumulative" if _CUMULATIVE_RE.search(sentence[:start]) else "year"
+
+
+def subject_key(sentence: str, start: int) -> tuple[str | None, str | None]:
+    """(key, qualifier) of a 主动公开…N条 count from the words before it."""
+    head = sentence[:start]
+    cuts = list(_SUBJECT_CUT_RE.finditer(head))
+    subject = head[cuts[-1].end():] if cuts else head
+    subject = squeeze(subject)
+    prev = None
+    while prev != subject:
+        prev, subject = subject, _SUBJECT_TRIM_RE.sub("", subject)
+    for word, key in _CHANNELS:
+        if word in subject:
+            return key, None
+    if not subject or _WHOLE_RE.match(subject):
+        return "proactive.total", None
+    if any(w in subject for w in _UNIT_WORDS):
+        return "proactive.by_unit", subject
+    return None, None
+
+
+def _category_items(sentence: str, rule: ProseRule) -> list[tuple[str, re.Match[str], int]]:
+    """(qualifier, number match, offset in the sentence) of each `category N条` item of a list."""
+    start = _LIST_START_RE.search(sentence)
+    if not start:
+        return []
+    item_re = re.compile(r"^(?P<q>[^\d，,；;：:]{2,40}?)(?:信息)?(?:共|为|有)?" + _number_re() + r"(?P<unit>条|件)$")
+    out = []
+    pos = start.end()
+    for part in _ITEM_SPLIT_RE.split(sentence[pos:]):
+        offset = sentence.index(part, pos) if part else pos
+        pos = offset + len(part)
+        item = _ITEM_LEAD_RE.sub("", part.strip().lstrip(":：").rstrip("。"))
+        m = item_re.match(item)
+        if not m:
+            continue
+        q = m.group("q")
+        if q in ("其他", "其它"):
+            q += "信息"
+        out.append((q, m, offset + part.find(item)))
+    return out if len(out) >= 2 else []
+
+
+def read_prose(paragraphs: list[str]) -> list[KeyFigure]:
+    """Key figures of the prose, in reading order."""
+    out: list[KeyFigure] = []
+    headings: dict[int, str] = {}
+    taken: list[_Span] = []
+    seen: set[tuple] = set()
+    n_sentence = 0
+    for para in paragraphs:
+        text = clean(para)
+        level = heading_level(text)
+        if level is not None:
+            headings = {k: v for k, v in headings.items() if k < level}
+            headings[level] = text
+            continue
+        inner = headings[max(headings)] if headings else ""
+        for sent in sentences(text):
+            n_sentence += 1
+            for rule in rules():
+                if rule.heading is not None and not rule.heading.search(squeeze(inner)):
+                    continue
+                if rule.sentence is not None and not rule.sentence.search(sent):
+                    continue
+                for fig in _apply(rule, sent, n_sentence, taken):
+                    sig = (fig.key, fig.qualifier, fig.period, fig.value, fig.row_label)
+                    if sig not in seen:
+                        seen.add(sig)
+                        out.append(fig)
+    return out
+
+
+def _claim(taken: list[_Span], n: int, start: int, end: int, pattern: str) -> bool:
+    for s in taken:
+        if s.sentence == n and s.start < end and start < s.end and s.pattern != pattern:
+            return False
+    taken.append(_Span(n, start, end, pattern))
+    return True
+
+
+def _apply(rule: ProseRule, sent: str, n: int, taken: list[_Span]) -> list[KeyFigure]:
+    out: list[KeyFigure] = []
+    if rule.resolver == "category_list":
+        for q, m, offset in _category_items(sent, rule):
+            if not _claim(taken, n, offset + m.start("n"), offset + m.end("n"), rule.pattern):
+                continue
+            value, approx, unit = _number(m)
+            out.append(_figure(rule.key, value, unit, sent, m.group(0), approx, _period(sent, offset), q))
+        return out
+    for m in rule.regex.finditer(sent):
+        if rule.exclude is not None and rule.exclude.search(m.group(0) + _CLAUSE_REST_RE.match(sent, m.end()).group(0)):
+            continue
+        if "n" in rule.regex.groupindex and m.group("n") is not None:
+            if not _claim(taken, n, m.start("n"), m.end("n"), rule.pattern):
+                continue
+            value, approx, unit = _number(m)
+        elif rule.value is not None:
+            value, approx, unit = rule.value, False, None
+        else:
+            continue
+        key, qualifier = rule.key, None
+        if rule.resolver == "subject":
+            key, qualifier = subject_key(sent, m.start())
+            if key is None:
+                continue
+        out.append(_figure(key, value, unit, sent, m.group(0), approx, _period(sent, m.start()), qualifier))
+    return out
+
+
+def _figure(key: str, value: float, unit: str | None, sentence: str, raw: str, approx: bool, period: str,
+            qualifier: str | None) -> KeyFigure:
+    return KeyFigure(key=key, period=period, value=value, unit=unit, source="prose", row_label=sentence,
+                     raw=raw, family="prose", qualifier=qualifier, approx=approx)
