@@ -124,6 +124,58 @@ def test_hongze_white_line_backgrounds_are_not_tables():
     assert len(t2.rows[8]) == 4
 
 
+def _two_font_line() -> bytes:
+    """A ruled cell whose text mixes two fonts on one baseline: 1. in Helvetica, the words in STSong-Light."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(595, 842))
+    c.setFont("STSong-Light", 12)
+    c.drawString(60, 720, "申请人情况：自然人 （四）无法提供")  # table words: the page is read for tables
+    for y in (700, 680, 660):
+        c.line(60, y, 400, y)
+    for x in (60, 300, 400):
+        c.line(x, 700, x, 660)
+    t = c.beginText(64, 685)
+    t.setFont("Helvetica", 12)
+    t.textOut("1.")
+    t.setFont("STSong-Light", 12)
+    t.textOut("本机关不掌握相关政府信息")
+    c.drawText(t)
+    c.setFont("Helvetica", 12)
+    c.drawString(304, 685, "22")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_chars_hang_from_their_baseline_whatever_the_font():
+    """pdfminer offsets each font's boxes by its descriptor's Descent; on the baseline they line up."""
+    import pdfplumber
+
+    from pipeline.readers.pdf import on_baseline
+
+    with pdfplumber.open(io.BytesIO(_two_font_line())) as pdf:
+        page = pdf.pages[0]
+        on_685 = [ch for ch in page.chars if ch["matrix"][5] == 685]
+        assert len({round(ch["top"], 2) for ch in on_685}) == 2  # Helvetica and STSong tops differ
+        chars = [ch for ch in on_baseline(page).chars if ch["matrix"][5] == 685]
+        assert {round(ch["top"], 2) for ch in chars} == {842 - 685 - 12}
+        assert {round(ch["bottom"] - ch["top"], 2) for ch in chars} == {12}
+    cell = table_with(read_pdf(_two_font_line()), "22").rows[0][0]
+    assert cell.text == "1.本机关不掌握相关政府信息"
+
+
+def test_browser_pdf_digits_and_cjk_share_a_line():
+    """Skia's Type 3 CJK glyphs (no Descent) beside DejaVu digits: one label, not 本机关不掌握相1.关政府信息."""
+    data, _ = corpus_pdf("2021_pingtan_browser.pdf")
+    labels = {c.text for t in read_pdf(data).tables for r in t.rows for c in r}
+    assert {"1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作"} <= labels
+
+
 def test_page_selection_skips_prose_pages():
     pages = [["一、总体情况", "本年度我市公开信息 1136 条。"]] * 3 + [
         ["第二十条第（一）项", "信息内容 本年制发件数", "规章 1 0 11"], ["五、存在的主要问题"], ["六、其他"],

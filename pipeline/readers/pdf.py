@@ -235,8 +235,34 @@ def _visible_filter(page):
     return keep
 
 
+def on_baseline(page):
+    """The page with each upright character's box hung from its baseline: [baseline, baseline + size].
+
+    pdfminer offsets a box by its font descriptor's Descent, which producers fill in unevenly (0 in
+    LibreOffice's Type 1 fonts, absent from Skia's Type 3, real values from Word and WPS): digits and CJK
+    printed on one baseline in two fonts then fell on two text lines (本机关不掌握相1.关…). From the baseline the
+    box is the same whatever the font, and the same as pdfium reads it (pdfium_page.py).
+    """
+    derived = page.filter(lambda obj: True)
+    objects = dict(page.objects)
+    height = page.height
+    chars = []
+    for ch in objects.get("char", []):
+        a, b, c, d, _e, f = ch["matrix"]
+        if b == 0 and c == 0 and a > 0 and d > 0:
+            size = ch["bottom"] - ch["top"]
+            top = height - (f + size)
+            ch = {**ch, "top": top, "bottom": top + size, "y0": f, "y1": f + size,
+                  "doctop": ch["doctop"] + top - ch["top"]}
+        chars.append(ch)
+    objects["char"] = chars
+    derived._objects = objects  # as pdfplumber's own Page.dedupe_chars derives a page
+    return derived
+
+
 def _read_table_page(page, pno: int, pdfium_lines: list[str]) -> list[tuple[float, Block | _Grid]]:
     """Blocks of one table page, sorted top to bottom: prose lines and table grids."""
+    page = on_baseline(page)
     fp = page.filter(_visible_filter(page))
     found = [t for t in fp.find_tables(LATTICE) if _grid_width(t) >= 2]
     if not found and page_score(pdfium_lines)[1] >= 2:
