@@ -3,7 +3,9 @@ across pages are stitched back into one."""
 
 from __future__ import annotations
 
+import bisect
 import io
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -53,8 +55,14 @@ class _PageText:
     has_images: bool
 
 
-def read_pdf(data: bytes, *, max_pages: int = 200, timeout_s: float = 120.0) -> Document:
-    """Read a text PDF into prose lines and stitched table grids; ReaderError for unreadable input."""
+def read_pdf(data: bytes, *, max_pages: int = 200, timeout_s: float = 120.0, fast: bool | None = None) -> Document:
+    """Read a text PDF into prose lines and stitched table grids; ReaderError for unreadable input.
+
+    fast: table pages read through pdfium (pdfium_page.py), pdfplumber only for the pages that path declines;
+    False reads every table page with pdfplumber. Default: on, unless the environment sets OGI_PDF_FAST=0.
+    """
+    if fast is None:
+        fast = os.environ.get("OGI_PDF_FAST", "1") != "0"
     deadline = time.monotonic() + timeout_s
     if not data:
         raise ReaderError("empty file: the PDF has 0 bytes")
@@ -71,7 +79,7 @@ def read_pdf(data: bytes, *, max_pages: int = 200, timeout_s: float = 120.0) -> 
         raise ReaderError(f"PDF has no text and no images on any of its {len(texts)} pages (blank)")
     selected = select_table_pages([t.lines for t in texts])
     per_page: dict[int, list[tuple[float, Block | _Grid]]] = {}
-    with _open_plumber(data) as pdf:
+    with _TablePages(data, fast) as pages:
         for pno in range(1, len(texts) + 1):
             if pno not in selected:
                 # a table that runs to the foot of the page goes on: its next page, even when it holds no
@@ -81,15 +89,8 @@ def read_pdf(data: bytes, *, max_pages: int = 200, timeout_s: float = 120.0) -> 
                     continue
                 selected.add(pno)
             _check_deadline(deadline, timeout_s, pno, len(texts))
-            page = pdf.pages[pno - 1]
-            try:
-                per_page[pno] = _read_table_page(page, pno, texts[pno - 1].lines)
-            except ReaderError:
-                raise
-            except Exception as exc:  # pdfminer raises many kinds on damaged content streams
-                raise ReaderError(f"cannot parse page {pno} of the PDF: {type(exc).__name__}: {exc}") from exc
-            finally:
-                page.close()
+            per_page[pno] = pages.read(pno, texts[pno - 1].lines)
+    meta.update(pages.meta())
     blocks: list[Block | _Grid] = []
     for pno, page_text in enumerate(texts, start=1):
         if pno in per_page:
@@ -101,6 +102,60 @@ def read_pdf(data: bytes, *, max_pages: int = 200, timeout_s: float = 120.0) -> 
     meta["pdf_pages"] = str(len(texts))
     meta["pdf_table_pages"] = ",".join(map(str, sorted(selected)))
     return Document(blocks=doc_blocks, media_type=MEDIA_TYPE, title=title or meta.get("pdf_title", ""), meta=meta)
+
+
+class _TablePages:
+    """Reads table pages: through pdfium when the fast path takes the page, else with pdfplumber (opened once,
+    only when needed). Both go through the same page reader, _read_table_page."""
+
+    def __init__(self, data: bytes, fast: bool) -> None:
+        self.data, self.fast = data, fast
+        self._pdfium: pdfium.PdfDocument | None = None
+        self._plumber: pdfplumber.PDF | None = None
+        self.fast_pages: list[int] = []
+        self.declined: dict[int, str] = {}
+
+    def __enter__(self) -> _TablePages:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pdfium is not None:
+            self._pdfium.close()
+        if self._plumber is not None:
+            self._plumber.close()
+
+    def read(self, pno: int, pdfium_lines: list[str]) -> list[tuple[float, Block | _Grid]]:
+        if self.fast:
+            from pipeline.readers.pdfium_page import Declined, read_page
+
+            try:
+                if self._pdfium is None:
+                    self._pdfium = pdfium.PdfDocument(self.data)
+                items = _read_table_page(read_page(self._pdfium, pno - 1), pno, pdfium_lines)
+                self.fast_pages.append(pno)
+                return items
+            except Declined as exc:
+                self.declined[pno] = str(exc)
+            except Exception as exc:  # noqa: BLE001 - pdfium could not read the page: pdfplumber tries
+                self.declined[pno] = f"pdfium failed: {type(exc).__name__}: {exc}"
+        if self._plumber is None:
+            self._plumber = _open_plumber(self.data)
+        page = self._plumber.pages[pno - 1]
+        try:
+            return _read_table_page(page, pno, pdfium_lines)
+        except ReaderError:
+            raise
+        except Exception as exc:  # pdfminer raises many kinds on damaged content streams
+            raise ReaderError(f"cannot parse page {pno} of the PDF: {type(exc).__name__}: {exc}") from exc
+        finally:
+            page.close()
+
+    def meta(self) -> dict[str, str]:
+        """pdf_fast_pages: table pages read through pdfium; pdf_declined: the others and why (page: reason)."""
+        out = {"pdf_fast_pages": ",".join(map(str, self.fast_pages))}
+        if self.declined:
+            out["pdf_declined"] = "; ".join(f"{p}: {r}" for p, r in sorted(self.declined.items()))
+        return out
 
 
 def _check_deadline(deadline: float, timeout_s: float, pno: int, n_pages: int) -> None:
@@ -241,15 +296,18 @@ def on_baseline(page):
     pdfminer offsets a box by its font descriptor's Descent, which producers fill in unevenly (0 in
     LibreOffice's Type 1 fonts, absent from Skia's Type 3, real values from Word and WPS): digits and CJK
     printed on one baseline in two fonts then fell on two text lines (本机关不掌握相1.关…). From the baseline the
-    box is the same whatever the font, and the same as pdfium reads it (pdfium_page.py).
+    box is the same whatever the font, and the same as pdfium reads it (pdfium_page.py). Vertical writing
+    (a box centred on the glyph origin) keeps pdfminer's box.
     """
+    if getattr(page, "chars_on_baseline", False):  # pdfium_page.PdfiumPage: built that way
+        return page
     derived = page.filter(lambda obj: True)
     objects = dict(page.objects)
     height = page.height
     chars = []
     for ch in objects.get("char", []):
-        a, b, c, d, _e, f = ch["matrix"]
-        if b == 0 and c == 0 and a > 0 and d > 0:
+        a, b, c, d, e, f = ch["matrix"]
+        if b == 0 and c == 0 and a > 0 and d > 0 and ch["x0"] == e:  # horizontal writing: the box starts at x
             size = ch["bottom"] - ch["top"]
             top = height - (f + size)
             ch = {**ch, "top": top, "bottom": top + size, "y0": f, "y1": f + size,
@@ -307,7 +365,11 @@ def _axis(values: list[float]) -> list[float]:
 
 
 def _index(axis: list[float], v: float) -> int:
-    return min(range(len(axis)), key=lambda i: abs(axis[i] - v))
+    """Index of the axis value nearest v (the first of two as near); axis ascending."""
+    i = bisect.bisect_left(axis, v)
+    if i == len(axis) or (i > 0 and abs(axis[i - 1] - v) <= abs(axis[i] - v)):
+        return i - 1
+    return i
 
 
 def _lattice_grid(table, pno: int) -> _Grid | None:
