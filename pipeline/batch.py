@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.executors import extract_files, resolve
-from pipeline.extraction import TABLE_NAMES, Report, extract_path
+from pipeline.extraction import TABLE_NAMES, Report
 from pipeline.output import concat
+from pipeline.workers import Limits
 
 # Files that are never reports: truth files, notes and our own outputs.
 _SKIP_SUFFIXES = (".json", ".csv", ".parquet", ".py", ".pyc", ".duckdb", ".log", ".tmp")
@@ -33,8 +34,9 @@ def _wanted(f: Path) -> bool:
 
 def extract_many(files: list[Path], on_done: Callable[[Path, Report], None] | None = None,
                  engine: str | None = None, workers: int | None = None,
-                 scheduler: str | None = None) -> Iterator[Report]:
-    """Reports of the files in input order: serial lazily, other engines (pipeline.executors) in parallel.
+                 scheduler: str | None = None, limits: Limits | None = None) -> Iterator[Report]:
+    """Reports of the files in input order, extracted on an engine of pipeline.executors (every engine runs
+    documents in supervised worker processes, with per-document time and memory limits).
 
     on_done(path, report) is called as each document completes; the default engine is a local process pool
     of os.cpu_count() workers (serial for one file).
@@ -42,14 +44,7 @@ def extract_many(files: list[Path], on_done: Callable[[Path, Report], None] | No
     if scheduler and engine is None:
         engine = "dask"
     engine, n = resolve(engine, workers, len(files))
-    if engine != "serial":
-        yield from extract_files(files, engine, n, scheduler, on_done)  # type: ignore[arg-type]
-        return
-    for f in files:
-        report = extract_path(f)
-        if on_done:
-            on_done(f, report)
-        yield report
+    yield from extract_files(files, engine, n, scheduler, on_done, limits=limits)  # type: ignore[arg-type]
 
 
 def combine(reports: Iterable[Report]) -> dict[str, pd.DataFrame]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from pipeline.batch import combine, discover, extract_many
 from pipeline.extraction import Report
 from pipeline.output import write_tables
 from pipeline.version import EXTRACTOR_VERSION
+from pipeline.workers import Limits, sigterm_exits
 from scrapers.console import make_console, markup, plain_column, text
 
 app = typer.Typer(help="ogi-reports: China's government information-disclosure annual reports as datasets.",
@@ -43,6 +45,13 @@ EngineOpt = Annotated[str | None, typer.Option("--engine", help="serial | proces
 WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, help="worker processes (default: CPUs)")]
 SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="address of an existing Dask scheduler, "
                                                   "e.g. tcp://10.0.0.5:8786 (implies --engine dask)")]
+TimeLimitOpt = Annotated[float | None, typer.Option("--time-limit", min=0, help="seconds one document may take "
+                                                    "before its worker is killed and it is recorded failed "
+                                                    "(default $OGI_TIME_LIMIT or 300; 0: no limit)")]
+
+
+def _limits(time_limit: float | None, workers: int | None) -> Limits:
+    return Limits.default(workers or os.cpu_count() or 1, time_s="env" if time_limit is None else time_limit or None)
 
 
 def _check_engine(engine: str | None, scheduler: str | None) -> None:
@@ -58,9 +67,16 @@ def extract(
     engine: EngineOpt = None,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
+    time_limit: TimeLimitOpt = None,
 ) -> None:
     """Extract the statistical tables of annual reports (text, HTML, PDF, Word) into OUT."""
     _check_engine(engine, scheduler)
+    with sigterm_exits():
+        _extract(paths, out, quiet, engine, workers, scheduler, _limits(time_limit, workers))
+
+
+def _extract(paths: list[Path], out: Path, quiet: bool, engine: str | None, workers: int | None,
+             scheduler: str | None, limits: Limits) -> None:
     for p in paths:
         if not p.exists():
             console.print(markup("[red]not found:[/] {}", p))
@@ -77,7 +93,7 @@ def extract(
             done.append((path, report))
             progress.update(task, advance=1, description=path.name[:40])
 
-        tables = combine(extract_many(files, on_done, engine, workers, scheduler))
+        tables = combine(extract_many(files, on_done, engine, workers, scheduler, limits))
     try:
         write_tables(tables, out)
     except OSError as exc:
@@ -110,15 +126,18 @@ def run(
     engine: EngineOpt = None,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
+    time_limit: TimeLimitOpt = None,
 ) -> None:
     """Scrape → extract (only new documents) → build a dated release; exit 0 ok, 1 some sources or documents
     failed (release built), 2 usage, 3 output not writable or release failed, 4 another run holds the lock."""
     from pipeline.run.command import run_command
 
     _check_engine(engine, scheduler)
-    raise typer.Exit(run_command(list(targets or []), out, since=since, registry=registry,
-                                 min_interval=min_interval, user_agent=user_agent, quiet=quiet, console=console,
-                                 engine=engine, workers=workers, scheduler=scheduler))
+    with sigterm_exits():
+        code = run_command(list(targets or []), out, since=since, registry=registry, min_interval=min_interval,
+                           user_agent=user_agent, quiet=quiet, console=console, engine=engine, workers=workers,
+                           scheduler=scheduler, limits=_limits(time_limit, workers))
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -130,7 +149,9 @@ def demo(
     """Generate a city's reports, serve them as government sites on 127.0.0.1 and run `ogi run` against them."""
     from pipeline.demo import demo_command
 
-    raise typer.Exit(demo_command(out, seed, quiet=quiet, console=console))
+    with sigterm_exits():
+        code = demo_command(out, seed, quiet=quiet, console=console)
+    raise typer.Exit(code)
 
 
 @app.command()

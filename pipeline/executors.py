@@ -6,22 +6,26 @@ back in input order, so the combined tables are the same whatever the engine. Ta
 (~15 KB). A failure inside a worker, including a worker process that dies, becomes a `failed` report
 row for that document and never stops the batch. Only extraction runs here: fetching (scrapers/) stays
 in one process with its per-host politeness.
+
+Every engine extracts in supervised worker processes (pipeline.workers): a document gets a wall-clock
+limit enforced from outside its worker (`failed`, "time limit: …") and an address-space limit
+(`Limits`, from $OGI_TIME_LIMIT and $OGI_WORKER_MEMORY by default), and workers exit when the process
+that started them dies.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import multiprocessing as mp
 import os
 import pickle
 import resource
+import threading
 import time
 import uuid
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,13 +33,13 @@ from typing import Any, Literal, Protocol
 
 from pipeline.extraction import Report, _failed, extract_document, extract_path
 from pipeline.readers import preload_modules
+from pipeline.workers import MAX_TASKS_PER_CHILD, Limits, Supervisor
 
 Engine = Literal["serial", "processes", "dask"]
 ENGINES: tuple[str, ...] = ("serial", "processes", "dask")
-MAX_TASKS_PER_CHILD = 200  # process pool: workers are replaced after about this many documents each
 MAX_WORKER_MEMORY = 4 * 2**30  # Dask: default memory_limit per worker (bytes), at most total / N
 # imported once by the forkserver: the extractor and the light readers of the format registry (docformats)
-_PRELOAD = ["pipeline.extraction", *preload_modules()]
+_PRELOAD = ["pipeline.extraction", "pipeline.executors", *preload_modules()]
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,11 @@ def run_one(index: int, item: Item, local: bool = False) -> Outcome:
 OnOutcome = Callable[[Outcome], None]
 
 
+def failure(index: int, item: Item, message: str) -> Outcome:
+    """The Outcome of a document whose worker returned none (time limit, a dead worker, an uncaught error)."""
+    return pack(index, failed_report(item, message), 0.0)
+
+
 class Executor(Protocol):
     """Runs `task(index, item)` for every item and hands each Outcome to `on_outcome` as it completes."""
 
@@ -146,110 +155,58 @@ class Executor(Protocol):
 
 
 class SerialExecutor:
-    """In this process, one document after another."""
+    """One document after another, in one supervised worker process (time and memory limits, see
+    pipeline.workers); with isolate=False in this process instead (no limit enforced from outside:
+    for debugging and profiling)."""
 
     workers = 1
 
+    def __init__(self, limits: Limits | None = None, isolate: bool = True) -> None:
+        self.limits = limits or Limits.default(1)
+        self._supervisor = Supervisor(1, self.limits, failure, preload=_PRELOAD) if isolate else None
+
+    def start(self) -> None:
+        """Start the worker process now (it starts at the first document otherwise)."""
+        if self._supervisor is not None:
+            self._supervisor.start()
+
     def run(self, items: Sequence[Item], on_outcome: OnOutcome, task: Task = run_one) -> None:
+        if self._supervisor is not None:
+            self._supervisor.run(items, on_outcome, task)
+            return
         for i, item in enumerate(items):
             on_outcome(run_one(i, item, local=True) if task is run_one else task(i, item))
 
+    def close(self) -> None:
+        if self._supervisor is not None:
+            self._supervisor.close()
+
 
 class PoolExecutor:
-    """A local process pool (forkserver, pipeline modules preloaded) whose workers are recycled.
+    """A local pool of `workers` supervised processes (forkserver, pipeline modules preloaded; pipeline.workers).
 
-    Recycling: after `workers × max_tasks_per_child` documents the pool retires (its processes finish the
-    documents in flight, then exit) and a fresh one takes the next documents, which bounds the memory a
-    worker can accumulate. (ProcessPoolExecutor's own max_tasks_per_child hangs on Python 3.11, gh-115634.)
-    A worker that dies breaks its pool: the documents in flight are then retried one at a time in a fresh
-    pool, so only the document that kills its worker again becomes a failed row.
+    Each worker holds one document at a time: a document over the time limit has its worker killed and
+    becomes a failed row, as does one whose worker dies (crash, memory limit); workers are replaced after
+    `max_tasks_per_child` documents each, which bounds the memory one can accumulate, and exit when this
+    process dies.
     """
 
-    def __init__(self, workers: int, max_tasks_per_child: int = MAX_TASKS_PER_CHILD) -> None:
+    def __init__(self, workers: int, max_tasks_per_child: int = MAX_TASKS_PER_CHILD,
+                 limits: Limits | None = None) -> None:
         self.workers = workers
         self.max_tasks_per_child = max_tasks_per_child
-        self.ctx = mp.get_context("forkserver")
-        self.ctx.set_forkserver_preload(_PRELOAD)
-        self._pool: ProcessPoolExecutor | None = None
-        self._submitted = 0  # documents given to the current pool
-        self._retired: list[ProcessPoolExecutor] = []
-        self._worked = False  # some task returned: the pool can start workers at all
-
-    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(workers, mp_context=self.ctx)
-
-    def _current(self) -> ProcessPoolExecutor:
-        """The pool to submit to, replaced once it has had its share of documents."""
-        if self._pool is not None and self._submitted >= self.workers * self.max_tasks_per_child:
-            self._pool.shutdown(wait=False)  # finishes what it holds, then its processes exit
-            self._retired.append(self._pool)
-            self._pool = None
-        if self._pool is None:
-            self._pool = self._new_pool(self.workers)
-            self._submitted = 0
-        return self._pool
+        self.limits = limits or Limits.default(workers)
+        self._supervisor = Supervisor(workers, self.limits, failure, max_tasks_per_child, _PRELOAD)
 
     def start(self) -> None:
-        """Start the worker processes now (they start lazily otherwise)."""
-        list(self._current().map(abs, range(self.workers)))
+        """Start the worker processes now (they start at the first documents otherwise)."""
+        self._supervisor.start()
 
     def run(self, items: Sequence[Item], on_outcome: OnOutcome, task: Task = run_one) -> None:
-        queue = deque(enumerate(items))
-        while queue:
-            suspects = self._run_until_broken(queue, on_outcome, task)
-            for index, item in suspects:  # a crash: retry the documents in flight one by one
-                on_outcome(self._isolated(index, item, task))
-
-    def _run_until_broken(self, queue: deque[tuple[int, Item]], on_outcome: OnOutcome,
-                          task: Task) -> list[tuple[int, Item]]:
-        inflight: dict[Future[Outcome], tuple[int, Item]] = {}
-        limit = 4 * self.workers
-        broken = False
-        while (queue or inflight) and not broken:
-            while queue and len(inflight) < limit:
-                index, item = queue.popleft()
-                try:
-                    inflight[self._current().submit(task, index, item)] = (index, item)
-                    self._submitted += 1
-                except BrokenProcessPool:
-                    queue.appendleft((index, item))
-                    broken = True
-                    break
-            done, _ = wait(inflight, return_when=FIRST_COMPLETED) if inflight else (set(), set())
-            for fut in done:
-                try:
-                    outcome = fut.result()
-                except BrokenProcessPool:
-                    broken = True
-                    continue
-                except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable result
-                    index, item = inflight[fut]
-                    outcome = pack(index, failed_report(item, f"worker error: {exc!r}"), 0.0)
-                del inflight[fut]
-                self._worked = True
-                on_outcome(outcome)
-        if broken:
-            self.close()
-        return sorted(inflight.values(), key=lambda x: x[0])
-
-    def _isolated(self, index: int, item: Item, task: Task) -> Outcome:
-        with self._new_pool(1) as pool:
-            try:
-                outcome = pool.submit(task, index, item).result()
-                self._worked = True
-                return outcome
-            except BrokenProcessPool as exc:
-                if not self._worked:
-                    raise RuntimeError("the process pool cannot start its workers") from exc
-                message = "worker process died while extracting this document (crash or out of memory)"
-            except Exception as exc:  # noqa: BLE001
-                message = f"worker error: {exc!r}"
-        return pack(index, failed_report(item, message), 0.0)
+        self._supervisor.run(items, on_outcome, task)
 
     def close(self) -> None:
-        for pool in [*self._retired, *([self._pool] if self._pool else [])]:
-            pool.shutdown(wait=True, cancel_futures=True)
-        self._retired, self._pool = [], None
+        self._supervisor.close()
 
 
 def default_memory_limit(workers: int) -> int:
@@ -258,16 +215,33 @@ def default_memory_limit(workers: int) -> int:
     return min(total // max(workers, 1), MAX_WORKER_MEMORY)
 
 
+_local = threading.local()
+
+
+def isolated(index: int, item: Item, task: Task, limits: Limits) -> Outcome:
+    """Run task(index, item) in a supervised child of this process (one per thread, kept for the next task):
+    the Dask task, so that a Dask worker enforces the time and memory limits as the local engines do."""
+    sup = getattr(_local, "supervisor", None)
+    if sup is None or sup.limits != limits:
+        if sup is not None:
+            sup.close()
+        sup = _local.supervisor = Supervisor(1, limits, failure, preload=_PRELOAD)
+    got: list[Outcome] = []
+    sup.run_indexed([(index, item)], got.append, task)
+    return got[0]
+
+
 class DaskExecutor:
     """A dask.distributed Client: of an existing cluster (`scheduler` address) or of a LocalCluster it starts.
 
     The LocalCluster has `workers` single-threaded worker processes with `memory_limit` each (the nanny
-    restarts a worker that passes 95% of it); it listens on 127.0.0.1 only (no dashboard). A task
-    whose worker dies `allowed-failures` times (Dask config) becomes a failed row.
+    restarts a worker that passes 95% of it); it listens on 127.0.0.1 only (no dashboard). Each task runs its
+    document in a supervised child process of its Dask worker (`isolated`), which enforces `limits` and
+    exits with its worker. A task whose worker dies `allowed-failures` times (Dask config) becomes a failed row.
     """
 
     def __init__(self, workers: int, scheduler: str | None = None, memory_limit: int | str | None = None,
-                 cluster_kwargs: dict[str, Any] | None = None) -> None:
+                 cluster_kwargs: dict[str, Any] | None = None, limits: Limits | None = None) -> None:
         from dask.distributed import Client, LocalCluster
 
         self.cluster = None
@@ -283,6 +257,7 @@ class DaskExecutor:
                                         **(cluster_kwargs or {}))
             self.client = Client(self.cluster)
         self.workers = self.threads()
+        self.limits = limits or Limits.default(max(self.workers, 1))
 
     def threads(self) -> int:
         return sum(w["nthreads"] for w in self.client.scheduler_info()["workers"].values())
@@ -294,11 +269,12 @@ class DaskExecutor:
         todo = deque(enumerate(items))
         limit = max(1024, 4 * self.workers)
         futures = {}
+        remote = functools.partial(isolated, task=task, limits=self.limits)
 
         def submit(n: int) -> list[Any]:
             """One graph update for n tasks, so the scheduler sees them as a group and queues them."""
             batch_items = [todo.popleft() for _ in range(min(n, len(todo)))]
-            futs = self.client.map(task, [i for i, _ in batch_items], [it for _, it in batch_items],
+            futs = self.client.map(remote, [i for i, _ in batch_items], [it for _, it in batch_items],
                                    key=[f"ogi-extract-{batch}-{i}" for i, _ in batch_items], pure=False)
             futures.update({f.key: bi for f, bi in zip(futs, batch_items, strict=True)})
             return futs
@@ -336,18 +312,23 @@ def resolve(engine: str | None, workers: int | None, n_items: int) -> tuple[str,
 @contextmanager
 def open_executor(engine: str, workers: int = 1, scheduler: str | None = None,
                   memory_limit: int | str | None = None,
-                  max_tasks_per_child: int = MAX_TASKS_PER_CHILD) -> Iterator[Executor]:
-    """An executor for the engine, closed (pool shut down, LocalCluster stopped) on exit."""
+                  max_tasks_per_child: int = MAX_TASKS_PER_CHILD, limits: Limits | None = None,
+                  isolate: bool = True) -> Iterator[Executor]:
+    """An executor for the engine, closed (workers stopped, LocalCluster closed) on exit, also on an exception,
+    Ctrl-C or SIGTERM (see pipeline.workers.sigterm_exits).
+
+    limits: time and address-space limits per document (default: Limits.default, from the environment);
+    isolate=False runs the serial engine in this process (no limit enforced from outside).
+    """
     if scheduler and engine != "dask":
         raise ValueError("--scheduler needs --engine dask")
+    ex: SerialExecutor | PoolExecutor | DaskExecutor
     if engine == "serial":
-        yield SerialExecutor()
-        return
-    ex: PoolExecutor | DaskExecutor
-    if engine == "processes":
-        ex = PoolExecutor(workers, max_tasks_per_child)
+        ex = SerialExecutor(limits, isolate=isolate)
+    elif engine == "processes":
+        ex = PoolExecutor(workers, max_tasks_per_child, limits)
     elif engine == "dask":
-        ex = DaskExecutor(workers, scheduler, memory_limit)
+        ex = DaskExecutor(workers, scheduler, memory_limit, limits=limits)
     else:
         raise ValueError(f"unknown engine {engine!r}")
     try:
@@ -375,16 +356,17 @@ def run_items(executor: Executor, items: Sequence[Item], on_done: Callable[[Item
 
 def extract_files(files: Sequence[Item | str], engine: str | None = None, workers: int | None = None,
                   scheduler: str | None = None, on_done: Callable[[Item, Report], None] | None = None,
-                  memory_limit: int | str | None = None) -> list[Report]:
+                  memory_limit: int | str | None = None, limits: Limits | None = None) -> list[Report]:
     """Extract documents (paths or RawDoc) on an engine; the Reports come back in input order.
 
     engine: "serial", "processes" (local pool, the default) or "dask"; workers: pool size or LocalCluster
-    workers (default os.cpu_count()); scheduler: address of an existing Dask scheduler (implies dask).
+    workers (default os.cpu_count()); scheduler: address of an existing Dask scheduler (implies dask);
+    limits: per-document time and worker address-space limits (default: Limits.default()).
     """
     if scheduler and engine is None:
         engine = "dask"
     items = [Path(f) if isinstance(f, str) else f for f in files]
     engine, n = resolve(engine, workers, len(items))
-    with open_executor(engine, n, scheduler, memory_limit) as ex:
+    with open_executor(engine, n, scheduler, memory_limit, limits=limits) as ex:
         return run_items(ex, items, on_done)
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +32,7 @@ from pipeline.executors import (
 )
 from pipeline.extraction import TABLE_NAMES
 from pipeline.synth import district_corpus, render_html_page, render_pipe_text
+from pipeline.workers import Limits
 
 OFFICE = Path(__file__).parent / "fixtures" / "office"
 
@@ -184,3 +187,45 @@ def test_default_engine():
     assert set(ENGINES) == {"serial", "processes", "dask"}
     with pytest.raises(ValueError):
         resolve("spark", None, 2)
+
+
+# ---- limits enforced from outside the worker (pipeline.workers) -----------------------------------------
+def hostile_task(index: int, item: Item) -> Outcome:
+    """run_one, except that a document named *hang* runs a regular expression that backtracks for hours (in C,
+    holding the GIL: nothing inside the worker can stop it) and one named *hog* asks for 3 GiB."""
+    name = Path(item_name(item)).name
+    if "hang" in name:
+        re.match(r"(a|aa)+$", "a" * 64 + "b")
+    if "hog" in name:
+        bytearray(3 * 2**30)
+    return run_one(index, item)
+
+
+@pytest.fixture()
+def with_hostile(mixed: list[Path], tmp_path: Path) -> list[Path]:
+    hang, hog = tmp_path / "hang.txt", tmp_path / "hog.txt"
+    hang.write_text("hang", encoding="utf-8")
+    hog.write_text("hog", encoding="utf-8")
+    return [mixed[0], hang, mixed[1], hog, mixed[2]]
+
+
+@pytest.mark.parametrize("engine", ["serial", "processes", "dask"])
+def test_a_document_over_the_time_limit_has_its_worker_killed(engine, with_hostile, request):
+    scheduler = request.getfixturevalue("cluster").scheduler_address if engine == "dask" else None
+    limits = Limits(time_s=2.0, address_space=1 * 2**30)
+    t0 = time.monotonic()
+    with open_executor(engine, 2, scheduler, limits=limits) as ex:
+        reports = run_items(ex, with_hostile, task=hostile_task)
+    assert time.monotonic() - t0 < 20
+    by_name = {Path(item_name(f)).name: r for f, r in zip(with_hostile, reports, strict=True)}
+    hang, hog = by_name.pop("hang.txt"), by_name.pop("hog.txt")
+    assert hang.status == "failed" and hang.row["error"].startswith("time limit: ")
+    assert hog.status == "failed" and "MemoryError" in hog.row["error"]  # the address-space limit
+    assert [r.status for r in by_name.values()] == ["ok"] * 3
+    good = [f for f in with_hostile if f.name not in ("hang.txt", "hog.txt")]
+    assert_same_tables(combine(by_name.values()), combine(extract_files(good, engine="serial")))
+
+
+def test_serial_engine_in_process_has_the_same_tables(mixed, serial_tables):
+    with open_executor("serial", isolate=False) as ex:
+        assert_same_tables(serial_tables, combine(run_items(ex, mixed)))

@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-import pipeline.executors
 import pipeline.load.release
+import pipeline.run.extract
 from pipeline.cli import app
 from pipeline.demo import Corpus, build_corpus, write_registry
 from pipeline.demo_site import DemoSite, SiteServer, serve
@@ -78,13 +78,13 @@ def _release_reports(release: Path) -> pd.DataFrame:
 def test_run_end_to_end_then_incremental(sites, corpus: Corpus, tmp_path: Path, monkeypatch) -> None:
     servers, registry = sites
     calls: list[str] = []
-    real = pipeline.executors.extract_document
+    real = pipeline.run.extract.extract_files
 
-    def counting(data: bytes, name: str = "document", **kw: object):
-        calls.append(name)
-        return real(data, name, **kw)
+    def counting(items, **kw: object):
+        calls.extend(item.name for item in items)
+        return real(items, **kw)
 
-    monkeypatch.setattr(pipeline.executors, "extract_document", counting)  # the serial engine calls it here
+    monkeypatch.setattr(pipeline.run.extract, "extract_files", counting)  # the documents sent to the workers
     out = tmp_path / "extracted"
     first = _run(out, registry)
     assert first.exit_code == 0, first.message

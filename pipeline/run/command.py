@@ -9,6 +9,7 @@ from rich.console import Console
 
 from pipeline.run import codes
 from pipeline.run.orchestrate import RunResult, run_pipeline
+from pipeline.workers import Limits
 from scrapers.console import make_console, markup, text
 from scrapers.politeness import Politeness
 
@@ -48,7 +49,7 @@ def print_outcome(result: RunResult, console: Console) -> None:
 def run_command(targets: list[str], out: Path, *, since: int | None = None, registry: Path | None = None,
                 min_interval: float | None = None, user_agent: str | None = None, quiet: bool = False,
                 console: Console | None = None, engine: str | None = None, workers: int | None = None,
-                scheduler: str | None = None) -> int:
+                scheduler: str | None = None, limits: Limits | None = None) -> int:
     """Run and print; returns the exit status (pipeline.run.codes)."""
     console = console or make_console()
     if registry is not None and not registry.is_file():
@@ -56,6 +57,6 @@ def run_command(targets: list[str], out: Path, *, since: int | None = None, regi
         return codes.USAGE
     result = run_pipeline(targets, out, since=since, registry_path=registry,
                           policy=policy_for(min_interval, user_agent), console=console, show_progress=not quiet,
-                          executor={"engine": engine, "workers": workers, "scheduler": scheduler})
+                          executor={"engine": engine, "workers": workers, "scheduler": scheduler, "limits": limits})
     print_outcome(result, console)
     return result.exit_code

@@ -16,6 +16,7 @@ from pipeline.cache import ExtractionCache
 from pipeline.executors import Item, RawDoc, extract_files
 from pipeline.extraction import Report
 from pipeline.version import EXTRACTOR_VERSION
+from pipeline.workers import Limits
 
 log = logging.getLogger("ogi.run")
 BATCH = 20  # reports stored per cache transaction: a crash loses at most this much work
@@ -66,7 +67,8 @@ def pending(documents: list[dict[str, Any]], done: set[str]) -> list[dict[str, A
 
 def extract_pending(documents: list[dict[str, Any]], cache: ExtractionCache,
                     on_done: Callable[[Extracted], None] | None = None, *, engine: str | None = None,
-                    workers: int | None = None, scheduler: str | None = None) -> list[Extracted]:
+                    workers: int | None = None, scheduler: str | None = None,
+                    limits: Limits | None = None) -> list[Extracted]:
     """Extract the documents the cache lacks for EXTRACTOR_VERSION on an engine (pipeline.executors), storing
     them in the cache in batches as they complete."""
     todo = pending(documents, cache.done(EXTRACTOR_VERSION))
@@ -93,7 +95,7 @@ def extract_pending(documents: list[dict[str, Any]], cache: ExtractionCache,
             batch.clear()
 
     t0 = time.perf_counter()
-    extract_files(items, engine=engine, workers=workers, scheduler=scheduler, on_done=done)
+    extract_files(items, engine=engine, workers=workers, scheduler=scheduler, on_done=done, limits=limits)
     cache.put(batch)
     per_doc = (time.perf_counter() - t0) / max(len(results), 1)
     for row in results:
