@@ -19,7 +19,7 @@ from functools import cache
 from pipeline import labels
 from pipeline.legacy import vocabulary
 from pipeline.legacy.records import KeyFigure
-from pipeline.text import clean, numbering, squeeze
+from pipeline.text import numbering, squeeze
 
 _SENTENCE_RE = re.compile(r"(?<=[。；;！!？?])")
 _CUMULATIVE_RE = re.compile(r"(?:截至|截止|自[^。；;]{0,15}以来)[^。；;]{0,25}?累计|历年累计")
@@ -151,15 +151,44 @@ def _category_items(sentence: str, rule: ProseRule) -> list[tuple[str, re.Match[
     return out if len(out) >= 2 else []
 
 
-def read_prose(paragraphs: list[str]) -> list[KeyFigure]:
+_FULLWIDTH = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"})
+
+
+def cjk_punctuation(q: str) -> str:
+    """A qualifier with the full-width punctuation Chinese text prints (NFKC made it ASCII): 各县（市、区）."""
+    return q.translate(_FULLWIDTH)
+
+
+_END_RE = re.compile(r"[。；;！!？?：:]$")
+
+
+def paragraphs(lines: list[str]) -> list[str]:
+    """Prose lines rejoined into paragraphs: a line that ends without a full stop goes on in the next one
+    (a PDF wraps its lines), unless one of them is a heading. Spaces are dropped (a PDF puts them around
+    numbers: 主动公开政府信息 114 条)."""
+    out: list[str] = []
+    joinable = False
+    for line in lines:
+        text = squeeze(line)
+        if not text:
+            continue
+        heading = heading_level(text) is not None
+        if joinable and not heading:
+            out[-1] += text
+        else:
+            out.append(text)
+        joinable = not heading and not _END_RE.search(out[-1])
+    return out
+
+
+def read_prose(lines: list[str]) -> list[KeyFigure]:
     """Key figures of the prose, in reading order."""
     out: list[KeyFigure] = []
     headings: dict[int, str] = {}
     taken: list[_Span] = []
     seen: set[tuple] = set()
     n_sentence = 0
-    for para in paragraphs:
-        text = clean(para)
+    for text in paragraphs(lines):
         level = heading_level(text)
         if level is not None:
             headings = {k: v for k, v in headings.items() if k < level}
@@ -174,6 +203,8 @@ def read_prose(paragraphs: list[str]) -> list[KeyFigure]:
                 if rule.sentence is not None and not rule.sentence.search(sent):
                     continue
                 for fig in _apply(rule, sent, n_sentence, taken):
+                    if fig.qualifier:
+                        fig.qualifier = cjk_punctuation(fig.qualifier)
                     sig = (fig.key, fig.qualifier, fig.period, fig.value, fig.row_label)
                     if sig not in seen:
                         seen.add(sig)

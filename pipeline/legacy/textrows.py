@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline import labels
 from pipeline.legacy import vocabulary
 from pipeline.legacy.numbers import units
 from pipeline.legacy.records import KeyFigure
@@ -20,9 +21,11 @@ from pipeline.text import clean, squeeze
 
 _HEADER_LABEL = ("指标名称", "统计指标")
 _VALUE_WORD_RE = re.compile(r"(?:19|20)\d{2}年度?|本年度|本年累计|本期实际|本月累计|历年累计|统计数")
-_DIGITS_RE = re.compile(r"\d(?:[\d,，]|[.．](?=\d)|\s(?=\d))*")
+_DIGITS_RE = re.compile(r"\d(?:[\d,，]|[.．](?=\d)|[ \t\u3000](?=\d))*")  # not across lines
+_FIRST_VALUE_RE = re.compile(r"\d+(?![\d\s]*年)")  # a number that is not a year in a header (2015年度)
 _ORDINAL_NEXT_RE = re.compile(r"^\s*[、.．)）]")
 _MAX_LABEL = 40
+_MAX_LINE = 120
 _MAX_SPLITS = 12
 
 
@@ -78,79 +81,118 @@ def _splits(digits: str, n: int) -> list[tuple[float, ...]]:
 def find_rows(lines: list[str]) -> tuple[list[TextRow], list[str], set[int], str | None]:
     """Rows of flattened legacy tables in the prose: (rows, value periods, consumed line indexes, header)."""
     for i, line in enumerate(lines):
-        flat = squeeze(line)
-        if not any(w in flat for w in _HEADER_LABEL) or not _VALUE_WORD_RE.search(flat):
+        text = clean(line)
+        start = min((text.find(w) for w in _HEADER_LABEL if w in text), default=-1)
+        if start < 0:
             continue
-        periods = _periods(flat)
-        if not periods:
+        first_value = _FIRST_VALUE_RE.search(text, start)  # the header ends before the first value
+        head = text[start:first_value.start() if first_value else len(text)]
+        words = list(_VALUE_WORD_RE.finditer(head))
+        if not words:
             continue
-        header_end = list(_VALUE_WORD_RE.finditer(clean(line)))[-1].end()
-        body, used = clean(line)[header_end:], {i}
+        periods = _periods(head[: words[-1].end()])
+        header_end = start + words[-1].end()
+        flat = squeeze(text[:header_end])
+        body, used = text[header_end:], {i}
         j = i + 1
-        while j < len(lines) and len(squeeze(lines[j])) <= 80 and _DIGITS_RE.search(lines[j]):
-            body += " " + clean(lines[j])
+        while j < len(lines) and len(squeeze(lines[j])) <= _MAX_LINE and (
+                _DIGITS_RE.search(lines[j]) or len(squeeze(lines[j])) <= _MAX_LABEL):
+            body += "\n" + clean(lines[j])
             used.add(j)
             j += 1
-        rows = _parse_body(body, len(periods))
+        rows = _parse_body(body, len(periods), "代码" in flat)
         if rows:
             return rows, periods, used, clean(line)[:header_end]
     return [], [], set(), None
 
 
-def _parse_body(body: str, n_values: int) -> list[TextRow]:
+def _label_digits(label_text: str, run_start: int, body: str) -> bool:
+    """A digit run that belongs to the label: inside its parentheses (…计1条）) or written onto its last
+    character without a unit between (免于公开范围1)."""
+    if label_text.count("(") + label_text.count("（") > label_text.count(")") + label_text.count("）"):
+        return True
+    if not label_text or run_start == 0 or body[run_start - 1].isspace():
+        return False
+    return _unit_at_end(squeeze(label_text))[1] is None and not label_text.rstrip().endswith(("、", ".", "．", "：", ":", ",", "，"))
+
+
+def _parse_body(body: str, n_values: int, has_code: bool = False) -> list[TextRow]:
     rows: list[TextRow] = []
     ctx = vocabulary.Context()
     runs = list(_DIGITS_RE.finditer(body))
     pos = 0
-    expected = 1
-    pending_label = ""
+    expected: int | None = 1
+    pending = ""
     for k, run in enumerate(runs):
-        text = body[pos:run.start()]
+        text = pending + body[pos:run.start()]
         pos = run.end()
+        label_text = re.sub(r"^[、.．)）]\s*", "", text.rsplit("\n", 1)[-1].strip())
         after = body[run.end():runs[k + 1].start()] if k + 1 < len(runs) else body[run.end():]
         digits = run.group(0).strip()
         is_ordinal_next = bool(_ORDINAL_NEXT_RE.match(after)) and k + 1 < len(runs)
-        label_text = (pending_label + text).strip()
-        label_text = re.sub(r"^[、.．)）]\s*", "", label_text)
         core_label, unit = _unit_at_end(squeeze(label_text))
-        if not vocabulary.label_core(core_label):  # "其中：" before an ordinal: the digits are the ordinal
-            if is_ordinal_next and len(digits) <= 2:
-                expected = int(digits) + 1
-                pending_label = ""
-                continue
-            break
-        if is_ordinal_next:  # the next row's ordinal fused onto this row's last value
-            digits, cut = _cut_ordinal(digits, expected)
-            expected = cut + 1 if cut is not None else expected
-        key = vocabulary.resolve(core_label, ctx)
-        if key is None or len(core_label) > _MAX_LABEL:
-            if rows:
-                break
-            pending_label = ""
+        if is_ordinal_next and len(digits) <= 2 and unit is None and (
+                not vocabulary.label_core(core_label) or not body[run.start() - 1:run.start()].isspace()):
+            expected, pending = int(digits) + 1, ""  # an ordinal of its own: 其中：1、… or 情况1.政府公报…
             continue
-        rows.append(TextRow(label_text, key, unit, digits))
-        pending_label = ""
-        if not is_ordinal_next:
+        if _label_digits(label_text, run.start(), body):
+            pending = text + run.group(0)
+            continue
+        pending = ""
+        if not vocabulary.label_core(core_label):
+            break
+        reason = None
+        if is_ordinal_next:  # the next row's ordinal fused onto this row's last value
+            digits, expected, reason = _cut_ordinal(digits, expected)
+        else:
             expected = 1
-    for row in rows:
-        _read_values(row, n_values)
+        key = vocabulary.resolve(core_label, ctx)
+        if len(vocabulary.label_core(core_label)) > _MAX_LABEL:
+            if rows:
+                break  # prose after the table
+            continue
+        if key is None:
+            if unit is None:
+                if rows:
+                    break
+                continue
+            key = vocabulary.EXTRA  # a row of the table outside the vocabulary (检索费 元 …)
+        row = TextRow(label_text, key, unit, digits, reason=reason)
+        rows.append(row)
+        if reason is None:
+            _read_values(row, n_values, has_code)
     return rows
 
 
-def _cut_ordinal(digits: str, expected: int) -> tuple[str, int | None]:
+def _cut_ordinal(digits: str, expected: int | None) -> tuple[str, int | None, str | None]:
+    """(the value digits, the ordinal to expect next, a reason when the ordinal cannot be told from the value).
+
+    The expected ordinal is cut when the digits end with it; otherwise the one ordinal of one or two digits
+    that leaves a value; otherwise none (the row's value is then unreadable).
+    """
     tokens = digits.split()
     last = tokens[-1]
-    want = str(expected)
-    if len(tokens) > 1 and last == want:
-        return " ".join(tokens[:-1]), expected
-    if last.endswith(want) and len(last) > len(want):
-        tokens[-1] = last[: -len(want)]
-        return " ".join(tokens), expected
-    return digits, None
+    if expected is not None:
+        want = str(expected)
+        if len(tokens) > 1 and last == want:
+            return " ".join(tokens[:-1]), expected + 1, None
+        if last.endswith(want) and len(last) > len(want):
+            tokens[-1] = last[: -len(want)]
+            return " ".join(tokens), expected + 1, None
+    if len(tokens) > 1 and len(last) <= 2:
+        return " ".join(tokens[:-1]), int(last) + 1, None
+    options = [k for k in (1, 2) if len(last) > k and last[-k] != "0"]
+    if len(options) == 1:
+        k = options[0]
+        tokens[-1] = last[:-k]
+        return " ".join(tokens), int(last[-k:]) + 1, None
+    return digits, None, f"the next row's ordinal is fused onto {digits!r}: value and ordinal cannot be told apart"
 
 
-def _read_values(row: TextRow, n: int) -> None:
+def _read_values(row: TextRow, n: int, has_code: bool = False) -> None:
     tokens = [t.replace(",", "").replace("，", "") for t in row.digits.split()]
+    if has_code and len(tokens) == n + 1:
+        tokens = tokens[1:]  # the SH-2007 code column
     if len(tokens) == n:
         try:
             row.candidates = [tuple(float(t) for t in tokens)]
@@ -158,7 +200,8 @@ def _read_values(row: TextRow, n: int) -> None:
             row.reason = f"unreadable values {row.digits!r}"
         return
     if len(tokens) == 1 and tokens[0].isdigit():
-        row.candidates = _splits(tokens[0], n)
+        fused = tokens[0][2:] if has_code else tokens[0]  # a two-digit code (01 … 64) before the values
+        row.candidates = _splits(fused, n) if fused else []
         if not row.candidates:
             row.reason = f"fused digits {tokens[0]!r} cannot be cut into {n} numbers"
         return
@@ -179,7 +222,7 @@ def resolve(rows: list[TextRow], periods: list[str], prose: list[KeyFigure]) -> 
         for ident in vocabulary.version().identities:
             if ident.table != "legacy" or ident.source == "prose":
                 continue
-            changed |= _by_sum(rows, ident.lhs, ident.rhs)
+            changed |= _by_sum(rows, ident)
     for row in rows:
         if len(row.candidates) == 1:
             row.values = dict(zip(periods, row.candidates[0], strict=True))
@@ -190,10 +233,13 @@ def resolve(rows: list[TextRow], periods: list[str], prose: list[KeyFigure]) -> 
             row.values = dict.fromkeys(periods)
 
 
-def _by_sum(rows: list[TextRow], lhs: tuple[str, ...], rhs: tuple[str, ...]) -> bool:
-    """Narrow the one undecided row of a sum (total = parts) printed in full: True when it changed."""
-    by_key = {r.key: r for r in rows}
+def _by_sum(rows: list[TextRow], ident: labels.Identity) -> bool:
+    """Narrow the one undecided row of a declared sum (total = parts printed): True when it changed."""
+    by_key = {r.key: r for r in rows if r.reason is None or r.candidates}
+    lhs, rhs = ident.lhs, ident.rhs
     if len(lhs) != 1 or lhs[0] not in by_key:
+        return False
+    if any(k not in by_key for k in ident.requires) or any(k in by_key for k in ident.excludes):
         return False
     members = [by_key[lhs[0]], *(by_key[k] for k in rhs if k in by_key)]
     if len(members) < 3:
