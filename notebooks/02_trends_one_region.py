@@ -24,6 +24,9 @@
 #
 # **Release.** `$OGI_RELEASE` (an out-root such as `extracted/`, or one release folder), else
 # `extracted/latest`; without either, the generated sample city (synthetic numbers).
+#
+# Reports before 2019 have no national tables (their key figures are in `legacy`): this study covers the
+# years of the two national templates; `04_long_series` continues the series back to 2008.
 
 # %%
 import os
@@ -36,6 +39,8 @@ from pipeline.analysis import GROUP_LABELS, GROUPS, notebook_setup
 from pipeline.analysis.plots import GROUP_COLORS
 
 rel = notebook_setup()  # $OGI_RELEASE, else extracted/latest, else the generated sample; CJK font; wide tables
+YEARS = sorted({int(y) for y, t in zip(rel.summary()["year"], rel.summary()["template"], strict=True)
+                if t in ("2019", "2021")})  # the years of the national templates
 rel
 
 # %% [markdown]
@@ -47,11 +52,11 @@ rel
 # printed differently in one year (伊春市金林区人民政府 / 金林区人民政府) stays one series.
 
 # %%
-summary = rel.summary()
+summary = rel.summary(year=YEARS)
 busiest = (summary[summary["agency_name"].str.endswith("人民政府")].groupby("place")["total_processed"].sum()
            .sort_values(ascending=False))
 PLACE = os.environ.get("OGI_PLACE") or (busiest.index[0] if len(busiest) else summary["place"].mode()[0])
-region = rel.summary(place=PLACE)
+region = rel.summary(place=PLACE, year=YEARS)
 print(f"{PLACE}: {region['agency_name'].nunique()} agencies, years {region['year'].min()}–{region['year'].max()}")
 region[["agency_name", "year", "template", "status", "received_total", "total_processed", "carried_forward"]]
 
@@ -83,7 +88,7 @@ display(crosswalk)
 # years means no report for that year (see the data-quality notebook).
 
 # %%
-totals = rel.totals(by="year", place=PLACE)
+totals = rel.totals(by="year", place=PLACE, year=YEARS)
 years = [int(y) for y in totals.index]
 fig, ax = plt.subplots(figsize=(9, 4.2))
 bottom = pd.Series(0.0, index=totals.index)
@@ -108,7 +113,7 @@ plt.show()
 # year). Years without requests have no point.
 
 # %%
-shares = rel.shares(by="year", place=PLACE)
+shares = rel.shares(by="year", place=PLACE, year=YEARS)
 shares = shares[shares["n"] > 0]
 fig, ax = plt.subplots(figsize=(9, 3.8))
 for g in GROUPS:

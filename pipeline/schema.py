@@ -139,8 +139,9 @@ TABLES: dict[str, tuple[Field, ...]] = {
     ),
     "checks": (
         _REPORT_ID,
-        Field("check", "string", "stable id of the identity, e.g. requests.balance.natural_person; dataset-level "
-              "checks added by the loader start with series. (carried_over, in_force, missing_year)", required=True),
+        Field("check", "string", "stable id of the identity, e.g. requests.balance.natural_person; legacy.* on the "
+              "key figures of pre2019 reports (sums, prose_vs_table); dataset-level checks added by the loader "
+              "start with series. (carried_over, in_force, missing_year, legacy_cumulative)", required=True),
         Field("lhs", "float", "left-hand side as published"),
         Field("rhs", "float", "right-hand side as published"),
         Field("passed", "bool", "whether the identity holds"),
@@ -174,7 +175,7 @@ TABLES: dict[str, tuple[Field, ...]] = {
               "comparable_measures.csv), for relation = and ≈"),
         Field("null_reason", "string", "why value is null (e.g. ambiguous split of fused digits)"),
         Field("family", "string", "where it was read: a statistics-table family (SH-2007, FJ-2009, FJ-PT, GB-2014; "
-              "table: unknown family), text (a table flattened into prose lines) or prose",
+              "table: a table of no known family; text: such a table flattened into prose lines) or prose",
               allowed=_fixed("SH-2007", "FJ-2009", "FJ-PT", "GB-2014", "table", "text", "prose")),
         Field("page", "int", "PDF page, 1-based; null for other formats and for prose"),
         Field("table_index", "int", "0-based index of the source table in the document (source = table)"),

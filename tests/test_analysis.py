@@ -100,8 +100,8 @@ def test_frames_and_sql(rel: Release, corpus):
     assert {"report_id", "outcome", "applicant", "value", "year"} <= set(req.columns)
     assert str(req["value"].dtype) == "Float64"
     n = rel.sql("SELECT count(*) AS n FROM reports")["n"].iloc[0]
-    assert n == len(corpus.reports) == len(rel.summary())
-    assert rel.years() == list(range(2019, 2025))
+    assert n == len(corpus.reports) + len(corpus.legacy) == len(rel.summary())
+    assert rel.years() == list(range(2008, 2025))  # the districts' pre-2019 reports too
 
 
 def test_summary_cuts(rel: Release):
@@ -129,8 +129,10 @@ def test_measure_groups_cover_every_leaf_outcome_once():
 
 def test_groups_sum_to_total_processed_where_the_identity_holds(rel: Release):
     og = rel.outcome_groups()
-    assert len(og) == len(rel.summary()) and og["groups_sum"].notna().all()
-    assert set(og["template"]) == {"2019", "2021"}
+    assert len(og) == len(rel.summary())
+    assert og.loc[og["template"] == "pre2019", "groups_sum"].isna().all()  # no table 三 before 2019
+    og = og[og["template"] != "pre2019"]
+    assert og["groups_sum"].notna().all() and set(og["template"]) == {"2019", "2021"}
     checks = rel.sql("""SELECT report_id, passed FROM checks WHERE "check" = 'requests.total_processed.total'""")
     merged = og.merge(checks, on="report_id")
     held = merged[merged["passed"]]
@@ -142,6 +144,7 @@ def test_groups_sum_to_total_processed_where_the_identity_holds(rel: Release):
 
 def test_groups_per_applicant_column(rel: Release):
     og = rel.outcome_groups(applicant="natural_person")
+    og = og[og["template"] != "pre2019"]
     assert og["groups_sum"].notna().all() and og["identity_holds"].mean() > 0.9
 
 
@@ -183,7 +186,7 @@ def test_shares_add_up_to_one(rel: Release):
     assert ((total - 1).abs() < 1e-9).all()
     assert sh.loc[sh["n"] == 0, "share_granted"].isna().all()
     by_year = rel.shares(by="year")
-    assert list(by_year.index) == rel.years()
+    assert list(by_year.index) == [y for y in rel.years() if y >= 2019]  # years with table 三
     by_two = rel.shares(by=["place", "year"])
     assert by_two["n"].sum() == by_year["n"].sum()
 
@@ -230,7 +233,9 @@ def test_carry_over_break_and_missing_year(rel: Release, corpus):
     cov = rel.coverage()
     gap = cov[cov["status"] == "missing"]
     assert list(zip(gap["agency_id"], gap["year"], strict=True)) == [(_agency_id(rel, agency), year)]
-    assert len(cov) == cov["agency_id"].nunique() * 6
+    ag = rel.agencies()
+    assert len(cov) == int((ag["last_year"] - ag["first_year"] + 1).sum())
+    assert set(cov.loc[cov["year"] < 2019, "status"]) <= {"ok", "partial"}  # pre-2019 key figures read
 
 
 def test_sample_without_quirks_has_no_series_breaks(tmp_path: Path):
@@ -258,3 +263,71 @@ def test_outcome_shares_figure(rel: Release):
     fig = outcome_shares_figure(sh[sh["n"] > 0], title="t")
     assert len(fig.axes[0].patches) == len(GROUPS) * int((sh["n"] > 0).sum())
     assert isinstance(sh, pd.DataFrame)
+
+
+# ---- the long series -----------------------------------------------------------------------------------------
+def _legacy_truth(corpus: SampleCorpus, key: str) -> dict[tuple[str, int], float]:
+    """What the sample's pre-2019 reports printed for a key: the table's year figure, else the prose's."""
+    out = {}
+    for r in corpus.legacy:
+        figs = [f for f in r.figures if f.key == key and f.period == "year" and not f.qualifier]
+        figs.sort(key=lambda f: f.source != "table")
+        if figs:
+            out[(r.agency, r.year)] = figs[0].value
+    return out
+
+
+def test_legacy_key_figures_match_what_the_reports_printed(rel: Release, corpus):
+    got = rel.legacy(key="proactive.total")
+    truth = _legacy_truth(corpus, "proactive.total")
+    assert len(got) == len(truth) == len(corpus.legacy)
+    by_agency = {(_agency_id(rel, a), y): v for (a, y), v in truth.items()}
+    assert {(a, int(y)): float(v) for a, y, v in zip(got["agency_id"], got["year"], got["value"], strict=True)} \
+        == by_agency
+    assert set(got["relation"]) == {"—"} and got["comparable_key"].isna().all()
+    both = got[got["n_figures"] > 1]
+    assert len(both) and (both["source"] == "table").all()  # the table's figure when the prose repeats it
+
+
+def test_long_series_crosses_2019_with_breaks_marked(rel: Release, corpus):
+    series = rel.long_series("requests.new_received")
+    truth = _legacy_truth(corpus, "requests.received")
+    gov = next(a for a, _ in truth)
+    one = series[series["agency_id"] == _agency_id(rel, gov)].set_index("year")
+    assert list(one.index) == list(range(2008, 2025))
+    assert set(one.loc[:2018, "relation"]) == {"≈"} and set(one.loc[2019:, "relation"]) == {"="}
+    assert bool(one.loc[2019, "break_before"]) and not one.loc[2020:, "break_before"].any()
+    assert all(float(one.loc[y, "value"]) == v for (a, y), v in truth.items() if a == gov)
+    native = rel.summary(agency=_agency_id(rel, gov)).set_index("year")["received_total"]
+    assert all(float(one.loc[y, "value"]) == float(native.loc[y]) for y in range(2019, 2025) if y in native.index)
+    families = one.loc[:2018, "basis"]
+    changes = [y for y in range(2009, 2019) if families.loc[y] != families.loc[y - 1]]
+    assert changes == [y for y in range(2009, 2019) if one.loc[y, "break_before"]]  # ≈ on both sides: a break
+    by_place = rel.long_series("requests.new_received", by="place")
+    assert by_place["value"].sum() == series["value"].sum()
+
+
+def test_measures_and_combined_keys(rel: Release):
+    m = rel.measures().set_index("measure")
+    assert "requests.denied_third_party" in m.index
+    assert "replies.denied.commercial_secret (≈)" in m.loc["requests.denied_third_party", "legacy_keys"]
+    granted = rel.long_series("requests.granted")
+    pre = granted[granted["basis"].str.startswith("pre2019 GB-2014")]
+    assert len(pre) and pre["keys"].str.contains("replies.already_public").all()  # 已主动公开 + 同意公开 ≈ 予以公开
+
+
+def test_cumulative_columns_checked_across_years(rel: Release):
+    cum = rel.sql("""SELECT "check", passed, severity FROM checks WHERE "check" LIKE 'series.legacy_cumulative.%'""")
+    assert len(cum) and set(cum["severity"]) == {"warning"} and cum["passed"].any()
+
+
+def test_long_series_figure(rel: Release):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from pipeline.analysis.plots import long_series_figure
+
+    s = rel.long_series("requests.new_received")
+    one = s[s["agency_id"] == s["agency_id"].iloc[-1]]
+    fig = long_series_figure(one, "t")
+    assert len(fig.axes[0].lines) >= 1 + int(one["break_before"].sum())

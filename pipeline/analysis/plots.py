@@ -70,3 +70,38 @@ def outcome_shares_figure(shares: pd.DataFrame, title: str = "") -> Figure:
         ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def long_series_figure(series: pd.DataFrame, title: str = "", ax=None) -> Figure:  # noqa: ANN001 - matplotlib Axes
+    """One measure across the years from `Release.long_series()` (one row per year): filled markers where the
+    value means the same as the 2019+ measure (=), hollow where it is only comparable (≈), a dashed line
+    before each year that breaks the series (basis changes), the pre-2019 years shaded."""
+    import matplotlib.pyplot as plt
+
+    df = series.sort_values("year")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(10, 3.8))
+    else:
+        fig = ax.figure
+    years = df["year"].astype(int).tolist()
+    values = df["value"].astype(float).tolist()
+    ax.plot(years, values, color="#495057", linewidth=1, zorder=1)
+    same = df["relation"].eq("=").tolist()
+    ax.scatter([y for y, s in zip(years, same, strict=True) if s], [v for v, s in zip(values, same, strict=True) if s],
+               color="#1c7ed6", zorder=2, label="= same measure as 2019+")
+    ax.scatter([y for y, s in zip(years, same, strict=True) if not s],
+               [v for v, s in zip(values, same, strict=True) if not s], facecolors="white", edgecolors="#e8590c",
+               zorder=2, label="≈ comparable, with a break")
+    for y, b in zip(years, df["break_before"].astype(bool), strict=True):
+        if b:
+            ax.axvline(y - 0.5, color="#e8590c", linestyle="--", linewidth=1)
+    pre = [y for y, basis in zip(years, df["basis"], strict=True) if str(basis).startswith("pre2019")]
+    if pre:
+        ax.axvspan(min(pre) - 0.5, max(pre) + 0.5, color="#f1f3f5", zorder=0, label="before the national template")
+    ax.set_xticks(years)
+    ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+    ax.legend(fontsize=7, loc="upper left", frameon=False)
+    if title:
+        ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig

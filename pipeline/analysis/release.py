@@ -5,6 +5,7 @@
     rel.sql("SELECT year, count(*) FROM reports GROUP BY 1")
     rel.outcome_groups(year=2023); rel.shares(year=2023); rel.denial_reasons(year=2023)
     rel.identity_failures(); rel.carry_over(); rel.missing_years(); rel.coverage()
+    rel.legacy(key="proactive.total"); rel.long_series("requests.new_received", place="西山区"); rel.measures()
 
 Agencies are named by `agency_name` (the name printed in their latest report, from the `agencies` table: the
 printed `agency` varies between years) and placed by `place` (the lowest administrative area in the name).
@@ -236,9 +237,55 @@ class Release:
         out["n_reports"] = df.groupby(keys, sort=True)["report_id"].count()
         return out
 
+    # ---- the long series: key figures before 2019 and the comparable measures ------------------------------
+    def legacy(self, *, key: Any = None, period: str | None = "year", year: Any = None, place: Any = None,
+               agency: Any = None) -> pd.DataFrame:
+        """Key figures of pre-2019 reports (the `legacy_series` view: one per report, key, qualifier and period —
+        the table's figure when the prose states it too, `sources_differ` when they disagree), with agency_name
+        and place. period=None keeps both year and cumulative (历年累计) figures."""
+        df = self.sql("""SELECT s.*, a.agency AS agency_name, a.place
+                         FROM legacy_series s LEFT JOIN agencies a USING (agency_id)
+                         ORDER BY a.place, a.agency, s.year, s.key""")
+        if (keys := _in(key)) is not None:
+            df = df[df["key"].isin(keys)]
+        if period is not None:
+            df = df[df["period"] == period]
+        return self._filter(df, year=year, place=place, agency=agency).reset_index(drop=True)
+
+    def measures(self) -> pd.DataFrame:
+        """The comparable measures: label, the 2019+ cells each sums, and the legacy keys that line up with it."""
+        return self.sql("""
+            SELECT m.measure, any_value(m.label) AS label, any_value(m."table") AS "table",
+                   string_agg(DISTINCT m.row_key || '.' || m.col_key, ', ') AS cells_2019,
+                   (SELECT string_agg(v.key || ' (' || v.relation || ')', ', ' ORDER BY v.priority)
+                    FROM legacy_vocabulary v WHERE v.comparable_key = m.measure) AS legacy_keys
+            FROM comparable_measures m GROUP BY m.measure ORDER BY m.measure""")
+
+    def long_series(self, measure: Any = None, *, place: Any = None, agency: Any = None,
+                    by: str | None = None) -> pd.DataFrame:
+        """The `comparable_series` view (2008–) with agency_name and place: per agency, year and measure the
+        value, its `relation` to the 2019+ measure (= same meaning, ≈ comparable with a break), `basis` (legacy
+        table family or template), the keys it sums and `break_before` (the basis changes here and one side is
+        only ≈). by="place" (or another column) sums the agencies: relation ≈ when any is, break_before when any."""
+        df = self.sql("""SELECT s.*, a.agency AS agency_name, a.place
+                         FROM comparable_series s LEFT JOIN agencies a USING (agency_id)
+                         ORDER BY a.place, a.agency, s.measure, s.year""")
+        if (measures := _in(measure)) is not None:
+            df = df[df["measure"].isin(measures)]
+        df = self._filter(df, place=place, agency=agency)
+        if by is None:
+            return df.reset_index(drop=True)
+        return (df.groupby([by, "measure", "year"], sort=True)
+                .agg(value=("value", "sum"), n_agencies=("agency_id", "nunique"),
+                     relation=("relation", lambda r: "≈" if (r == "≈").any() else "="),
+                     approx=("approx", "any"), break_before=("break_before", "any"),
+                     basis=("basis", lambda b: " | ".join(sorted(set(b)))))
+                .reset_index())
+
     # ---- data quality ---------------------------------------------------------------------------------
     def identity_failures(self) -> pd.DataFrame:
-        """Failed template identities within reports: one row per failed check, with the report's identity.
+        """Failed template identities within reports: one row per failed check, with the report's identity
+        (the warnings on pre-2019 key figures, legacy.*, are not template identities: see `legacy_warnings`).
 
         `family` is the identity (requests.balance, requests.total_processed, requests.row_total,
         reviews.total) and `detail` the column or row it was evaluated on; `difference` = lhs − rhs.
@@ -249,7 +296,17 @@ class Release:
                    regexp_extract(c."check", '^[a-z_]+\\.[a-z_]+\\.(.*)$', 1) AS detail,
                    c."check", c.lhs, c.rhs, c.lhs - c.rhs AS difference, c.cells, c.severity
             FROM checks c JOIN reports r USING (report_id) LEFT JOIN agencies a USING (agency_id)
-            WHERE NOT c.passed AND c."check" NOT LIKE 'series.%'
+            WHERE NOT c.passed AND c."check" NOT LIKE 'series.%' AND c."check" NOT LIKE 'legacy.%'
+            ORDER BY a.place, a.agency, r.year, c."check" """)
+
+    def legacy_warnings(self) -> pd.DataFrame:
+        """Failed checks on pre-2019 key figures (legacy.*: channel and reply sums, prose against table; and
+        series.legacy_cumulative.*: 历年累计 columns that restart), with the report's identity."""
+        return self.sql("""
+            SELECT c.report_id, r.agency_id, a.agency AS agency_name, a.place, r.year, c."check", c.lhs, c.rhs,
+                   c.lhs - c.rhs AS difference, c.cells
+            FROM checks c JOIN reports r USING (report_id) LEFT JOIN agencies a USING (agency_id)
+            WHERE NOT c.passed AND (c."check" LIKE 'legacy.%' OR c."check" LIKE 'series.legacy_%')
             ORDER BY a.place, a.agency, r.year, c."check" """)
 
     def carry_over(self, *, breaks_only: bool = True) -> pd.DataFrame:

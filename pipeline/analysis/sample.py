@@ -4,7 +4,10 @@
 
 The corpus is `pipeline.synth.district_corpus(seed)` (several districts of one city and city departments,
 2019–2024, both templates, two reports that break their identities on purpose), rendered as pipe text and
-government HTML pages, extracted with `pipeline.extract_bytes` and loaded with `pipeline.load.build_release`.
+government HTML pages, extracted with `pipeline.extract_bytes` and loaded with `pipeline.load.build_release`;
+with legacy=True (the default) also the district governments' reports of 2008–2018
+(`pipeline.synth.legacy.legacy_corpus`: statistics-table families that change in 2014, prose-only years),
+rendered as Word-exported pages, text copies and Word files, so the long series 2008–2024 has data.
 Two more data-quality problems are added so the quality study has something to show: one mid-series report
 is left out (a missing year) and one report restates its carry-over (carried_over(y) differs from
 carried_forward(y-1) while the report's own identities hold).
@@ -17,6 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.synth import SyntheticReport, district_corpus, render_html_page, render_pipe_text
+from pipeline.synth.legacy import LegacyReport, legacy_corpus
+from pipeline.synth.render_legacy import (
+    LegacyHtmlQuirks,
+    render_legacy_docx,
+    render_legacy_html,
+    render_legacy_text,
+)
+
+LEGACY_YEARS = range(2008, 2019)
+# families of the districts' statistics tables: up to 2013, from 2014 (in turn; prose: no table that year)
+LEGACY_FAMILIES = (("FJ-2009", "FJ-PT"), ("SH-2007", "GB-2014"), ("prose", "GB-2014"), ("FJ-2009", "prose"))
 
 
 @dataclass
@@ -27,6 +41,7 @@ class SampleCorpus:
     dropped: tuple[str, int] | None = None  # (agency, year) left out: a missing year
     restated: tuple[str, int] | None = None  # (agency, year) whose carried_over no longer matches y-1
     broken: list[tuple[str, int]] = field(default_factory=list)  # (agency, year) breaking template identities
+    legacy: list[LegacyReport] = field(default_factory=list)  # the districts' reports before 2019
 
 
 def _restate(report: SyntheticReport, applicant: str = "natural_person") -> bool:
@@ -42,10 +57,15 @@ def _restate(report: SyntheticReport, applicant: str = "natural_person") -> bool
     return True
 
 
-def sample_corpus(seed: int = 2019, *, quirks: bool = True) -> SampleCorpus:
-    """district_corpus(seed), plus (quirks=True) one dropped mid-series report and one restated carry-over."""
+def sample_corpus(seed: int = 2019, *, quirks: bool = True, legacy: bool = True) -> SampleCorpus:
+    """district_corpus(seed), plus (quirks=True) one dropped mid-series report and one restated carry-over, and
+    (legacy=True) the district governments' pre-2019 reports."""
     reports = district_corpus(seed)
     out = SampleCorpus(reports, broken=[(r.agency, r.year) for r in reports if not r.consistent])
+    if legacy:
+        govs = sorted({(r.agency, r.region, r.city) for r in reports if r.agency.endswith("人民政府")})
+        families = {a: LEGACY_FAMILIES[i % len(LEGACY_FAMILIES)] for i, (a, _, _) in enumerate(govs)}
+        out.legacy = legacy_corpus(seed, govs, LEGACY_YEARS, families)
     if not quirks:
         return out
     rng = random.Random(f"sample|{seed}")
@@ -74,14 +94,28 @@ def render(report: SyntheticReport, i: int) -> tuple[bytes, str]:
     return render_pipe_text(report).encode("utf-8"), f"{stem}.txt"
 
 
-def build_sample_release(out_root: Path | str, seed: int = 2019, *, quirks: bool = True) -> Path:
+def render_legacy(report: LegacyReport, i: int) -> tuple[bytes, str]:
+    """A pre-2019 report as its portal page (three header quirks), a pipe or spaced text copy, or a Word file."""
+    stem = f"{report.year}_{report.agency}"
+    kind = i % 6
+    if kind < 3:
+        quirks = LegacyHtmlQuirks(split_year=("spans", "paragraphs", "none")[kind], seed=i)
+        return render_legacy_html(report, quirks), f"{stem}.html"
+    if kind < 5:
+        return render_legacy_text(report, ("pipe", "spaced")[kind - 3]).encode("utf-8"), f"{stem}.txt"
+    return render_legacy_docx(report), f"{stem}.docx"
+
+
+def build_sample_release(out_root: Path | str, seed: int = 2019, *, quirks: bool = True,
+                         legacy: bool = True) -> Path:
     """Generate, extract and load the sample corpus into out_root/releases/<stamp>/; returns the release folder."""
     import pipeline
     from pipeline.batch import combine
     from pipeline.load import build_release
 
-    corpus = sample_corpus(seed, quirks=quirks)
+    corpus = sample_corpus(seed, quirks=quirks, legacy=legacy)
     extracted = [pipeline.extract_bytes(*render(r, i)) for i, r in enumerate(corpus.reports)]
+    extracted += [pipeline.extract_bytes(*render_legacy(r, i)) for i, r in enumerate(corpus.legacy)]
     run_info = {"sample": True, "seed": seed, "quirks": quirks, "dropped": corpus.dropped,
-                "restated": corpus.restated, "broken": corpus.broken}
+                "restated": corpus.restated, "broken": corpus.broken, "legacy_reports": len(corpus.legacy)}
     return build_release(combine(extracted), Path(out_root), run_info=run_info)

@@ -94,7 +94,8 @@ def _columns(rows: list[list[Cell]], n_header: int) -> list[Column]:
     return out
 
 
-def _family(header_text: str, labels: str) -> str | None:
+def table_family(header_text: str, labels: str) -> str | None:
+    """The first declared family whose header words (and row words) a table shows."""
     for fam in vocabulary.settings()["families"]:
         if all(w in header_text for w in fam["header"]) and (
                 not fam.get("rows") or any(w in labels for w in fam["rows"])):
@@ -126,7 +127,7 @@ def recognise(table: Table, headerless: bool = False) -> LegacyTable | None:
         return None
     labels_text = "".join(vocabulary.label_core(r[0].text) for r in body if r)
     if "label" in roles and roles & set(VALUE_ROLES):
-        family = _family(header_text, labels_text) or "table"
+        family = table_family(header_text, labels_text) or "table"
         return LegacyTable(table, family, columns, n_header)
     if not headerless:
         return None

@@ -17,6 +17,7 @@ from pipeline import labels
 from pipeline.legacy import vocabulary
 from pipeline.legacy.numbers import units
 from pipeline.legacy.records import KeyFigure
+from pipeline.legacy.tables import table_family
 from pipeline.text import clean, squeeze
 
 _HEADER_LABEL = ("指标名称", "统计指标")
@@ -263,13 +264,19 @@ def _by_sum(rows: list[TextRow], ident: labels.Identity) -> bool:
     return False
 
 
+def family(rows: list[TextRow], header: str) -> str:
+    """The statistics-table family of a flattened table, by its header words (as for tables), else "text"."""
+    return table_family(squeeze(header), "".join(vocabulary.label_core(r.label) for r in rows)) or "text"
+
+
 def figures(rows: list[TextRow], periods: list[str], header: str) -> list[KeyFigure]:
+    fam = family(rows, header)
     out = []
     for row in rows:
         for period, value in row.values.items():
             if period == "month":
                 continue
             out.append(KeyFigure(key=row.key, period=period, value=value, unit=row.unit, source="table",
-                                 row_label=row.label, raw=row.digits, family="text", col_label=header,
+                                 row_label=row.label, raw=row.digits, family=fam, col_label=header,
                                  null_reason=None if value is not None else row.reason))
     return out

@@ -5,7 +5,9 @@ Over current reports (not superseded, status ok or partial, agency and year know
 - `series.in_force.<item>` (warning, both years of a template declaring it, i.e. 2021): in_force(y) =
   in_force(y-1) + issued(y) - repealed(y);
 - `series.missing_year.<year>` (warning): a year without a report between an agency's first and last report
-  (any status); the row is attached to the agency's next report.
+  (any status); the row is attached to the agency's next report;
+- `series.legacy_cumulative.<key>` (warning, pre2019 statistics tables both years): cumulative(y-1) + year(y)
+  = cumulative(y) for the 历年累计 columns (they restart: a failure flags, it never changes a value).
 """
 
 from __future__ import annotations
@@ -102,10 +104,38 @@ def missing_years(reports: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def series_checks(reports: pd.DataFrame, requests: pd.DataFrame, proactive: pd.DataFrame) -> pd.DataFrame:
+def legacy_cumulative(pairs: pd.DataFrame, reports: pd.DataFrame, legacy: pd.DataFrame) -> list[dict]:
+    """cumulative(y-1) + year(y) = cumulative(y) per key, on the figures of the statistics tables."""
+    if not len(pairs) or not len(legacy):
+        return []
+    versions = set(labels.series_templates("legacy_cumulative"))
+    ok = set(reports.loc[reports["template"].isin(versions), "report_id"])
+    fig = legacy.loc[(legacy["source"] == "table") & legacy["value"].notna() & legacy["qualifier"].isna()
+                     & legacy["report_id"].isin(ok) & legacy["key"].ne("extra"),
+                     ["report_id", "key", "period", "value"]].drop_duplicates(["report_id", "key", "period"])
+    if not len(fig):
+        return []
+    wide = fig.pivot(index=["report_id", "key"], columns="period", values="value").reset_index()
+    if "cumulative" not in wide or "year" not in wide:
+        return []
+    wide = wide.rename(columns={"cumulative": "cum", "year": "annual"})
+    prev = wide[["report_id", "key", "cum"]].rename(columns={"report_id": "prev_id", "cum": "prev_cum"})
+    df = pairs.merge(wide, on="report_id").merge(prev, on=["prev_id", "key"])
+    df = df.dropna(subset=["cum", "annual", "prev_cum"])
+    df = df.assign(lhs=df["prev_cum"] + df["annual"], rhs=df["cum"])
+    k, y = _s(df["key"]), df["year"]
+    cells = (k + ".cumulative@" + _s(y - 1) + " (" + _s(df["prev_id"]) + "), " + k + ".year@" + _s(y) + ", " + k
+             + ".cumulative@" + _s(y))
+    return _rows(df, "series.legacy_cumulative." + k, cells, "warning")
+
+
+def series_checks(reports: pd.DataFrame, requests: pd.DataFrame, proactive: pd.DataFrame,
+                  legacy: pd.DataFrame | None = None) -> pd.DataFrame:
     """All dataset-level checks as rows of the `checks` table."""
     pairs = _pairs(_current(reports))
     rows = carried_over(pairs, requests) + in_force(pairs, proactive) + missing_years(reports)
+    if legacy is not None:
+        rows += legacy_cumulative(pairs, reports, legacy)
     return schema.conform(pd.DataFrame(rows, columns=schema.columns("checks")), "checks")
 
 

@@ -57,7 +57,7 @@ def prepare(frames: dict[str, pd.DataFrame], documents: list[dict] | None = None
     reports["attachment_report_id"] = revisions.landing_pages(reports, src)
     reports = schema.conform(reports, "reports")
     tick("identity")
-    series = dataset_checks.series_checks(reports, frames["requests"], frames["proactive"])
+    series = dataset_checks.series_checks(reports, frames["requests"], frames["proactive"], frames["legacy"])
     checks = pd.concat([frames["checks"], series], ignore_index=True) if len(series) else frames["checks"]
     checks = _conformed(checks, "checks")
     out = {**frames, "reports": reports, "checks": checks, "sources": src,
