@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import multiprocessing as mp
 import os
 import sys
@@ -20,21 +21,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pipeline.synth.portals import Doc, File, fake_pdf, generic  # noqa: E402
+from pipeline.synth.server import LocalServer, max_concurrency, max_in_window  # noqa: E402
 from scrapers.crawl import Crawler  # noqa: E402
 from scrapers.politeness import Politeness  # noqa: E402
 from scrapers.registry import Source  # noqa: E402
-from tests.fakesite import FakeServer, plain_site  # noqa: E402
-from tests.fakesite.server import max_concurrency, max_in_window  # noqa: E402
 
 HOSTS = 50
 REPORTS_PER_HOST = 20
 
 
+def _portal(reports: int):  # noqa: ANN202
+    """A plain column of ``reports`` PDFs linked straight from one list page (the same on every host, so the
+    store writes each body once and the figures measure crawling, not the disk)."""
+    docs = []
+    for i in range(reports):
+        title = f"某某乡人民政府{2024 - i}年政府信息公开工作年报"
+        docs.append(Doc(title, dt.date(2025 - i, 2, 1), 2024 - i, doc_id=i, direct=File(f"{title}.pdf", fake_pdf(title))))
+    return generic.build(docs, per_page=reports)
+
+
 def serve(conn, hosts: int, reports: int) -> None:  # noqa: ANN001
     servers = []
     for _ in range(hosts):
-        site, _exp = plain_site(n=reports, per_page=reports)
-        servers.append(FakeServer(site).__enter__())
+        servers.append(LocalServer(_portal(reports).site).__enter__())
     conn.send([s.port for s in servers])
     while True:
         cmd = conn.recv()
@@ -68,7 +78,8 @@ def main() -> None:
             parent.recv()
             sources = [Source(f"h{p}", start_urls=(f"http://127.0.0.1:{p}/list",)) for p in ports[:n]]
             with tempfile.TemporaryDirectory() as tmp:
-                crawler = Crawler(tmp, Politeness(min_interval=args.interval, deadline=10, connect_timeout=5))
+                crawler = Crawler(tmp, Politeness(min_interval=args.interval, deadline=10, connect_timeout=5,
+                                                  allow_local=True))
                 t = time.monotonic()
                 results = asyncio.run(crawler.run(sources))
                 elapsed = time.monotonic() - t

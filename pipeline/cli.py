@@ -123,6 +123,8 @@ def run(
                                                        "host (default: the scraper's, 1.0)")] = None,
     user_agent: Annotated[str | None, typer.Option("--user-agent", help="override the User-Agent")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars (cron)")] = False,
+    allow_local_hosts: Annotated[bool, typer.Option("--allow-local-hosts", help="let the scraper connect to "
+                                                    "loopback/private addresses (local test servers only)")] = False,
     engine: EngineOpt = None,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
@@ -136,7 +138,7 @@ def run(
     with sigterm_exits():
         code = run_command(list(targets or []), out, since=since, registry=registry, min_interval=min_interval,
                            user_agent=user_agent, quiet=quiet, console=console, engine=engine, workers=workers,
-                           scheduler=scheduler, limits=_limits(time_limit, workers))
+                           scheduler=scheduler, limits=_limits(time_limit, workers), allow_local=allow_local_hosts)
     raise typer.Exit(code)
 
 

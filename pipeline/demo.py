@@ -35,7 +35,6 @@ from rich.console import Console
 from rich.table import Table
 
 import docformats
-from pipeline.demo_site import DemoSite, serve
 from pipeline.run.orchestrate import RunResult
 from pipeline.synth import (
     HtmlQuirks,
@@ -56,6 +55,8 @@ from pipeline.synth import (
 from pipeline.synth import Site as SynthSite
 from pipeline.synth.grid import CellQuirks
 from pipeline.synth.render_html import ListEntry
+from pipeline.synth.server import Site as DemoSite
+from pipeline.synth.server import serve
 from scrapers.console import make_console, markup, text
 from scrapers.politeness import Politeness
 
@@ -158,13 +159,19 @@ def _add_list(site: DemoSite, synth_site: SynthSite, entries: list[ListEntry]) -
         site.add(synth_site.column_path + list_page_name(k), body)
 
 
+def _new_site(key: str, name: str, column_path: str) -> DemoSite:
+    site = DemoSite(name=name, key=key)
+    site.column_path = column_path
+    return site
+
+
 def _site_for(sites: dict[str, tuple[DemoSite, SynthSite, list[ListEntry]]], report: SyntheticReport
               ) -> tuple[DemoSite, SynthSite, list[ListEntry]]:
     synth_site = default_site(report.agency, report.city, report.region)
     if synth_site.name not in sites:
         n = sum(s.key.startswith("district") for s, _ss, _e in sites.values())
         key = "city" if report.region == report.city else f"district-{n + 1}"
-        site = DemoSite(key=key, name=synth_site.name, column_path=synth_site.column_path)
+        site = _new_site(key, synth_site.name, synth_site.column_path)
         site.add("/robots.txt", ROBOTS, "text/plain")
         sites[synth_site.name] = (site, synth_site, [])
     return sites[synth_site.name]
@@ -231,7 +238,7 @@ def build_corpus(seed: int = 2019, *, districts: int = 4, departments: int = 3,
                 continue
             name = path.rsplit("/", 1)[1]
             site.add(path[:-4] + ".docx", docx, DOCX_TYPE)
-            page = site.resources[page_path]
+            page = site.routes[page_path]
             page.body = page.body.replace(name.encode(), name[:-4].encode() + b".docx")
             served[i] = dataclasses.replace(served[i], fmt="docx")
     for site, synth_site, entries in sites.values():
@@ -251,7 +258,7 @@ def build_corpus(seed: int = 2019, *, districts: int = 4, departments: int = 3,
 def _seed_site() -> tuple[DemoSite, Served]:
     """The bundled example report (伊春市金林区 2019) as a plain-text attachment linked from its site's column."""
     synth_site = default_site(SEED_AGENCY)
-    site = DemoSite(key="seed-jinlin", name=SEED_AGENCY, column_path=synth_site.column_path)
+    site = _new_site("seed-jinlin", SEED_AGENCY, synth_site.column_path)
     site.add("/robots.txt", ROBOTS, "text/plain")
     path = synth_site.column_path + "202001/W020200115_2019jinlin.txt"
     site.add(path, (SAMPLES / SEED_FILE).read_bytes(), "text/plain; charset=utf-8")
@@ -332,7 +339,8 @@ def write_registry(path: Path, sites: list[DemoSite], bases: list[str]) -> list[
         for site, base in zip(sites, bases, strict=True):
             sid = f"demo_{site.key}"
             level = "city" if site.key == "city" else "county"
-            writer.writerow((sid, site.name, "", "", level, base + site.column_path, "cms=trs;non_gov=1;start=column"))
+            writer.writerow((sid, site.name, "", "", level, base + site.column_path,
+                             "cms=trs;non_gov=1;allow_local=1;start=column"))
             ids.append(sid)
     return ids
 
@@ -383,7 +391,7 @@ def _by_format_and_status(run: RunResult) -> Table:
     status = dict(zip(reports["report_id"], reports["status"], strict=True)) if reports is not None else {}
     seen: dict[str, str] = {}
     for d in run.documents:
-        seen.setdefault(d["sha256"], docformats.display_name(d.get("media_type")))
+        seen.setdefault(d.sha256, docformats.display_name(d.media_type))
     counts = Counter((fmt, status.get(sha, "not extracted")) for sha, fmt in seen.items())
     statuses = sorted({s for _f, s in counts}, key=lambda s: STATUS_RANK.get(s, 9))
     table = Table(title="documents by format and status")

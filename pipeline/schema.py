@@ -199,6 +199,8 @@ TABLES: dict[str, tuple[Field, ...]] = {
         Field("fetched_at", "string", "when this URL was downloaded (ISO 8601 UTC)"),
         Field("kind", "string", "how the document was found: page or attachment"),
         Field("parent_url", "string", "list or page URL that linked to the document"),
+        Field("report_url", "string", "the report the document belongs to, as the scraper's store decides: a page "
+              "and the attachments it links share one report_url"),
     ),
     "agencies": (
         Field("agency_id", "string", "stable id: first 12 hex digits of sha1(agency_key)", required=True),

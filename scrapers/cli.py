@@ -1,13 +1,16 @@
-"""``ogi scrape [SOURCE_ID | URL ...] [--since YEAR] [--out extracted/]``.
+"""``ogi scrape [SOURCE_ID | URL ...] [--since YEAR] [--out extracted/]`` and ``ogi sources list|check``.
 
 Bodies go to ``OUT/raw/objects/`` (content-addressed), the fetch log and documents manifest to
 ``OUT/raw/fetchlog.duckdb``; read the manifest with ``scrapers.store.documents("OUT/raw")``.
-Exit status: 0 when every source is ok or partial, 1 when any source failed, 2 on bad arguments.
+Exit status of ``scrape``: 0 when every source is ok or partial, 1 when any source failed or was blocked,
+2 on bad arguments, 3 when the output folder cannot be written.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -19,23 +22,48 @@ from rich.table import Table
 
 from .console import make_console, markup, plain_column, text
 from .crawl import Crawler, SourceResult
+from .options import AllowLocal, politeness
 from .politeness import Politeness
 from .registry import RegistryError, Source, load, resolve
 
-STATUS_STYLE = {"ok": "green", "partial": "yellow", "failed": "bold red"}
+STATUS_STYLE = {"ok": "green", "partial": "yellow", "blocked": "bold magenta", "failed": "bold red"}
+NOT_WRITABLE = 3
+
+
+def problem_text(r: SourceResult) -> str:
+    """The first thing to tell about a source: the anti-bot signal, its first error, its flags."""
+    if r.signal:
+        return f"blocked: {r.signal}"
+    parts = []
+    if r.errors:
+        parts.append(r.errors[0][:100] + (f" (+{len(r.errors) - 1})" if len(r.errors) > 1 else ""))
+    parts += [f for f in r.flags if not (r.errors and f == "no reports found")]
+    return "; ".join(parts)
 
 
 def summary_table(results: list[SourceResult]) -> Table:
     table = Table(title="scrape summary")
-    for col in ("source", "status", "reports", "selected", "new", "unchanged", "stored", "skipped",
+    for col in ("source", "status", "family", "reports", "selected", "new", "unchanged", "stored", "skipped",
                 "requests", "errors"):
-        table.add_column(col, justify="left" if col in ("source", "status", "errors") else "right")
+        table.add_column(col, justify="left" if col in ("source", "status", "family", "errors") else "right",
+                         overflow="fold" if col == "errors" else "ellipsis")
     for r in results:
-        first_error = r.errors[0][:80] + (f" (+{len(r.errors) - 1})" if len(r.errors) > 1 else "") if r.errors else ""
-        table.add_row(text(r.source), text(r.status, STATUS_STYLE.get(r.status, "")), str(r.reports), str(r.selected),
-                      str(r.new), str(r.unchanged), str(r.documents), str(r.skipped), str(r.requests),
-                      text(first_error))
+        table.add_row(text(r.source), text(r.status, STATUS_STYLE.get(r.status, "")), text(",".join(r.families)),
+                      str(r.reports), str(r.selected), str(r.new), str(r.unchanged), str(r.documents), str(r.skipped),
+                      str(r.requests), text(problem_text(r)))
     return table
+
+
+def writable(folder: Path) -> str | None:
+    """None when files can be created in ``folder`` (made if missing), else why not."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".ogi-write-test-")
+        os.close(fd)
+        os.unlink(name)
+    except OSError as exc:
+        return getattr(exc, "strerror", None) or str(exc)
+    return None
 
 
 def scrape(
@@ -58,14 +86,23 @@ def scrape(
         console.print(markup("[bold red]error:[/] {}", exc))
         return 2
     store_dir = Path(out) / "raw"
-    with Progress(plain_column(), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, disable=not show_progress, transient=False) as progress:
-        on_progress = source_progress(progress, sources)
-        crawler = Crawler(store_dir, policy, since=since, progress=on_progress)
-        results = asyncio.run(crawler.run(sources))
+    why = writable(store_dir)
+    if why:
+        console.print(markup(f"[bold red]exit {NOT_WRITABLE}:[/] cannot write to {{}}: {{}}", store_dir, why))
+        return NOT_WRITABLE
+    try:
+        with Progress(plain_column(), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, disable=not show_progress, transient=False) as progress:
+            on_progress = source_progress(progress, sources)
+            crawler = Crawler(store_dir, policy, since=since, progress=on_progress)
+            results = asyncio.run(crawler.run(sources))
+    except OSError as exc:
+        console.print(markup(f"[bold red]exit {NOT_WRITABLE}:[/] cannot write to {{}}: {{}}", store_dir,
+                             getattr(exc, "strerror", None) or exc))
+        return NOT_WRITABLE
     console.print(summary_table(results))
     console.print(text(f"store: {store_dir}  (run {crawler.run_id}{', resumed' if crawler.resumed else ''})"))
-    return 1 if any(r.status == "failed" for r in results) else 0
+    return 1 if any(r.status in ("failed", "blocked") for r in results) else 0
 
 
 def source_progress(progress: Progress, sources: list[Source], prefix: str = "",
@@ -92,21 +129,25 @@ def source_progress(progress: Progress, sources: list[Source], prefix: str = "",
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``scrape`` command to the main ``ogi`` app."""
+    """Add the ``scrape`` and ``sources`` commands to the main ``ogi`` app."""
 
     @app.command("scrape")
     def scrape_command(
         targets: Annotated[list[str] | None, typer.Argument(help="registry source ids or URLs (none: all)")] = None,
         since: Annotated[int | None, typer.Option("--since", help="only reports for this year or later")] = None,
         out: Annotated[Path, typer.Option("--out", help="output folder; raw store in OUT/raw/")] = Path("extracted"),
+        registry: Annotated[Path | None, typer.Option("--registry", help="source registry CSV")] = None,
         user_agent: Annotated[str | None, typer.Option("--user-agent", help="override the User-Agent")] = None,
         min_interval: Annotated[float, typer.Option(help="seconds between requests to one host")] = 1.0,
+        allow_local_hosts: AllowLocal = False,
     ) -> None:
         """Discover and download annual reports from government portals, politely and incrementally."""
-        kwargs: dict[str, object] = {"min_interval": max(min_interval, 0.0)}
-        if user_agent:
-            kwargs["user_agent"] = user_agent
-        raise typer.Exit(scrape(list(targets or []), since, out, policy=Politeness(**kwargs)))  # type: ignore[arg-type]
+        raise typer.Exit(scrape(list(targets or []), since, out, registry_path=registry,
+                                policy=politeness(min_interval, user_agent, allow_local_hosts)))
+
+    from .sources_cli import register as register_sources
+
+    register_sources(app)
 
 
 app = typer.Typer(add_completion=False, help="Scrapers (standalone: python -m scrapers.cli scrape …)")

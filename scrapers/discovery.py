@@ -1,50 +1,20 @@
-"""Recognising annual reports, their attachments and their media types; which hosts a source may visit."""
+"""Attachments and their media types, and which hosts a source may visit (report titles: ``scrapers.titles``)."""
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import docformats
 
+from .politeness import host_key
+from .safety import host_and_port, url_problem
+from .titles import clean_title, report_year, title_year
+
+__all__ = ["ATTACHMENT_EXTS", "HostPolicy", "attachment_ext", "clean_title", "is_gov_host", "media_type",
+           "report_year", "title_year"]
+
 # Attachment extensions come from the format registry (docformats): a new format is recognised everywhere.
 ATTACHMENT_EXTS = docformats.attachment_extensions()
-
-_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
-              "六": "6", "七": "7", "八": "8", "九": "9"}
-_CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_REPORT = re.compile(r"信息公开.{0,16}?(?:年度报告|年报|年度工作报告)|政务公开.{0,8}?年度报告")
-# Notices, rules and explainers *about* reports, not reports.
-_NOT_REPORT = re.compile(
-    r"通知|通报|解读|图解|制度|要点|办法|规定|考核|评估|评议|指南|征求意见|目录|工作方案|培训|督查"
-    r"|关于.{0,20}?(?:做好|开展|编制|报送|发布|印发|公布|提交|规范|加强)"
-)
-_SPACE = re.compile(r"[\s\u00a0\u3000]+")
-
-
-def clean_title(text: str | None) -> str:
-    return _SPACE.sub(" ", text or "").strip()
-
-
-def title_year(title: str) -> int | None:
-    """The (first) year written in a title, Arabic or Chinese numerals."""
-    m = _YEAR.search(title)
-    if m:
-        return int(m.group(1))
-    m = _CN_YEAR.search(title)
-    if m:
-        return int("".join(_CN_DIGITS[c] for c in m.group(1)))
-    return None
-
-
-def report_year(title: str | None) -> int | None:
-    """The reporting year if ``title`` names an information-disclosure annual report, else None."""
-    title = clean_title(title).replace(" ", "")
-    if not title or not _REPORT.search(title) or _NOT_REPORT.search(title):
-        return None
-    year = title_year(title)
-    return year if year is not None and 1990 <= year <= 2100 else None
 
 
 def attachment_ext(url: str, text: str = "") -> str | None:
@@ -87,21 +57,27 @@ def media_type(body: bytes, content_type: str | None, ext: str | None = None) ->
 
 
 def is_gov_host(host: str) -> bool:
-    host = host.split(":")[0].lower().rstrip(".")
+    """Whether a host name (parsed, not a raw netloc) is under .gov.cn."""
+    host = host.lower().rstrip(".")
     return host.endswith(".gov.cn") or host == "gov.cn"
 
 
 class HostPolicy:
     """Hosts a source may fetch from: its start hosts, hinted extra hosts, and other .gov.cn hosts when the
-    source itself is on .gov.cn (attachments often live on a file server of the same government)."""
+    source itself is on .gov.cn (attachments often live on a file server of the same government).
+
+    Hosts are compared as parsed host names and ports (``politeness.host_key``), never as raw netlocs; URLs
+    with ``user:pass@``, other schemes or no host are refused."""
 
     def __init__(self, start_urls: list[str], extra_hosts: list[str] | None = None) -> None:
-        self.hosts = {urlsplit(u).netloc.lower() for u in start_urls} | {h.lower() for h in extra_hosts or []}
-        self.gov = any(is_gov_host(h) for h in self.hosts)
+        self.hosts = {host_key(u) for u in start_urls if not url_problem(u)}
+        self.hosts |= {host_key(f"http://{h.strip()}/") for h in extra_hosts or [] if h.strip()}
+        self.hosts.discard("")
+        self.gov = any(is_gov_host(host_and_port(f"http://{h}/")[0]) for h in self.hosts)
 
     def __call__(self, url: str) -> bool:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
+        if url_problem(url):
             return False
-        netloc = parts.netloc.lower()
-        return netloc in self.hosts or (self.gov and is_gov_host(netloc))
+        if host_key(url) in self.hosts:
+            return True
+        return self.gov and is_gov_host(host_and_port(url)[0])

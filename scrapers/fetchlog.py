@@ -33,12 +33,25 @@ CREATE TABLE IF NOT EXISTS documents (
     filename VARCHAR, published DATE, year INTEGER, kind VARCHAR, parent_url VARCHAR,
     fetched_at TIMESTAMPTZ, run_id INTEGER
 );
+ALTER TABLE fetches ADD COLUMN IF NOT EXISTS method VARCHAR;
+ALTER TABLE fetches ADD COLUMN IF NOT EXISTS form VARCHAR;
+ALTER TABLE fetches ADD COLUMN IF NOT EXISTS reason VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS report_url VARCHAR;
+CREATE TABLE IF NOT EXISTS source_runs (
+    run_id INTEGER, source VARCHAR, status VARCHAR, families VARCHAR, reports INTEGER, years VARCHAR,
+    first_year INTEGER, last_year INTEGER, missing VARCHAR, signal VARCHAR, flags VARCHAR,
+    finished_at TIMESTAMPTZ
+);
 """
 
 FETCH_COLUMNS = ("run_id", "source", "url", "final_url", "status", "content_type", "bytes", "sha256", "etag",
-                 "last_modified", "fetched_at", "error", "conditional", "attempt", "elapsed_ms")
+                 "last_modified", "fetched_at", "error", "conditional", "attempt", "elapsed_ms", "method", "form",
+                 "reason")
 DOC_COLUMNS = ("sha256", "source", "url", "final_url", "title", "media_type", "filename", "published", "year",
-               "kind", "parent_url", "fetched_at", "run_id")
+               "kind", "parent_url", "fetched_at", "run_id", "report_url")
+SOURCE_RUN_COLUMNS = ("run_id", "source", "status", "families", "reports", "years", "first_year", "last_year",
+                      "missing", "signal", "flags", "finished_at")
+_COLUMNS = {"fetches": FETCH_COLUMNS, "documents": DOC_COLUMNS, "source_runs": SOURCE_RUN_COLUMNS}
 
 
 COMMIT_SECONDS = 0.25
@@ -67,7 +80,7 @@ class FetchLog:
         self.path = Path(path)
         self.con = duckdb.connect(str(self.path), read_only=read_only)
         self.read_only = read_only
-        self._rows: dict[str, list[list[Any]]] = {"fetches": [], "documents": []}
+        self._rows: dict[str, list[list[Any]]] = {"fetches": [], "documents": [], "source_runs": []}
         self._pending = 0
         self._doc_keys: set[tuple[str, str]] | None = None
         self._last_commit = time.monotonic()
@@ -79,9 +92,10 @@ class FetchLog:
         for table, rows in self._rows.items():
             if rows:
                 marks = "(" + ", ".join("?" * len(rows[0])) + ")"
+                names = ", ".join(_COLUMNS[table])
                 for i in range(0, len(rows), 200):
                     chunk = rows[i:i + 200]
-                    self.con.execute(f"INSERT INTO {table} VALUES {', '.join([marks] * len(chunk))}",
+                    self.con.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([marks] * len(chunk))}",
                                      [v for row in chunk for v in row])
                 rows.clear()
 
@@ -141,7 +155,8 @@ class FetchLog:
             """SELECT url, arg_max(sha256, fetched_at), arg_max(etag, fetched_at),
                       arg_max(last_modified, fetched_at), arg_max(final_url, fetched_at),
                       arg_max(content_type, fetched_at)
-               FROM fetches WHERE status IN (200, 304) AND sha256 IS NOT NULL GROUP BY url""").fetchall()
+               FROM fetches WHERE status IN (200, 304) AND sha256 IS NOT NULL AND coalesce(method, 'GET') = 'GET'
+               GROUP BY url""").fetchall()
         return {r[0]: Validators(*r[1:]) for r in rows}
 
     def document_keys(self) -> set[tuple[str, str]]:
@@ -153,7 +168,7 @@ class FetchLog:
         self._flush()
         row = self.con.execute(
             """SELECT sha256, etag, last_modified, final_url, content_type FROM fetches
-               WHERE url = ? AND status IN (200, 304) AND sha256 IS NOT NULL
+               WHERE url = ? AND status IN (200, 304) AND sha256 IS NOT NULL AND coalesce(method, 'GET') = 'GET'
                ORDER BY fetched_at DESC LIMIT 1""", [url]).fetchone()
         return Validators(*row) if row else None
 
@@ -165,13 +180,24 @@ class FetchLog:
                       arg_max(last_modified, fetched_at), arg_max(final_url, fetched_at),
                       arg_max(content_type, fetched_at)
                FROM fetches WHERE run_id = ? AND status IN (200, 304) AND sha256 IS NOT NULL
+                 AND coalesce(method, 'GET') = 'GET'
                GROUP BY url""", [run_id]).fetchall()
         return {r[0]: Validators(*r[1:]) for r in rows}
 
+    def _table_columns(self, table: str) -> set[str]:
+        rows = self.con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+                                [table]).fetchall()
+        return {r[0] for r in rows}
+
     def _select(self, table: str, columns: tuple[str, ...], where: str, value: Any, order: str) -> list[dict[str, Any]]:
-        """Rows of a log table as dicts (after flushing what is buffered), optionally filtered on one column."""
+        """Rows of a log table as dicts (after flushing what is buffered), optionally filtered on one column.
+        Columns a log written by an older version lacks read as None (a read-only open cannot add them)."""
         self._flush()
-        sql = f"SELECT {', '.join(columns)} FROM {table}"
+        have = self._table_columns(table)
+        if not have:
+            return []
+        picked = [c if c in have else f"NULL AS {c}" for c in columns]
+        sql = f"SELECT {', '.join(picked)} FROM {table}"
         params: list[Any] = []
         if value is not None:
             sql += f" WHERE {where} = ?"
@@ -200,3 +226,21 @@ class FetchLog:
 
     def documents(self, source: str | None = None) -> list[dict[str, Any]]:
         return self._select("documents", DOC_COLUMNS, "source", source, "fetched_at, url")
+
+    # per-source outcomes (the discovery audit compares a run with the previous one) ----------------------
+    def add_source_run(self, **row: Any) -> None:
+        row.setdefault("finished_at", now())
+        self._rows["source_runs"].append([row.get(c) for c in SOURCE_RUN_COLUMNS])
+        self._wrote()
+
+    def source_runs(self, source: str | None = None) -> list[dict[str, Any]]:
+        return self._select("source_runs", SOURCE_RUN_COLUMNS, "source", source, "finished_at, run_id")
+
+    def last_source_run(self, source: str, before_run: int) -> dict[str, Any] | None:
+        """The outcome of ``source`` in the latest run before ``before_run``."""
+        self._flush()
+        cur = self.con.execute(
+            f"SELECT {', '.join(SOURCE_RUN_COLUMNS)} FROM source_runs WHERE source = ? AND run_id < ? "
+            "ORDER BY run_id DESC, finished_at DESC LIMIT 1", [source, before_run])
+        row = cur.fetchone()
+        return dict(zip(SOURCE_RUN_COLUMNS, row, strict=True)) if row else None

@@ -1,46 +1,139 @@
-"""The pagers real portals use: 下一页 links, ``?page=N``, TRS ``createPageHTML`` and Hanweb ``dataproxy.jsp``."""
+"""Pagers real portals use, read from the page: TRS ``createPageHTML`` in its three signatures, page counts
+in script variables or text, 下一页 links and ``?page=N`` links, and Hanweb ``<datastore>`` records.
+
+``createPageHTML`` (CMS_FAMILIES.md §1):
+  (A) classic ``(pageCount, current, "index", "html")``: page 1 ``index.html``, page k+1 ``index_k.html``;
+  (B) Beijing ``(totalRecords, pageCount, current, "index", "html")``;
+  (C) page_div ``('page_div', pageCount, current, 'common_list', 'shtml', totalRecords)``: page n
+      ``common_list_n.shtml`` (1-based).
+The numbering base is read from the first page's own ``current`` (0 means ``index_1`` is page 2, 1 means
+``prefix_2`` is page 2); the signature's usual base applies when it cannot be read.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import etree
 
-NEXT_TEXTS = ("下一页", "下页", "后一页", "下一頁", "next", ">", "›", "»")
+NEXT_TEXTS = ("下一页", "下页", "后一页", "下一頁", "next", ">", "›", "»", ">>")
 PAGE_PARAMS = {"page", "pageno", "pageindex", "curpage", "page_no", "pagenum", "p", "currpage", "pn"}
 _TRS_CALL = re.compile(r"createPageHTML\s*\(([^)]*)\)", re.I)
-_JS_VAR = re.compile(r"\b(?:var\s+)?([A-Za-z_]\w*)\s*=\s*(\d+)\s*(?:;|//|\n|$)", re.M)
-_INDEXED = re.compile(r"(?:^|/)(index|list|page|default)_\d+\.s?html?$", re.I)
+_JS_NUM = re.compile(r"""(?:\bvar\s+|\blet\s+|\bconst\s+|[{,]\s*|\b)(['"]?)([A-Za-z_$][\w$]*)\1\s*[:=]\s*['"]?(\d+)['"]?"""
+                     r"""\s*(?=[;,}\n/]|$)""", re.M)
+_INDEXED = re.compile(r"(?:^|/)(index|list|page|default|[\w]+_list)_\d+\.s?html?$", re.I)
+_COUNT_TEXT = re.compile(r"共\s*(\d+)\s*页|\d+\s*/\s*(\d+)\s*页|第\s*\d+\s*/\s*(\d+)\s*页")
+_COUNT_VARS = ("countPage", "pageCount", "totalPage", "totalPages", "pagecount", "page_count", "maxPage", "pageTotal",
+               "totalpage", "allPage", "pageNum")
 
 
-def trs_pages(html: str, url: str) -> list[str]:
-    """Pages named by TRS WCM's ``createPageHTML(total, current, "index", "html")`` (variables resolved,
-    an optional leading element id and trailing record count tolerated): index.html, index_1.html, …"""
+def js_numbers(script: str) -> dict[str, int]:
+    """Numeric assignments and object properties in script text: ``var countPage = 3``, ``pageCount: 5``,
+    ``searchId: 200210`` (the last one wins, so a page's own value beats a site default set earlier)."""
+    out: dict[str, int] = {}
+    for _q, name, value in _JS_NUM.findall(script):
+        out[name] = int(value)
+    return out
+
+
+def _resolve(arg: str, numbers: dict[str, int]) -> int | str | None:
+    arg = arg.strip()
+    if not arg:
+        return None
+    if arg[0] in "'\"":
+        return arg.strip("'\" ")
+    if arg.isdigit():
+        return int(arg)
+    name = arg.split(".")[-1].split("||")[0].strip()
+    if name in numbers:
+        return numbers[name]
+    m = re.search(r"\d+", arg)
+    return int(m.group(0)) if m and re.fullmatch(r"[\d\s+\-*()]+", arg) else None
+
+
+@dataclass(frozen=True)
+class PagerCall:
+    """A parsed ``createPageHTML`` call."""
+
+    pages: int
+    current: int | None
+    prefix: str
+    ext: str
+    total: int | None
+    base: int  # 0: the page after the first is prefix_1; 1: it is prefix_2
+
+    def urls(self, url: str, limit: int = 1000) -> list[str]:
+        """Every page of the list, the first included, resolved against ``url``."""
+        first = urljoin(url, f"{self.prefix}.{self.ext}")
+        pages = min(self.pages, limit)
+        if self.base == 0:
+            rest = [urljoin(url, f"{self.prefix}_{k}.{self.ext}") for k in range(1, pages)]
+        else:
+            rest = [urljoin(url, f"{self.prefix}_{n}.{self.ext}") for n in range(2, pages + 1)]
+        return [first, *rest]
+
+
+def _file_index(url: str, prefix: str) -> int | None:
+    name = urlsplit(url).path.rsplit("/", 1)[-1]
+    m = re.fullmatch(re.escape(prefix) + r"_(\d+)\.\w+", name)
+    return int(m.group(1)) if m else None
+
+
+def pager_call(html: str, url: str) -> PagerCall | None:
+    """The ``createPageHTML`` call of a page (variables resolved), whichever signature it uses."""
     m = _TRS_CALL.search(html)
     if not m:
-        return []
-    variables = {name: int(val) for name, val in _JS_VAR.findall(html)}
-    numbers: list[int] = []
-    strings: list[str] = []
-    for raw in m.group(1).split(","):
-        arg = raw.strip()
-        if not arg:
-            continue
-        if arg[0] in "'\"":
-            strings.append(arg.strip("'\" "))
-        elif arg.isdigit():
-            numbers.append(int(arg))
-        elif re.fullmatch(r"[A-Za-z_]\w*", arg) and arg in variables:
-            numbers.append(variables[arg])
-    if len(numbers) < 2 or len(strings) < 2:
-        return []
-    total = min(numbers[0], 1000)
-    prefix, suffix = strings[-2], strings[-1]
-    pages = [urljoin(url, f"{prefix}.{suffix}")]
-    pages += [urljoin(url, f"{prefix}_{i}.{suffix}") for i in range(1, total)]
-    return pages
+        return None
+    numbers = js_numbers(html)
+    args = [_resolve(a, numbers) for a in re.split(r",(?=(?:[^'\"]|'[^']*'|\"[^\"]*\")*$)", m.group(1))]
+    strings = [i for i, a in enumerate(args) if isinstance(a, str)]
+    if len(strings) < 2:
+        return None
+    prefix_at = strings[-2]
+    prefix, ext = str(args[prefix_at]), str(args[strings[-1]])
+    if not re.fullmatch(r"[\w\-.]+", prefix) or not re.fullmatch(r"s?html?|jsp|php|aspx?", ext, re.I):
+        return None
+    before = [a for a in args[:prefix_at] if isinstance(a, int)]
+    after = [a for a in args[strings[-1] + 1:] if isinstance(a, int)]
+    leading_id = bool(strings) and strings[0] == 0 and prefix_at > 0
+    total: int | None = None
+    if leading_id:  # (C) page_div
+        if len(before) < 1:
+            return None
+        pages, current = before[0], (before[1] if len(before) > 1 else None)
+        total = after[0] if after else None
+        default = 1
+    elif len(before) >= 3:  # (B) Beijing: total, pages, current
+        total, pages, current = before[0], before[1], before[2]
+        default = 0
+    elif len(before) == 2:  # (A) classic
+        pages, current = before
+        default = 0
+        total = after[0] if after else None
+    else:
+        return None
+    if pages <= 0:
+        return None
+    here = _file_index(url, prefix)
+    if here is None and current in (0, 1):  # on the first page its own index shows the numbering base
+        base = current
+    else:
+        base = default
+    return PagerCall(min(pages, 10_000), current, prefix, ext, total, base)
+
+
+def page_count(html: str) -> int | None:
+    """A list's page count from script variables or text (``var countPage = 5``, ``totalPage: 5``, 共5页)."""
+    numbers = js_numbers(html)
+    for name in _COUNT_VARS:
+        if name in numbers and 0 < numbers[name] < 100_000:
+            return numbers[name]
+    m = _COUNT_TEXT.search(html)
+    if m:
+        return int(next(g for g in m.groups() if g))
+    return None
 
 
 def link_pages(links: list[tuple[str, str]], url: str) -> list[str]:
@@ -67,51 +160,10 @@ def link_pages(links: list[tuple[str, str]], url: str) -> list[str]:
     return found
 
 
-@dataclass(frozen=True)
-class HanwebProxy:
-    """A Hanweb (大汉) jpage list: where its records come from and how many per page."""
-
-    endpoint: str  # absolute URL of dataproxy.jsp
-    params: dict[str, str]  # columnid, unitid, webid, path, … as the page gives them
-    perpage: int
-    total: int | None
-
-    def batch_url(self, start: int, end: int) -> str:
-        query = {"startrecord": str(start), "endrecord": str(end), "perpage": str(self.perpage)}
-        query.update({k: v for k, v in self.params.items() if k not in query})
-        p = urlsplit(self.endpoint)
-        return urlunsplit((p.scheme, p.netloc, p.path, urlencode(query), ""))
-
-
-_PROXY_HREF = re.compile(r"""([\w/.\-]*?/module/web/jpage/dataproxy\.jsp(?:\?[^"'<>\s\]]*)?)""", re.I)
-_PERPAGE = re.compile(r"""perpage['"]?\s*[:=]\s*['"]?(\d+)""", re.I)
-_TOTAL = re.compile(r"""totalrecord['"]?\s*[:=]\s*['"]?(\d+)""", re.I)
-_COLUMN = re.compile(r"/col/col(\d+)/")
-
-
-def hanweb_proxy(html: str, url: str, hints: dict[str, str] | None = None) -> HanwebProxy | None:
-    """Find a Hanweb jpage list in a page (its ``dataproxy.jsp`` link, ``perPage``, ``totalRecord``)."""
-    hints = hints or {}
-    m = _PROXY_HREF.search(html)
-    if not m and hints.get("pager") != "hanweb":
-        return None
-    href = (m.group(1) if m else "/module/web/jpage/dataproxy.jsp").replace("&amp;", "&")
-    endpoint = urljoin(url, href)
-    params = {k: v for k, v in parse_qsl(urlsplit(endpoint).query, keep_blank_values=True)
-              if k.lower() not in ("startrecord", "endrecord", "perpage", "page")}
-    if "columnid" not in params:
-        col = hints.get("columnid") or (_COLUMN.search(url).group(1) if _COLUMN.search(url) else None)
-        if col is None:
-            return None
-        params["columnid"] = col
-    for key in ("unitid", "webid"):
-        if key in hints and key not in params:
-            params[key] = hints[key]
-    per = _PERPAGE.search(html)
-    perpage = int(hints.get("perpage") or (per.group(1) if per else 15))
-    tot = _TOTAL.search(html)
-    endpoint = urlunsplit(urlsplit(endpoint)._replace(query="", fragment=""))
-    return HanwebProxy(endpoint, params, max(1, perpage), int(tot.group(1)) if tot else None)
+def numbered_pages(url: str, count: int, prefix: str = "index", ext: str = "html") -> list[str]:
+    """Candidates when only a page count is known and the numbering base is not: ``prefix_1`` … ``prefix_N``
+    (0-based lists end at N-1, 1-based ones start at 2; the walker tolerates a missing first candidate)."""
+    return [urljoin(url, f"{prefix}_{k}.{ext}") for k in range(1, min(count, 1000) + 1)]
 
 
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+
+from .safety import host_and_port, split
 
 PROJECT_URL = "https://github.com/ogi-reports/ogi-reports"
 DEFAULT_USER_AGENT = f"ogi-reports/0.1 (research crawler for government annual reports; +{PROJECT_URL})"
@@ -30,22 +32,32 @@ class Politeness:
     breaker_threshold: int = 6  # consecutive failed attempts that open a host's circuit
     breaker_cooldown: float = 600.0  # seconds a host's circuit stays open
     obey_robots: bool = True
+    allow_local: bool = False  # connect to loopback/private addresses (local test and demo servers only)
+    resolve: Mapping[str, str] = field(default_factory=dict)  # host name -> fixed address (like curl --resolve)
 
     @classmethod
     def for_tests(cls, **overrides: object) -> Politeness:
-        """Small delays for local fixture servers."""
+        """Small delays for local fixture servers, which the tests allow explicitly (``allow_local``)."""
         base: dict[str, object] = dict(
             min_interval=0.05, backoff_base=0.05, backoff_max=0.5, deadline=1.0, connect_timeout=1.0,
-            max_retries=2, breaker_cooldown=5.0, max_retry_after=5.0,
+            max_retries=2, breaker_cooldown=5.0, max_retry_after=5.0, allow_local=True,
         )
         base.update(overrides)
         return cls(**base)  # type: ignore[arg-type]
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 def host_key(url: str) -> str:
-    """The politeness unit: scheme-less host[:port], lower case."""
-    parts = urlsplit(url)
-    return (parts.netloc or "").lower()
+    """The politeness unit: the parsed host name (lower case) and its port when not the scheme's default.
+    Never the raw netloc, so ``user@host`` spellings or letter case cannot open a second gate."""
+    host, port = host_and_port(url)
+    parts = split(url)
+    scheme = parts.scheme.lower() if parts is not None else ""
+    if port is None or DEFAULT_PORTS.get(scheme) == port:
+        return host
+    return f"{host}:{port}"
 
 
 class CircuitOpen(Exception):
@@ -64,6 +76,7 @@ class HostGate:
         self.failures = 0
         self.open_until = 0.0
         self.requests = 0
+        self.blocked: str | None = None  # the anti-bot signal that stopped all requests to this host
         self.starts: deque[float] = deque(maxlen=10_000)  # loop times at which requests were let through
 
     def defer(self, seconds: float) -> None:

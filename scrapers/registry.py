@@ -1,9 +1,12 @@
 """The source registry (``scrapers/sources.csv``): who publishes where, and per-site hints as data.
 
 Columns: id, agency, region, adcode (empty when unknown), level, start_urls (space-separated), hints
-(``key=value;key=value``: pager=trs|hanweb|next|none, columnid, unitid, perpage, max_pages, hosts=a,b,
-non_gov=1 for a host outside .gov.cn, disabled=1 to
-skip a source unless named explicitly, cms, start=column|report). Regenerate from the corpus seed with
+(``key=value;key=value``: cms=<family> (see ``scrapers.platforms``: trs_classic, trs_pagediv, trs_fujian,
+hanweb_jpage, hanweb_xxgk, hanweb_jpaas, gkmlpt, anhui_label, vsb, generic; other text is a note and detection
+decides), pager=hanweb|none, columnid, unitid, webid, perpage, max_pages, hosts=a,b (extra hosts), first_year
+(the first reporting year the discovery audit expects), non_gov=1 for a host outside .gov.cn, allow_local=1 to
+let the source reach loopback/private addresses (local test and demo servers only), disabled=1 to skip a source
+unless named explicitly, start=column|report). Regenerate from the corpus seed with
 ``python -m scrapers.registry build ../shared/corpus/real_sources.csv scrapers/sources.csv``.
 """
 
@@ -17,6 +20,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .discovery import is_gov_host
+from .politeness import host_key
+from .safety import host_and_port, url_problem
 
 REGISTRY_PATH = Path(__file__).with_name("sources.csv")
 COLUMNS = ("id", "agency", "region", "adcode", "level", "start_urls", "hints")
@@ -38,7 +43,7 @@ class Source:
     @property
     def hosts(self) -> list[str]:
         extra = [h for h in self.hints.get("hosts", "").split(",") if h]
-        return sorted({urlsplit(u).netloc.lower() for u in self.start_urls} | set(extra))
+        return sorted({host_key(u) for u in self.start_urls} | set(extra))
 
 
 def parse_hints(text: str) -> dict[str, str]:
@@ -64,11 +69,15 @@ def validate(source: Source) -> None:
     if not source.start_urls:
         raise RegistryError(f"{source.id}: no start URL")
     for url in source.start_urls:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise RegistryError(f"{source.id}: not an http(s) URL: {url}")
-        if not is_gov_host(parts.netloc) and source.hints.get("non_gov") != "1":
-            raise RegistryError(f"{source.id}: {parts.netloc} is not a .gov.cn host (mirrors copy gov paths)")
+        problem = url_problem(url)
+        if problem:
+            raise RegistryError(f"{source.id}: {problem}: {url}")
+        host, _port = host_and_port(url)
+        if not is_gov_host(host) and source.hints.get("non_gov") != "1":
+            raise RegistryError(f"{source.id}: {host} is not a .gov.cn host (mirrors copy gov paths)")
+    first = source.hints.get("first_year", "")
+    if first and not (first.isdigit() and 1990 <= int(first) <= 2100):
+        raise RegistryError(f"{source.id}: first_year={first!r} is not a year")
 
 
 def load(path: Path | str = REGISTRY_PATH) -> dict[str, Source]:
@@ -90,9 +99,10 @@ def load(path: Path | str = REGISTRY_PATH) -> dict[str, Source]:
 
 def adhoc(url: str) -> Source:
     """A source for a URL given on the command line (a column or a single report page)."""
+    problem = url_problem(url)
+    if problem:
+        raise RegistryError(f"{problem}: {url}")
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise RegistryError(f"not an http(s) URL: {url}")
     slug = re.sub(r"[^a-z0-9]+", "-", (parts.netloc + parts.path).lower()).strip("-")[:60]
     return Source(id=f"url-{slug}", start_urls=(url,))
 

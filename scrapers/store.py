@@ -8,10 +8,12 @@ Layout of a store directory (``OUT/raw/`` for ``ogi scrape --out OUT``)::
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
 import tempfile
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -78,9 +80,72 @@ def resolve_store_dir(path: Path | str) -> Path:
     return path
 
 
-def documents(store_dir: Path | str) -> list[dict[str, Any]]:
-    """The documents manifest: one dict per stored document (sha256, source, url, final_url, title,
-    media_type, filename, published, year, kind, parent_url, fetched_at, path), oldest first."""
+PAGE, ATTACHMENT = "page", "attachment"
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """One stored document of the manifest: a body (by sha256) found by a source at a URL.
+
+    ``report_url`` names the report the document belongs to (see ``report_of``): documents with the same
+    (source, report_url) are one report, e.g. a report page and the PDF it links."""
+
+    sha256: str
+    source: str = ""
+    url: str = ""
+    final_url: str | None = None
+    title: str | None = None
+    media_type: str | None = None
+    filename: str | None = None
+    published: dt.date | None = None
+    year: int | None = None
+    kind: str | None = None  # page | attachment
+    parent_url: str | None = None  # the list or page that linked the document
+    report_url: str | None = None
+    fetched_at: dt.datetime | None = None
+    run_id: int | None = None
+    path: str | None = None  # the body in the raw store
+
+    @property
+    def location(self) -> str:
+        """Where the body was finally served from."""
+        return self.final_url or self.url
+
+    @property
+    def report(self) -> tuple[str, str]:
+        """The report key: (source, report URL)."""
+        return self.source, self.report_url or self.location
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> StoredDocument:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in row.items() if k in names})
+
+
+def report_of(kind: str, url: str, page_url: str | None = None, own_report: bool = False) -> str:
+    """The one rule that groups documents into reports. A page is a report of its own (its URL); an attachment
+    belongs to the page that links it, unless ``own_report`` (a page linking several reports, one per agency
+    or year, as 年报汇总 pages do); a document linked straight from a list is a report of its own."""
+    if kind == ATTACHMENT and page_url and not own_report:
+        return page_url
+    return url
+
+
+def _with_reports(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fill report_url for manifest rows written before it was recorded: an attachment belongs to the stored
+    page it was linked from, anything else is its own report."""
+    pages = {(r["source"], r.get("final_url") or r["url"]) for r in rows if r.get("kind") == PAGE}
+    for r in rows:
+        if r.get("report_url"):
+            continue
+        parent = r.get("parent_url")
+        linked = r.get("kind") == ATTACHMENT and (r["source"], parent) in pages
+        r["report_url"] = parent if linked else (r.get("final_url") or r["url"])
+    return rows
+
+
+def documents(store_dir: Path | str) -> list[StoredDocument]:
+    """The documents manifest, oldest first: one StoredDocument per (source, body, URL) recorded."""
     from .fetchlog import FetchLog
 
     root = resolve_store_dir(store_dir)
@@ -88,7 +153,5 @@ def documents(store_dir: Path | str) -> list[dict[str, Any]]:
         return []
     store = RawStore(root)
     with FetchLog(root / LOG_NAME, read_only=True) as log:
-        rows = log.documents()
-    for row in rows:
-        row["path"] = str(store.path_for(row["sha256"]))
-    return rows
+        rows = _with_reports(log.documents())
+    return [StoredDocument.from_row({**row, "path": str(store.path_for(row["sha256"]))}) for row in rows]

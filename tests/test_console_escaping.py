@@ -13,11 +13,11 @@ from typer.testing import CliRunner
 
 import pipeline
 from pipeline.cli import _summary, app
-from pipeline.demo_site import DemoSite, SiteServer
 from pipeline.run.command import print_outcome
 from pipeline.run.orchestrate import RunResult
 from pipeline.synth import default_site, district_corpus, render_list_page, render_pipe_text
 from pipeline.synth.render_html import ListEntry
+from pipeline.synth.server import LocalServer, Site
 from scrapers.cli import summary_table
 from scrapers.console import esc, markup, text
 from scrapers.crawl import SourceResult
@@ -74,21 +74,27 @@ def rendered_outcome(run: RunResult) -> str:
     return console.export_text()
 
 
+def _site(key: str, name: str, column_path: str) -> Site:
+    site = Site(name=name, key=key)
+    site.column_path = column_path
+    return site
+
+
 def test_ogi_run_with_hostile_urls_titles_and_file_names(tmp_path: Path):
     """A report served with a `[/]` file name and a `[bold]` title, and a dead link with `[/]` in its URL."""
     report = district_corpus(3, n_districts=1, n_departments=0)[0]
     synth = default_site("测试市某某区人民政府")
-    site = DemoSite("hostile", synth.name, "/c/")
+    site = _site("hostile", synth.name, "/c/")
     site.add("/robots.txt", b"User-agent: *\nDisallow:\n", "text/plain")
     entries = [ListEntry("[bold]测试市某某区人民政府2023年政府信息公开工作年度报告[/]", "./t1.txt", date(2024, 1, 20)),
                ListEntry("某某区2022年政府信息公开工作年度报告", "./g[/b].htm?x=[/]", date(2023, 1, 20))]
     site.add("/c/index.htm", render_list_page(entries, site=synth))
     site.add("/c/t1.txt", render_pipe_text(report).encode(), "text/plain; charset=utf-8",
              **{"Content-Disposition": 'attachment; filename="[/]r[bold].txt"'})
-    with SiteServer(site) as srv:
+    with LocalServer(site) as srv:
         registry = tmp_path / "sources.csv"
         registry.write_text("id,agency,region,adcode,level,start_urls,hints\n"
-                            f"demo_hostile,测试市某某区人民政府,,,county,{srv.column_url},cms=trs;non_gov=1\n",
+                            f"demo_hostile,测试市某某区人民政府,,,county,{srv.column_url},cms=trs;non_gov=1;allow_local=1\n",
                             encoding="utf-8")
         result = CliRunner().invoke(app, ["run", "--registry", str(registry), "--out", str(tmp_path / "out"),
                                           "--min-interval", "0", "--engine", "serial"])
@@ -102,14 +108,14 @@ def test_ogi_run_with_hostile_urls_titles_and_file_names(tmp_path: Path):
 def test_run_report_says_no_release_when_none_was_built(tmp_path: Path):
     """Every report link dead: nothing stored, no release; the run report must not claim one."""
     synth = default_site("测试市某某区人民政府")
-    site = DemoSite("dead", synth.name, "/c/")
+    site = _site("dead", synth.name, "/c/")
     site.add("/robots.txt", b"User-agent: *\nDisallow:\n", "text/plain")
     site.add("/c/index.htm", render_list_page([ListEntry("某某区2022年政府信息公开工作年度报告", "./gone.htm",
                                                          date(2023, 1, 20))], site=synth))
-    with SiteServer(site) as srv:
+    with LocalServer(site) as srv:
         registry = tmp_path / "sources.csv"
         registry.write_text("id,agency,region,adcode,level,start_urls,hints\n"
-                            f"demo_dead,测试市某某区人民政府,,,county,{srv.column_url},cms=trs;non_gov=1\n",
+                            f"demo_dead,测试市某某区人民政府,,,county,{srv.column_url},cms=trs;non_gov=1;allow_local=1\n",
                             encoding="utf-8")
         result = CliRunner().invoke(app, ["run", "--registry", str(registry), "--out", str(tmp_path / "out"),
                                           "--min-interval", "0", "--engine", "serial", "--quiet"])

@@ -45,14 +45,14 @@ def test_demo_builds_a_release_from_local_sites(tmp_path: Path, monkeypatch) -> 
         n_reports = con.execute("SELECT count(*) FROM reports").fetchone()[0]
         n_landing = con.execute("SELECT count(*) FROM reports WHERE attachment_report_id IS NOT NULL").fetchone()[0]
         reports = con.execute("SELECT * FROM reports").df()
-    assert n_reports == len({d["sha256"] for d in docs}) > len(corpus.reports)  # one row per document
+    assert n_reports == len({d.sha256 for d in docs}) > len(corpus.reports)  # one row per document
 
     # every served report was found, at the address it was served at, and extracted
     groups = report_groups(docs, reports)
     # report_summary has one row per report: a page that only links to its PDF/Word report is not a second one
     assert n_summary == n_reports - n_landing == len(groups)
-    parents = {d["parent_url"] for d in docs if d["kind"] == "attachment"}
-    assert n_landing == len({d["sha256"] for d in docs if d["kind"] == "page" and d["url"] in parents})
+    reports_with_attachments = {d.report for d in docs if d.kind == "attachment"}
+    assert n_landing == len({d.sha256 for d in docs if d.kind == "page" and d.report in reports_with_attachments})
     assert {(f"demo_{r.site}", r.path) for r in corpus.reports} == {
         (g.source, urlsplit(g.url).path) for g in groups}
     assert {g.status for g in groups} <= {"ok", "partial"}

@@ -17,6 +17,7 @@ from pipeline.batch import combine
 from pipeline.extraction import extract_document
 from pipeline.load import ReleaseError, build_release, database, datasets, open_release, read_table
 from pipeline.synth import district_corpus, generate, render_pipe_text
+from scrapers.store import StoredDocument
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -170,11 +171,11 @@ def test_same_document_under_two_urls_is_one_report(corpus, tmp_path):
     frames = _frames_of([*reports, reports[0]])  # the same bytes seen twice
     rid = reports[0].report_id
     docs = [
-        {"sha256": rid, "source": "yl_gov", "url": "http://a.gov.cn/1.html", "final_url": "http://a.gov.cn/1.html",
-         "published": date(2020, 2, 1), "fetched_at": datetime(2025, 1, 1, tzinfo=UTC), "kind": "page"},
-        {"sha256": rid, "source": "yl_gov", "url": "http://a.gov.cn/mirror/1.html", "final_url": None,
-         "published": date(2020, 2, 1), "fetched_at": datetime(2025, 1, 2, tzinfo=UTC), "kind": "page"},
-        {"sha256": "f" * 64, "source": "yl_gov", "url": "http://a.gov.cn/notyet.html"},  # not extracted yet
+        StoredDocument(rid, "yl_gov", "http://a.gov.cn/1.html", final_url="http://a.gov.cn/1.html",
+                       published=date(2020, 2, 1), fetched_at=datetime(2025, 1, 1, tzinfo=UTC), kind="page"),
+        StoredDocument(rid, "yl_gov", "http://a.gov.cn/mirror/1.html", final_url=None,
+                       published=date(2020, 2, 1), fetched_at=datetime(2025, 1, 2, tzinfo=UTC), kind="page"),
+        StoredDocument("f" * 64, "yl_gov", "http://a.gov.cn/notyet.html"),  # not extracted yet
     ]
     rel = build_release(frames, tmp_path, documents=docs, now=T0)
     with open_release(rel) as con:
@@ -199,8 +200,8 @@ def test_later_revision_supersedes_the_older_report(corpus, tmp_path):
     new = _extract([revised])[0]
     assert new.report_id != extracted[1].report_id
     frames = _frames_of([*extracted, new])
-    docs = [{"sha256": extracted[1].report_id, "url": "http://x.gov.cn/old.html", "published": date(2021, 2, 1)},
-            {"sha256": new.report_id, "url": "http://x.gov.cn/new.html", "published": date(2021, 5, 9)}]
+    docs = [StoredDocument(extracted[1].report_id, url="http://x.gov.cn/old.html", published=date(2021, 2, 1)),
+            StoredDocument(new.report_id, url="http://x.gov.cn/new.html", published=date(2021, 5, 9))]
     rel = build_release(frames, tmp_path, documents=docs, now=T0)
     with open_release(rel) as con:
         sup = dict(con.execute("SELECT report_id, superseded_by FROM reports").fetchall())
@@ -338,9 +339,9 @@ def test_page_linking_to_its_report_attachment_is_not_a_second_report(corpus, tm
     report = corpus[1][0]
     frames = _frames_of([report, page])
     docs = [
-        {"sha256": page.report_id, "source": "s", "url": "http://a.gov.cn/t1.html", "kind": "page"},
-        {"sha256": report.report_id, "source": "s", "url": "http://a.gov.cn/a/report.pdf", "kind": "attachment",
-         "parent_url": "http://a.gov.cn/t1.html"},
+        StoredDocument(page.report_id, "s", "http://a.gov.cn/t1.html", kind="page", report_url="http://a.gov.cn/t1.html"),
+        StoredDocument(report.report_id, "s", "http://a.gov.cn/a/report.pdf", kind="attachment",
+                       parent_url="http://a.gov.cn/t1.html", report_url="http://a.gov.cn/t1.html"),
     ]
     rel = build_release(frames, tmp_path, documents=docs, now=T0)
     with open_release(rel) as con:

@@ -23,20 +23,21 @@ import pipeline.load.release
 import pipeline.run.extract
 from pipeline.cli import app
 from pipeline.demo import Corpus, build_corpus, write_registry
-from pipeline.demo_site import DemoSite, SiteServer, serve
 from pipeline.run import RunLock, report_groups, run_pipeline
 from pipeline.synth import default_site, render_list_page
 from pipeline.synth.render_html import ListEntry
+from pipeline.synth.server import LocalServer, Site, serve
 from scrapers.politeness import Politeness
 
 REPO = Path(__file__).resolve().parents[1]
 BROKEN = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<</Type/Catalog>>endobj\ntruncated in transfer"
 
 
-def _broken_site() -> DemoSite:
+def _broken_site() -> Site:
     """A column linking one report straight to a PDF that is cut short (no xref, no pages)."""
     synth = default_site("测试市某某区人民政府")
-    site = DemoSite("broken", synth.name, synth.column_path)
+    site = Site(name=synth.name, key="broken")
+    site.column_path = synth.column_path
     site.add("/robots.txt", b"User-agent: *\nDisallow:\n", "text/plain")
     entry = ListEntry("测试市某某区人民政府2023年政府信息公开工作年度报告", "./202401/P020240120_broken.pdf",
                       date(2024, 1, 20))
@@ -91,7 +92,7 @@ def test_run_end_to_end_then_incremental(sites, corpus: Corpus, tmp_path: Path, 
     assert first.release is not None and first.release.is_dir()
     assert _latest(out) == first.release.resolve()
     reports = _release_reports(first.release)
-    assert len(reports) == len({d["sha256"] for d in first.documents}) == len(calls) == len(first.extracted) > 0
+    assert len(reports) == len({d.sha256 for d in first.documents}) == len(calls) == len(first.extracted) > 0
     # one report row for every served report, found through the URL it was served at
     groups = report_groups(first.documents, first.frames["reports"])
     served = {(f"demo_{r.site}", r.path) for r in corpus.reports}
@@ -141,12 +142,12 @@ def _closed_port() -> int:
 def test_failing_document_and_source(sites, tmp_path: Path) -> None:
     """A PDF that cannot be read and a site that is down: the others go through, the release builds."""
     servers, registry = sites
-    with SiteServer(_broken_site()) as broken:
+    with LocalServer(_broken_site()) as broken:
         extra = tmp_path / "sources.csv"
         text = registry.read_text(encoding="utf-8")
         dead = f"http://127.0.0.1:{_closed_port()}/zwgk/zfxxgknb/"
-        extra.write_text(text + f"demo_broken,测试市某某区人民政府,,,county,{broken.column_url},cms=trs;non_gov=1\n"
-                         f"demo_down,测试市停机局,,,department,{dead},cms=trs;non_gov=1\n", encoding="utf-8")
+        extra.write_text(text + f"demo_broken,测试市某某区人民政府,,,county,{broken.column_url},cms=trs;non_gov=1;allow_local=1\n"
+                         f"demo_down,测试市停机局,,,department,{dead},cms=trs;non_gov=1;allow_local=1\n", encoding="utf-8")
         result = _run(tmp_path / "out", extra, ["demo_broken", "demo_down", "demo_seed-jinlin"])
     assert result.exit_code == 1, result.message
     assert "1 source(s) failed: demo_down" in result.message

@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import time
 
+from pipeline.synth.server import LocalServer, Route, Site, assert_polite
 from scrapers.http import PoliteClient
 from scrapers.politeness import Politeness
-from tests.fakesite import FakeServer, Route, Site
-from tests.fakesite.server import assert_polite
 
 INTERVAL = 0.05
 
@@ -26,7 +25,7 @@ async def _get_all(client: PoliteClient, urls: list[str]) -> list:
 
 
 def test_per_host_rate_and_hosts_in_parallel() -> None:
-    with FakeServer(pages(12)) as a, FakeServer(pages(12)) as b:
+    with LocalServer(pages(12)) as a, LocalServer(pages(12)) as b:
         async def go() -> float:
             async with PoliteClient(policy()) as client:
                 t = time.monotonic()
@@ -42,7 +41,7 @@ def test_per_host_rate_and_hosts_in_parallel() -> None:
 
 
 def test_user_agent_is_honest_and_configurable() -> None:
-    with FakeServer(pages(1)) as s:
+    with LocalServer(pages(1)) as s:
         asyncio.run(_one(s.url("/p0"), policy(user_agent="ogi-test/1 (+https://example.org/contact)")))
         assert all(h.headers["user-agent"] == "ogi-test/1 (+https://example.org/contact)" for h in s.hits)
     assert "ogi-reports" in Politeness().user_agent and "http" in Politeness().user_agent
@@ -56,7 +55,7 @@ async def _one(url: str, pol: Politeness, **kw: object):
 def test_retry_503_then_200_and_429_retry_after() -> None:
     site = Site({"/a": Route(b"ok-a", fail_first=[(503, {}), (502, {})]),
                  "/b": Route(b"ok-b", fail_first=[(429, {"Retry-After": "1"})])})
-    with FakeServer(site) as s:
+    with LocalServer(site) as s:
         ra = asyncio.run(_one(s.url("/a"), policy()))
         assert ra.ok and ra.body == b"ok-a" and [e.status for e in ra.exchanges] == [503, 502, 200]
         rb = asyncio.run(_one(s.url("/b"), policy()))
@@ -67,14 +66,14 @@ def test_retry_503_then_200_and_429_retry_after() -> None:
 
 def test_retry_after_beyond_limit_gives_up() -> None:
     site = Site({"/b": Route(b"x", fail_first=[(429, {"Retry-After": "3600"})] * 5)})
-    with FakeServer(site) as s:
+    with LocalServer(site) as s:
         r = asyncio.run(_one(s.url("/b"), policy()))
         assert not r.ok and "Retry-After" in (r.error or "") and len(r.exchanges) == 1
 
 
 def test_deadline_cuts_a_tarpit() -> None:
     site = Site({"/slow": Route(b"x" * 200, trickle_first=10, trickle_delay=0.05)})
-    with FakeServer(site) as s:
+    with LocalServer(site) as s:
         t = time.monotonic()
         r = asyncio.run(_one(s.url("/slow"), policy(deadline=0.3, max_retries=1, breaker_threshold=99)))
         assert not r.ok and "deadline" in (r.error or "") and len(r.exchanges) == 2
@@ -84,7 +83,7 @@ def test_deadline_cuts_a_tarpit() -> None:
 def test_max_body_and_redirect_limits() -> None:
     site = Site({"/big": Route(b"y" * 5000), "/loop": Route(redirect_to="/loop2"), "/loop2": Route(redirect_to="/loop"),
                  "/moved": Route(redirect_to="/target"), "/target": Route(b"here")})
-    with FakeServer(site) as s:
+    with LocalServer(site) as s:
         r = asyncio.run(_one(s.url("/big"), policy(max_body=1000)))
         assert not r.ok and "larger" in (r.error or "") and len(r.exchanges) == 1
         r = asyncio.run(_one(s.url("/loop"), policy(max_redirects=3)))
@@ -97,7 +96,7 @@ def test_max_body_and_redirect_limits() -> None:
 def test_robots_disallow_and_unavailable() -> None:
     site = Site({"/robots.txt": Route(b"User-agent: *\nDisallow: /private/\n", "text/plain"),
                  "/private/x": Route(b"no"), "/public/x": Route(b"yes"), "/go": Route(redirect_to="/private/x")})
-    with FakeServer(site) as s:
+    with LocalServer(site) as s:
         async def go() -> None:
             async with PoliteClient(policy()) as c:
                 assert (await c.get(s.url("/public/x"))).ok
@@ -106,13 +105,13 @@ def test_robots_disallow_and_unavailable() -> None:
         asyncio.run(go())
         assert "/private/x" not in s.paths() and s.paths().count("/robots.txt") == 1
     down = Site({"/robots.txt": Route(b"err", status=500, conditional=False), "/a": Route(b"a")})
-    with FakeServer(down) as s:
+    with LocalServer(down) as s:
         r = asyncio.run(_one(s.url("/a"), policy(max_retries=0)))
         assert not r.ok and "/a" not in s.paths()  # RFC 9309: robots.txt 5xx means disallow all
 
 
 def test_conditional_request() -> None:
-    with FakeServer(pages(1)) as s:
+    with LocalServer(pages(1)) as s:
         first = asyncio.run(_one(s.url("/p0"), policy()))
         again = asyncio.run(_one(s.url("/p0"), policy(), etag=first.etag, last_modified=first.last_modified))
         assert again.status == 304 and again.body in (b"", None)
@@ -121,7 +120,7 @@ def test_conditional_request() -> None:
 
 def test_circuit_breaker_stops_hammering() -> None:
     site = Site({f"/e{i}": Route(b"x", status=500, conditional=False) for i in range(10)})
-    with FakeServer(site) as s:
+    with LocalServer(site) as s:
         async def go() -> list:
             async with PoliteClient(policy(max_retries=1, breaker_threshold=3, breaker_cooldown=60)) as c:
                 return [await c.get(s.url(f"/e{i}")) for i in range(10)]

@@ -10,8 +10,9 @@ from scrapers import registry
 from scrapers.discovery import HostPolicy, attachment_ext, media_type, report_year
 from scrapers.encoding import decode_html, filename_from_disposition
 from scrapers.fetchlog import FetchLog
-from scrapers.pagers import hanweb_proxy, link_pages, parse_datastore, trs_pages
-from scrapers.pages import DetailPage, ListPage
+from scrapers.pagers import link_pages, page_count, pager_call, parse_datastore
+from scrapers.pages import DetailPage, ListPage, Page
+from scrapers.platforms.hanweb_jpage import find_jpage
 from scrapers.store import RawStore
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -80,17 +81,38 @@ def test_host_policy_rejects_mirrors() -> None:
     assert not ok("http://ptshed.com/zfxxgk/zfxxgknb/1.html")
     local = HostPolicy(["http://127.0.0.1:8080/list"])
     assert local("http://127.0.0.1:8080/x") and not local("http://127.0.0.1:8081/x")
+    # hosts are parsed, never split by hand: user:pass@ URLs are refused outright
+    assert not ok("http://www.pingtan.gov.cn:x@127.0.0.1/a") and not ok("http://www.gov.cn@evil.example/")
+    assert ok("HTTPS://WWW.PINGTAN.GOV.CN:443/a")
 
 
-@pytest.mark.parametrize("script,expected", [
-    ('createPageHTML(4, 0, "index", "html");', ["index.html", "index_1.html", "index_2.html", "index_3.html"]),
-    ("var currentPage = 1;//所在页\nvar countPage = 2//共多少页\ncreatePageHTML(countPage, currentPage, 'index', 'shtml');",
-     ["index.shtml", "index_1.shtml"]),
-    ("createPageHTML('page_div', 3, 0, 'index', 'htm', 45);", ["index.htm", "index_1.htm", "index_2.htm"]),
+@pytest.mark.parametrize("script,here,expected", [
+    # (A) classic: page 2 is index_1
+    ('createPageHTML(4, 0, "index", "html");', "", ["index.html", "index_1.html", "index_2.html", "index_3.html"]),
+    ("var currentPage = 1;//所在页\nvar countPage = 2//共多少页\ncreatePageHTML(countPage, currentPage, 'index', "
+     "'shtml');", "index_1.shtml", ["index.shtml", "index_1.shtml"]),
+    # (B) Beijing: total records first, the page count second
+    ('createPageHTML(57, 3, 0, "index", "html");', "", ["index.html", "index_1.html", "index_2.html"]),
+    # (C) page_div: 1-based, page 2 is common_list_2
+    ("createPageHTML('page_div', 3, 1, 'common_list', 'shtml', 45);", "common_list.shtml",
+     ["common_list.shtml", "common_list_2.shtml", "common_list_3.shtml"]),
+    # a page_div call whose first page says current 0 is 0-based
+    ("createPageHTML('page_div', 3, 0, 'index', 'htm', 45);", "", ["index.htm", "index_1.htm", "index_2.htm"]),
+    # variables from an object, a prefix other than index
+    ("var pager = {countPage: 3, cur: 1};\ncreatePageHTML('page_div', pager.countPage, pager.cur, 'fg', 'shtml', 30);",
+     "fg.shtml", ["fg.shtml", "fg_2.shtml", "fg_3.shtml"]),
 ])
-def test_trs_pager(script: str, expected: list[str]) -> None:
+def test_trs_pager_signatures(script: str, here: str, expected: list[str]) -> None:
     base = "http://x.gov.cn/xxgk/zfxxgknb/"
-    assert trs_pages(f"<script>{script}</script>", base + "index_1.html") == [base + e for e in expected]
+    call = pager_call(f"<script>{script}</script>", base + here)
+    assert call is not None and call.urls(base + here) == [base + e for e in expected]
+
+
+def test_page_count_in_script_or_text() -> None:
+    assert page_count("<script>var countPage = 7//共多少页</script>") == 7
+    assert page_count("<div>共 12 页 当前第1页</div>") == 12
+    assert page_count("<script>$('#page').pagination({pageCount:5, current:1})</script>") == 5
+    assert page_count("<p>no pager</p>") is None
 
 
 def test_link_pagers() -> None:
@@ -100,16 +122,18 @@ def test_link_pagers() -> None:
     assert link_pages(links, url) == ["http://x.gov.cn/list?page=2", "http://x.gov.cn/list/p9.html"]
 
 
-def test_hanweb_proxy_and_datastore() -> None:
+def test_hanweb_jpage_and_datastore() -> None:
     html = ('<script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?'
             'page=1&webid=1&path=/&columnid=5985&unitid=30617"></a>]]></nextgroup><recordset><record><![CDATA['
             '<li><a href="/art/2024/1/26/art_5985_1.html">某县2023年政府信息公开工作年度报告</a></li>]]></record>'
-            "</recordset></datastore></script><script>jpage({perPage: 15, totalRecord: 31})</script>")
-    proxy = hanweb_proxy(html, "http://www.hbkc.gov.cn/col/col5985/index.html")
-    assert proxy is not None and proxy.perpage == 15 and proxy.total == 31
-    batch = proxy.batch_url(1, 45)
-    assert batch.startswith("http://www.hbkc.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=1&endrecord=45")
-    assert "perpage=15" in batch and "columnid=5985" in batch and "unitid=30617" in batch
+            "</recordset></datastore></script><script>$('#30617').jpage({perPage: 15, totalRecord: 31})</script>")
+    jpage = find_jpage(Page("http://www.hbkc.gov.cn/col/col5985/index.html", html))
+    assert jpage is not None and jpage.perpage == 15 and jpage.total == 31 and jpage.batch == 45
+    batch = jpage.query_url(46, 90)
+    assert batch.startswith("http://www.hbkc.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=46&endrecord=90")
+    form = jpage.form()
+    assert form["columnid"] == "5985" and form["unitid"] == "30617" and form["col"] == "1"
+    assert "page=7" in jpage.page_url(7) and "columnid=5985" in jpage.page_url(7)
     records, total = parse_datastore("<datastore><totalrecord>2</totalrecord><recordset><record><![CDATA[<li>a</li>]]>"
                                      "</record><record><![CDATA[<li>b</li>]]></record></recordset></datastore>")
     assert records == ["<li>a</li>", "<li>b</li>"] and total == 2

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
@@ -23,6 +24,9 @@ import pyarrow.parquet as pq
 from pipeline import schema
 from pipeline.extraction import TABLE_NAMES
 from pipeline.load import dataset_checks, identity, revisions
+
+if TYPE_CHECKING:
+    from scrapers.store import StoredDocument
 
 RELEASE_TABLES = (*TABLE_NAMES, "sources", "agencies", "quality")
 YEAR_TABLES = (*TABLE_NAMES, "sources")  # partitioned by the report's year; the others are one file
@@ -41,7 +45,7 @@ def _conformed(df: pd.DataFrame, table: str) -> pd.DataFrame:
     return schema.conform(df, table)
 
 
-def prepare(frames: dict[str, pd.DataFrame], documents: list[dict] | None = None,
+def prepare(frames: dict[str, pd.DataFrame], documents: list[StoredDocument] | None = None,
             timer: Timer | None = None) -> dict[str, pd.DataFrame]:
     """Every release table: identities, sources, revisions, dataset-level checks and the quality summary."""
     tick = timer or (lambda _: None)

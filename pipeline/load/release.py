@@ -21,13 +21,16 @@ import time
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
 
 from pipeline.load import database, datapackage, datasets
 from pipeline.version import EXTRACTOR_VERSION
+
+if TYPE_CHECKING:
+    from scrapers.store import StoredDocument
 
 DB_NAME = "ogi.duckdb"
 PACKAGES = ("pandas", "pyarrow", "duckdb", "cpca", "frictionless")
@@ -123,7 +126,7 @@ def _remove_abandoned(releases: Path) -> None:
             pass  # alive, another user's
 
 
-def build_release(frames: dict[str, pd.DataFrame], out_root: Path, *, documents: list[dict] | None = None,
+def build_release(frames: dict[str, pd.DataFrame], out_root: Path, *, documents: list[StoredDocument] | None = None,
                   run_info: dict | None = None, now: datetime | None = None) -> Path:
     """Build a dated release folder under out_root atomically and point out_root/'latest' at it; returns its path."""
     out_root = Path(out_root)

@@ -9,11 +9,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from pipeline import schema
+
+if TYPE_CHECKING:
+    from scrapers.store import StoredDocument
 
 USABLE = ("ok", "partial")
 
@@ -30,18 +34,17 @@ def _iso(v: Any) -> str | None:
     return str(v)
 
 
-def sources(documents: list[dict] | None, report_ids: set[str]) -> pd.DataFrame:
-    """One row per (report, URL) from the scraper's manifest rows; documents without a report are skipped."""
+def sources(documents: Iterable[StoredDocument] | None, report_ids: set[str]) -> pd.DataFrame:
+    """One row per (report, URL) from the scraper's manifest; documents without a report are skipped."""
     rows, seen = [], set()
     for d in documents or []:
-        rid, url = d.get("sha256"), d.get("url") or d.get("final_url")
+        rid, url = d.sha256, d.url or d.final_url
         if rid not in report_ids or not url or (rid, url) in seen:
             continue
         seen.add((rid, url))
-        rows.append({"report_id": rid, "url": url, "final_url": d.get("final_url"), "source": d.get("source"),
-                     "title": d.get("title"), "published_date": _iso(d.get("published")),
-                     "fetched_at": _iso(d.get("fetched_at")), "kind": d.get("kind"),
-                     "parent_url": d.get("parent_url")})
+        rows.append({"report_id": rid, "url": url, "final_url": d.final_url, "source": d.source or None,
+                     "title": d.title, "published_date": _iso(d.published), "fetched_at": _iso(d.fetched_at),
+                     "kind": d.kind, "parent_url": d.parent_url, "report_url": d.report_url or d.location})
     df = pd.DataFrame(rows, columns=schema.columns("sources"))
     return schema.conform(df.sort_values(["report_id", "fetched_at", "url"], na_position="last"), "sources")
 
@@ -84,19 +87,22 @@ def supersede(reports: pd.DataFrame) -> pd.Series:
 
 
 def landing_pages(reports: pd.DataFrame, src: pd.DataFrame) -> pd.Series:
-    """attachment_report_id per report: a page without tables whose linked attachment holds the report."""
+    """attachment_report_id per report: a page without tables whose report (the store's ``report_url``, shared
+    by a page and its attachments) holds an attachment with tables."""
     out = pd.Series(pd.NA, index=reports.index, dtype="string")
     if not len(src):
         return out
     kind = src["kind"].fillna("")
-    pages = src[kind == "page"]
-    page_of_url = dict(zip(pages["url"], pages["report_id"], strict=True))
+    key = list(zip(src["source"].fillna(""), src["report_url"].fillna(src["url"]), strict=True))
+    page_of: dict[tuple[str, str], str] = {}
+    for k, rid, is_page in zip(key, src["report_id"], kind == "page", strict=True):
+        if is_page:
+            page_of.setdefault(k, rid)
     with_tables = set(reports.loc[reports["status"].isin(USABLE), "report_id"])
-    attachments = src[(kind == "attachment") & src["report_id"].isin(with_tables) & src["parent_url"].notna()]
     holder: dict[str, str] = {}
-    for rid, parent in zip(attachments["report_id"], attachments["parent_url"], strict=True):
-        page = page_of_url.get(parent)
-        if page is not None and page != rid:
+    for k, rid, is_att in zip(key, src["report_id"], kind == "attachment", strict=True):
+        page = page_of.get(k)
+        if is_att and rid in with_tables and page is not None and page != rid:
             holder.setdefault(page, rid)
     linked = reports["report_id"].map(holder)
     return out.where(linked.isna() | (reports["status"] != "no_tables"), linked)

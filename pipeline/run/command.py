@@ -14,9 +14,9 @@ from scrapers.console import make_console, markup, text
 from scrapers.politeness import Politeness
 
 
-def policy_for(min_interval: float | None, user_agent: str | None) -> Politeness:
+def policy_for(min_interval: float | None, user_agent: str | None, allow_local: bool = False) -> Politeness:
     """The scraper's default politeness, with the command line's overrides."""
-    kwargs: dict[str, object] = {}
+    kwargs: dict[str, object] = {"allow_local": allow_local}
     if min_interval is not None:
         kwargs["min_interval"] = max(min_interval, 0.0)
     if user_agent:
@@ -32,7 +32,7 @@ def print_outcome(result: RunResult, console: Console) -> None:
         console.print(summary_table(result.sources))
     if result.documents or result.extracted:
         by_status = Counter(e.status for e in result.extracted)
-        console.print(text(f"documents stored: {len({d['sha256'] for d in result.documents})}; extracted by this "
+        console.print(text(f"documents stored: {len({d.sha256 for d in result.documents})}; extracted by this "
                            f"run: {len(result.extracted)}" + (" (" + ", ".join(f"{n} {s}" for s, n in by_status.items())
                                                                + ")" if by_status else " (all already in the cache)")))
     if result.release:
@@ -49,14 +49,15 @@ def print_outcome(result: RunResult, console: Console) -> None:
 def run_command(targets: list[str], out: Path, *, since: int | None = None, registry: Path | None = None,
                 min_interval: float | None = None, user_agent: str | None = None, quiet: bool = False,
                 console: Console | None = None, engine: str | None = None, workers: int | None = None,
-                scheduler: str | None = None, limits: Limits | None = None) -> int:
+                scheduler: str | None = None, limits: Limits | None = None, allow_local: bool = False) -> int:
     """Run and print; returns the exit status (pipeline.run.codes)."""
     console = console or make_console()
     if registry is not None and not registry.is_file():
         console.print(markup("[bold red]exit {}:[/] registry file not found: {}", codes.USAGE, registry))
         return codes.USAGE
     result = run_pipeline(targets, out, since=since, registry_path=registry,
-                          policy=policy_for(min_interval, user_agent), console=console, show_progress=not quiet,
+                          policy=policy_for(min_interval, user_agent, allow_local), console=console,
+                          show_progress=not quiet,
                           executor={"engine": engine, "workers": workers, "scheduler": scheduler, "limits": limits})
     print_outcome(result, console)
     return result.exit_code

@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from docformats import extension_for_media_type
@@ -17,6 +16,7 @@ from pipeline.executors import Item, RawDoc, extract_files
 from pipeline.extraction import Report
 from pipeline.version import EXTRACTOR_VERSION
 from pipeline.workers import Limits
+from scrapers.store import StoredDocument
 
 log = logging.getLogger("ogi.run")
 BATCH = 20  # reports stored per cache transaction: a crash loses at most this much work
@@ -35,15 +35,14 @@ class Extracted:
     seconds: float
 
 
-def document_name(doc: dict[str, Any]) -> str:
+def document_name(doc: StoredDocument) -> str:
     """A file name for the reader's format sniffing: the served filename, the URL's last part, or the sha256
     with the extension of the media type."""
-    ext = extension_for_media_type(doc.get("media_type"))
-    for cand in (doc.get("filename"), PurePosixPath(unquote(urlsplit(doc.get("final_url") or doc.get("url") or "")
-                                                             .path)).name):
+    ext = extension_for_media_type(doc.media_type)
+    for cand in (doc.filename, PurePosixPath(unquote(urlsplit(doc.location).path)).name):
         if cand and PurePosixPath(str(cand)).suffix:
             return str(cand)
-    return f"{doc['sha256'][:16]}{ext}"
+    return f"{doc.sha256[:16]}{ext}"
 
 
 def iso(value: object) -> str | None:
@@ -55,25 +54,25 @@ def iso(value: object) -> str | None:
     return str(value)
 
 
-def pending(documents: list[dict[str, Any]], done: set[str]) -> list[dict[str, Any]]:
+def pending(documents: list[StoredDocument], done: set[str]) -> list[StoredDocument]:
     """Manifest rows to extract: one per sha256 (the first row seen), skipping those already done."""
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, StoredDocument] = {}
     for doc in documents:
-        sha = doc["sha256"]
+        sha = doc.sha256
         if sha not in done and sha not in out:
             out[sha] = doc
     return list(out.values())
 
 
-def extract_pending(documents: list[dict[str, Any]], cache: ExtractionCache,
+def extract_pending(documents: list[StoredDocument], cache: ExtractionCache,
                     on_done: Callable[[Extracted], None] | None = None, *, engine: str | None = None,
                     workers: int | None = None, scheduler: str | None = None,
                     limits: Limits | None = None) -> list[Extracted]:
     """Extract the documents the cache lacks for EXTRACTOR_VERSION on an engine (pipeline.executors), storing
     them in the cache in batches as they complete."""
     todo = pending(documents, cache.done(EXTRACTOR_VERSION))
-    items = [RawDoc(name=document_name(doc), source_url=doc.get("final_url") or doc.get("url") or "",
-                    fetched_at=iso(doc.get("fetched_at")), path=str(doc["path"])) for doc in todo]
+    items = [RawDoc(name=document_name(doc), source_url=doc.location, fetched_at=iso(doc.fetched_at),
+                    path=str(doc.path)) for doc in todo]
     doc_of = {item.path: doc for item, doc in zip(items, todo, strict=True)}
     results: list[Extracted] = []
     batch: list[Report] = []
@@ -82,7 +81,7 @@ def extract_pending(documents: list[dict[str, Any]], cache: ExtractionCache,
         assert isinstance(item, RawDoc)
         error = report.row["error"] if isinstance(report.row["error"], str) else None
         doc = doc_of[item.path]
-        row = Extracted(doc["sha256"], doc.get("source") or "", item.source_url or "", item.name, report.status,
+        row = Extracted(doc.sha256, doc.source or "", item.source_url or "", item.name, report.status,
                         error, 0.0)
         log.log(logging.ERROR if report.status == "failed" else logging.INFO, "extracted %s (%s): %s%s",
                 row.url, row.name, row.status, f" - {error}" if error else "")

@@ -38,6 +38,7 @@ from scrapers.console import make_console, plain_column
 from scrapers.crawl import Crawler, SourceResult
 from scrapers.politeness import Politeness
 from scrapers.registry import REGISTRY_PATH, RegistryError, Source, load, resolve
+from scrapers.store import StoredDocument
 from scrapers.store import documents as stored_documents
 
 log = logging.getLogger("ogi.run")
@@ -58,7 +59,7 @@ class RunResult:
     finished_at: dt.datetime | None = None
     sources: list[SourceResult] = field(default_factory=list)
     extracted: list[Extracted] = field(default_factory=list)
-    documents: list[dict[str, Any]] = field(default_factory=list)
+    documents: list[StoredDocument] = field(default_factory=list)
     frames: dict[str, pd.DataFrame] | None = None
     timings: dict[str, float] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)

@@ -14,6 +14,7 @@ from docformats import display_name
 
 if TYPE_CHECKING:
     from pipeline.run.orchestrate import RunResult
+    from scrapers.store import StoredDocument
 
 STATUS_RANK = {"ok": 0, "partial": 1, "needs_ocr": 2, "no_tables": 3, "failed": 4, "not extracted": 5}
 
@@ -36,27 +37,24 @@ def _clean(value: Any) -> Any:
     return None if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA else value
 
 
-def report_groups(documents: list[dict[str, Any]], reports: pd.DataFrame) -> list[ReportGroup]:
-    """Group manifest documents into reports; a report's status is the best of its documents' statuses."""
+def report_groups(documents: list[StoredDocument], reports: pd.DataFrame) -> list[ReportGroup]:
+    """Group manifest documents into reports (the store's ``report_url``); a report's status is the best of
+    its documents' statuses."""
     rows = {r["report_id"]: r for r in reports.to_dict("records")} if len(reports) else {}
-    pages = {(d["source"], d.get("final_url") or d["url"]) for d in documents if d.get("kind") == "page"}
-    grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    grouped: dict[tuple[str, str], list[StoredDocument]] = {}
     for d in documents:
-        own = (d["source"], d.get("final_url") or d["url"])
-        parent = (d["source"], d.get("parent_url") or "")
-        key = parent if d.get("kind") == "attachment" and parent in pages else own
-        grouped.setdefault(key, []).append(d)
+        grouped.setdefault(d.report, []).append(d)
     out = []
     for (source, url), docs in grouped.items():
-        found = [(rows.get(d["sha256"]), d) for d in docs]
+        found = [(rows.get(d.sha256), d) for d in docs]
         best_row, best_doc = min(found, key=lambda rd: STATUS_RANK.get(rd[0]["status"], 5) if rd[0] else 5)
         row = best_row or {}
-        year = _clean(row.get("year")) or _clean(best_doc.get("year"))
+        year = _clean(row.get("year")) or _clean(best_doc.year)
         out.append(ReportGroup(
             source=source, url=url, year=int(year) if year else None, agency=_clean(row.get("agency")) or "",
             status=row.get("status", "not extracted"), error=_clean(row.get("error")) or "",
-            formats=sorted({display_name(d.get("media_type")) for d in docs}),
-            report_ids=[d["sha256"] for d in docs]))
+            formats=sorted({display_name(d.media_type) for d in docs}),
+            report_ids=[d.sha256 for d in docs]))
     return sorted(out, key=lambda g: (g.source, g.year or 0, g.url))
 
 

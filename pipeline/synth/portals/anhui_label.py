@@ -1,0 +1,109 @@
+"""An Anhui label-platform portal (``/public/column/`` + ``/site/label/8888``; CMS_FAMILIES.md (b) 6).
+
+``<prefix>/public/column/<org>?type=4&action=list&nav=3&catId=<cat>`` holds an empty list container, ``pageCount:
+P`` and the label call's parameters in its script; ``<prefix>/site/label/8888`` (GET or POST) with ``labelName=
+publicInfoList, siteId, organId, type, catId, pageSize, pageIndex (1-based), action=list, file=…`` returns an HTML
+fragment of ``div.xxgk_navli`` rows; without ``file`` or ``labelName`` it answers 暂无相关信息. Details
+``/public/<org>/<id>.html``; attachments ``/group6/M00/…``. Variant ``hidden_params``: the script only names the
+label URL, so the crawler must supply the platform's usual parameters.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from html import escape
+
+from pipeline.synth.server import Request, Route, Site
+
+from .base import (
+    Doc,
+    Expected,
+    Portal,
+    cut,
+    default_paragraphs,
+    expect,
+    meta_tags,
+    ordered,
+    page_html,
+    stub_page,
+)
+
+FILE = "/xxgk/publicInfoList_newest2020"
+
+
+def build(docs: list[Doc], *, seed: int = 0, org: int = 6789011, cat: int = 15071, site_id: int = 6786,
+          page_size: int = 15, prefix: str = "", hidden_params: bool = False, host: str | None = None,
+          name: str = "示例县人民政府") -> Portal:
+    rng = random.Random(seed)
+    site = Site(name=name, key="anhui")
+    column = f"{prefix}/public/column/{org}?type=4&action=list&nav=3&catId={cat}"
+    site.column_path = column
+    portal = Portal("anhui_label", site, column, Expected(), host=host, name=name)
+    site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /manager/\n", "text/plain")
+    bodies: dict[int, list[tuple[str, bytes]]] = {}
+    hrefs: dict[int, str] = {}
+    for i, doc in enumerate(docs):
+        if doc.direct is not None:
+            path = f"/group6/M00/{rng.randrange(16**2):02X}/{rng.randrange(16**2):02X}/{rng.getrandbits(80):020x}.{doc.direct.ext}"
+            site.routes[path] = Route(doc.direct.body, doc.direct.content_type)
+            hrefs[i], bodies[i] = path, [("direct", doc.direct.body)]
+            continue
+        path = f"{prefix}/public/{org}/{doc.doc_id * 13}.html"
+        hrefs[i] = path
+        if doc.deleted:
+            site.routes[path] = Route(stub_page())
+            continue
+        links, atts = "", []
+        for n, att in enumerate(doc.attachments):
+            apath = f"/group6/M00/{rng.randrange(256):02X}/{rng.randrange(256):02X}/{rng.getrandbits(80):020x}.{att.ext}"
+            site.routes[apath] = Route(att.body, att.content_type)
+            links += f'<p><a href="{apath}" target="_blank">{escape(att.name)}</a></p>'
+            atts.append((f"att{n}", att.body))
+        paras = "".join(f"<p>{escape(p)}</p>" for p in default_paragraphs(doc))
+        body = doc.page if doc.page is not None else page_html(
+            doc.title, meta_tags(name, "政府信息公开年报", doc, path) + f'<meta name="SiteId" content="{site_id}">',
+            f'<div class="wzbt">{escape(doc.title)}</div><div class="j-fontContent">{paras}</div>{links}')
+        site.routes[path] = Route(body, doc.page_type if doc.page is not None else "text/html; charset=utf-8")
+        bodies[i] = [("page", body), *atts]
+    portal.paths = hrefs
+    listed = ordered(docs)
+    pages = max(1, math.ceil(len(listed) / page_size))
+    label = f"{prefix}/site/label/8888"
+    params = (f'IsAjax: 1, dataType: "html", labelName: "publicInfoList", siteId: "{site_id}", organId: "{org}", '
+              f'type: 4, catId: "{cat}", pageSize: {page_size}, pageIndex: 1, action: "list", isDate: true, '
+              f'dateFormat: "yyyy-MM-dd", length: 50, file: "{FILE}"')
+    script = (f"<script>var pageCount = {pages};\n$(function(){{ $.ajax({{ url: '{label}', type: 'GET', "
+              + ("data: getParams()" if hidden_params else f"data: {{ {params} }}")
+              + f", success: function(d){{ $('#xxgk_lmcon').html(d); }} }}); $('#page').pagination({{pageCount:{pages},"
+              " current: 1}); });</script>")
+    body = f'<div class="xxgk_rcon"><div id="xxgk_lmcon"></div><div id="page"></div></div>{script}'
+    site.routes[column] = Route(page_html(f"政府信息公开年报-{name}", meta_tags(name, "政府信息公开年报")
+                                          + f'<meta name="SiteId" content="{site_id}">', body))
+    portal.expected.list_paths.add(column)
+    portal.expected.never_stored |= {column, label}
+
+    def fragment(n: int, size: int) -> str:
+        rows = []
+        for i, doc, pinned in listed[(n - 1) * size:n * size]:
+            attr = "" if doc.no_title_attr else f' title="{escape(doc.row_title)}"'
+            top = '<span class="zd">[置顶]</span>' if pinned else ""
+            rows.append(f'<div class="xxgk_navli"><ul><li class="mc">{top}<a href="{hrefs[i]}"{attr} target="_blank">'
+                        f'{escape(cut(doc.row_title, 20))}</a></li><li class="rq"><span class="date">'
+                        f"{doc.published:%Y-%m-%d}</span></li></ul></div>")
+        return "".join(rows) or '<div class="no-data">暂无相关信息</div>'
+
+    def answer(req: Request) -> Route | None:
+        if req.route != label:
+            return None
+        q = req.params
+        ok = (q.get("labelName") == "publicInfoList" and q.get("file") and q.get("organId") == str(org)
+              and q.get("catId", q.get("catIds")) == str(cat))
+        size = int(q.get("pageSize") or 15) if (q.get("pageSize") or "15").isdigit() else 15
+        n = int(q.get("pageIndex") or 1) if (q.get("pageIndex") or "1").isdigit() else 1
+        html = fragment(n, size) if ok else "暂无相关信息"
+        return Route(html.encode(), "text/html;charset=UTF-8", conditional=False, methods=("GET", "POST"))
+
+    site.dynamic.append(answer)
+    expect(portal, docs, bodies)
+    return portal

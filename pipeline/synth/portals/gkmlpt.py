@@ -1,0 +1,109 @@
+"""A Guangdong 政府信息公开目录平台 (gkmlpt) portal (CMS_FAMILIES.md (b) 5).
+
+``<prefix>/gkmlpt/index`` is a Vue shell with ``window._CONFIG = {SID, TREE: [{id, name, post_count, children}]}``
+(a 年报 leaf among other categories); ``GET <prefix>/gkmlpt/api/all/<cat>?page=N&sid=S`` → ``{classify:
+{post_count}, articles: [{id, title, url, created_at, date, attachment: [{name, url}]}]}``, newest first, page 0
+equal to page 1, a fixed page size the client does not choose. Variants: ``one_page`` (404 for page ≥ 2, every
+row on page 1, as Zhaoqing), ``escaped`` (titles ``%u``-escaped). A wrong ``sid`` gives no articles. Details
+``<prefix>/gkmlpt/content/<a>/<b>/post_<id>.html`` with ``a.nfw-cms-attachment``; attachments
+``/attachment/<a>/<b>/<aid>/<postid>.pdf``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from html import escape
+
+from pipeline.synth.server import Request, Route, Site
+
+from .base import Doc, Expected, Portal, default_paragraphs, expect, meta_tags, ordered, page_html, stub_page
+
+
+def _u(text: str) -> str:
+    return "".join(f"%u{ord(c):04X}" if ord(c) > 127 else c for c in text)
+
+
+def build(docs: list[Doc], *, seed: int = 0, prefix: str = "", sid: str = "758019", page_size: int = 100,
+          variant: str = "", host: str | None = None, port: int | None = None,
+          name: str = "示例市生态环境局") -> Portal:
+    rng = random.Random(seed)
+    site = Site(name=name, key="gkmlpt")
+    index = f"{prefix}/gkmlpt/index"
+    site.column_path = index
+    portal = Portal("gkmlpt", site, index, Expected(), host=host, name=name)
+    site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /gkmlpt/search\n", "text/plain")
+    base = f"http://{host or '127.0.0.1'}:{port}" if port else ""
+    bodies: dict[int, list[tuple[str, bytes]]] = {}
+    hrefs: dict[int, str] = {}
+    meta: dict[int, list[dict[str, object]]] = {}
+    for i, doc in enumerate(docs):
+        post = 9_000_000 + doc.doc_id * 7
+        path = f"{prefix}/gkmlpt/content/{post // 10**6}/{post // 10**3}/post_{post}.html"
+        hrefs[i] = path
+        if doc.deleted:
+            site.routes[path] = Route(stub_page())
+            continue
+        atts, links, listed = [], "", []
+        files = list(doc.attachments) + ([doc.direct] if doc.direct else [])
+        for n, att in enumerate(files):
+            aid = 1_000_000 + doc.doc_id * 10 + n
+            apath = f"/attachment/{aid // 10**6}/{aid // 10**3}/{aid}/{post}.{att.ext}"
+            site.routes[apath] = Route(att.body, att.content_type)
+            links += f'<p><a class="nfw-cms-attachment" href="{apath}">{escape(att.name)}</a></p>'
+            listed.append({"id": aid, "name": att.name, "type": att.ext, "mime": att.content_type,
+                           "size": len(att.body), "url": base + apath})
+            atts.append((f"att{n}", att.body))
+        meta[i] = listed
+        paras = "".join(f"<p>{escape(p)}</p>" for p in default_paragraphs(doc))
+        table = (f'<table class="gkmlpt-meta"><tr><td>索引号：</td><td>007{post}</td><td>分类：</td><td>政府信息公开年报</td></tr>'
+                 f'<tr><td>发布机构：</td><td>{escape(doc.agency or name)}</td><td>成文日期：</td><td>{doc.published:%Y-%m-%d}</td></tr></table>')
+        body = doc.page if doc.page is not None else page_html(
+            doc.title, meta_tags(name, "政府信息公开年报", doc, path),
+            f"{table}<h1>{escape(doc.title)}</h1><div class='article-content'>{paras}{links}</div>"
+            f"<script>window._CONFIG = {{DETAIL: {{id: {post}}}}};</script>")
+        site.routes[path] = Route(body, doc.page_type if doc.page is not None else "text/html; charset=utf-8")
+        bodies[i] = [("page", body), *atts]
+    portal.paths = hrefs
+    reports = [(i, d) for i, d in enumerate(docs) if d.is_report]
+    notices = [(i, d) for i, d in enumerate(docs) if not d.is_report]
+    cats = {2271: ("政府信息公开年报", reports), 2269: ("通知公告", notices)}
+    tree = [{"id": 2266, "name": "政府信息公开目录", "post_count": len(docs), "jump_url": "",
+             "children": [{"id": cid, "name": label, "post_count": len(items), "children": [], "jump_url": ""}
+                          for cid, (label, items) in cats.items()]}]
+    shell = (f'<div id="app"></div><script>window._CONFIG = {{SID: \'{sid}\', TREE: {json.dumps(tree, ensure_ascii=False)}, '
+             "SERVICE_AREA_ID: 1, DETAIL: {}};</script><script src='/gkmlpt/static/js/app.js'></script>")
+    site.routes[index] = Route(page_html(f"政府信息公开目录 {name}", meta_tags(name, "政府信息公开目录"), shell))
+    portal.expected.list_paths.add(index)
+    portal.expected.never_stored |= {index, f"{prefix}/gkmlpt/api/all/"}
+    api = f"{prefix}/gkmlpt/api/all/"
+
+    def answer(req: Request) -> Route | None:
+        if not req.route.startswith(api):
+            return None
+        cat = req.route[len(api):]
+        q = req.query
+        n = max(1, int(q.get("page") or 1)) if (q.get("page") or "1").isdigit() else 1
+        items = [(i, d) for i, d in enumerate(docs)] if cat == "0" else cats.get(int(cat) if cat.isdigit() else -1,
+                                                                                   ("", []))[1]
+        rows = [(i, d) for i, d, _p in ordered([d for _i, d in items])]
+        rows = [(items[j][0], d) for j, d in rows]
+        if variant == "one_page" and n >= 2:
+            return Route(b"<html><body>404 Not Found</body></html>", status=404, conditional=False)
+        size = len(rows) if variant == "one_page" else page_size
+        if q.get("sid") != sid:
+            rows = []
+        chunk = rows[(n - 1) * size:n * size]
+        articles = [{"id": 9_000_000 + d.doc_id * 7, "title": _u(d.row_title) if variant == "escaped" else d.row_title,
+                     "url": base + hrefs[i], "post_url": hrefs[i], "created_at": f"{d.published:%Y-%m-%d} 10:00:00",
+                     "date": f"{d.published:%Y-%m-%d}", "identifier": f"007-{d.doc_id}", "publisher": d.agency,
+                     "attachment": meta.get(i, []), "is_expired": False} for i, d in chunk]
+        payload = {"classify": {"post_count": len(rows), "pages": math.ceil(len(rows) / size) if rows else 0},
+                   "articles": articles}
+        return Route(json.dumps(payload, ensure_ascii=False).encode(), "application/json", conditional=False)
+
+    site.dynamic.append(answer)
+    rng.random()
+    expect(portal, docs, bodies)
+    return portal

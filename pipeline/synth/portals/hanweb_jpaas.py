@@ -1,0 +1,98 @@
+"""A Hanweb jpaas ("JCMS 2") portal, as Zhejiang departments run it (CMS_FAMILIES.md §2 jpaas).
+
+``/col/col<C>/index.html`` renders page 1 and a pager ``<div count="N" rows="R" pageNo="1" queryData="{'webId':…,
+'pageId':…,'tagId':…,'tplSetId':…}">``; ``GET /api-gateway/jpaas-publish-server/front/page/build/unit?webId&pageId&
+parseType=bulidstatic&pageType=column&tagId&tplSetId&rows&pageNo`` returns ``{success, data: {html}}`` with the
+rows of any page. Articles ``/col/col<C>/art/YYYY/art_<uuid>.html``; attachments on the OSS host
+``jcms_files/jcms1/web<webid>/site/attach/0/<hex>.pdf`` (on the portal's own host without a port).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import uuid
+from html import escape
+
+from pipeline.synth.server import Request, Route, Site
+
+from .base import Doc, Expected, Portal, expect, meta_tags, ordered, page_html, row_anchor, stub_page
+from .hanweb_jpage import OSS_HOST, _article
+
+API = "/api-gateway/jpaas-publish-server/front/page/build/unit"
+
+
+def build(docs: list[Doc], *, seed: int = 0, column: int = 1229564321, webid: int = 3101, rows: int = 15,
+          host: str | None = None, port: int | None = None, name: str = "示例省教育厅") -> Portal:
+    rng = random.Random(seed)
+    site = Site(name=name, key="jpaas")
+    col_path = f"/col/col{column}/index.html"
+    site.column_path = col_path
+    portal = Portal("hanweb_jpaas", site, col_path, Expected(), host=host, name=name)
+    oss = Site(name=name, key="oss")
+    if port is not None:
+        portal.hosts[OSS_HOST] = oss
+    site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow:\n", "text/plain")
+    bodies: dict[int, list[tuple[str, bytes]]] = {}
+    hrefs: dict[int, str] = {}
+    for i, doc in enumerate(docs):
+        attach_dir = f"/jcms_files/jcms1/web{webid}/site/attach/0/"
+        if doc.direct is not None:
+            path = f"{attach_dir}{rng.getrandbits(128):032x}.{doc.direct.ext}"
+            site.routes[path] = Route(doc.direct.body, doc.direct.content_type)
+            hrefs[i], bodies[i] = path, [("direct", doc.direct.body)]
+            continue
+        path = f"/col/col{column}/art/{doc.published:%Y}/art_{uuid.UUID(int=rng.getrandbits(128))}.html"
+        hrefs[i] = path
+        if doc.deleted:
+            site.routes[path] = Route(stub_page())
+            continue
+        links, atts = "", []
+        for n, att in enumerate(doc.attachments):
+            file_path = f"{attach_dir}{rng.getrandbits(128):032x}.{att.ext}"
+            if port is not None:
+                oss.routes[file_path] = Route(att.body, att.content_type)
+                href = f"https://{OSS_HOST}:{port}{file_path}".replace("https://", "http://")
+            else:
+                site.routes[file_path] = Route(att.body, att.content_type)
+                href = file_path
+            links += f'<p><a href="{escape(href)}">{escape(att.name)}</a></p>'
+            atts.append((f"att{n}", att.body))
+        body = doc.page if doc.page is not None else _article(doc, name, path, links)
+        site.routes[path] = Route(body, doc.page_type if doc.page is not None else "text/html;charset=UTF-8")
+        bodies[i] = [("page", body), *atts]
+    portal.paths = hrefs
+    listed = ordered(docs)
+    tag, tpl = "列表", f"{rng.getrandbits(32):08x}"
+    pages = max(1, math.ceil(len(listed) / rows))
+
+    def fragment(n: int) -> str:
+        out = []
+        for i, doc, pinned in listed[(n - 1) * rows:n * rows]:
+            mark = '<i class="top">置顶</i>' if pinned else ""
+            out.append(f"<li>{mark}{row_anchor(doc, hrefs[i], rng)}<span>{doc.published:%Y-%m-%d}</span></li>")
+        return "".join(out)
+
+    query = f"{{'webId':'{webid}','pageId':'{column}','tagId':'{tag}','tplSetId':'{tpl}'}}"
+    body = (f'<div class="lm-list"><ul id="list">{fragment(1)}</ul><div class="pagination" id="pagination" '
+            f'count="{len(listed)}" rows="{rows}" pageNo="1" queryData="{query}"></div></div>'
+            f'<script src="/static/js/jpaas-page.js"></script>')
+    site.routes[col_path] = Route(page_html(f"政府信息公开年报 {name}", meta_tags(name, "政府信息公开年报"), body))
+    portal.expected.list_paths.add(col_path)
+    portal.expected.never_stored |= {col_path, API}
+
+    def api(req: Request) -> Route | None:
+        if req.route != API:
+            return None
+        q = req.query
+        ok = (q.get("webId") == str(webid) and q.get("pageId") == str(column) and q.get("tagId") == tag
+              and q.get("tplSetId") == tpl)
+        n = int(q.get("pageNo") or 1) if (q.get("pageNo") or "1").isdigit() else 1
+        payload = {"success": ok, "data": {"html": fragment(n) if ok and n <= pages else ""}}
+        return Route(json.dumps(payload, ensure_ascii=False).encode(), "application/json;charset=UTF-8",
+                     conditional=False)
+
+    site.dynamic.append(api)
+    expect(portal, docs, bodies)
+    return portal

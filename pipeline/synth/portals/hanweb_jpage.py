@@ -1,0 +1,177 @@
+"""A Hanweb (大汉) JCMS jpage portal (CMS_FAMILIES.md (b) 4).
+
+``/col/col<C>/index.html``: an empty ``<ul>``, a ``<script type="text/xml">`` datastore holding group 1
+(perPage × 3 CDATA ``<li>`` records) and a ``<nextgroup>`` href, then a ``.jpage({totalRecord, perPage,
+groupSize: 3})`` call. ``/module/web/jpage/dataproxy.jsp`` answers POST (query ``startrecord/endrecord/
+perpage``, form ``col, appid, webid, path, columnid, sourceContentType, unitid, webname, permissiontype``) and
+GET ``page=N`` (one group from page N), with ``<totalrecord>``/``<totalpage>`` and an empty recordset past the
+end. Variants: ``post_only`` (GET is 405), ``encrypted`` (opaque columnid/unitid in the nextgroup, empty body
+past the inline group), ``proxy_only`` (no inline records: the list comes only from the proxy).
+``?uid=U&pageNum=N`` on the column URL returns the same page. Articles ``/art/Y/M/D/art_C_<id>.html`` with
+``div#zoom`` and the xxgk table; attachments ``downfile.jsp?classid=0&filename=<hex>.pdf`` → 302 →
+``/attach/0/<hex>.pdf``, and one on another host of the same government (Zhejiang's OSS), when a port is given.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from html import escape
+from urllib.parse import quote
+
+from pipeline.synth.server import Request, Route, Site
+
+from .base import (
+    Doc,
+    Expected,
+    Portal,
+    cut,
+    default_paragraphs,
+    expect,
+    meta_tags,
+    ordered,
+    page_html,
+    stub_page,
+)
+
+OSS_HOST = "zjjcmspublic.oss-cn-hangzhou-zwynet-d01-a.internet.cloud.zj.gov.cn"
+PROXY = "/module/web/jpage/dataproxy.jsp"
+
+
+def _record(doc: Doc, href: str, rng: random.Random, pinned: bool) -> str:
+    title = doc.row_title
+    text = cut(title, 18) if len(title) > 20 else title
+    attr = "" if doc.no_title_attr else f" title='{escape(title)}'"
+    date = f"{doc.published:%Y-%m-%d}"
+    if rng.random() < 0.3:  # dates split across lines, as some templates print them
+        date = date.replace("-", "-\n")
+    mark = "<span class='top'>[置顶]</span>" if pinned else ""
+    return f"<li style=<br/>{mark}<a href='{href}'{attr} target='_blank'>{escape(text)}</a><span>{date}</span></li>"
+
+
+def _datastore(records: list[str], total: int | None, next_href: str | None) -> str:
+    inner = "".join(f"<record><![CDATA[{r}]]></record>" for r in records)
+    tot = f"<totalrecord>{total}</totalrecord><totalpage>{math.ceil(total / 15) if total else 0}</totalpage>" \
+        if total is not None else ""
+    nxt = f'<nextgroup><![CDATA[<a href="{next_href}"></a>]]></nextgroup>' if next_href else ""
+    return f"<datastore>{tot}{nxt}<recordset>{inner}</recordset></datastore>"
+
+
+def _article(doc: Doc, name: str, path: str, links: str) -> bytes:
+    paras = "".join(f"<p>{escape(p)}</p>" for p in default_paragraphs(doc))
+    table = (f'<table class="xxgk"><tr><td>索引号：</td><td>001/{doc.published:%Y}-{doc.doc_id}</td><td>发布机构：</td>'
+             f'<td>{escape(doc.agency or name)}</td></tr><tr><td>文号：</td><td></td><td>生成日期：</td>'
+             f'<td>{doc.published:%Y-%m-%d}</td></tr></table>')
+    body = f'{table}<div class="title">{escape(doc.title)}</div><div id="zoom">{paras}{links}</div>'
+    return page_html(doc.title, meta_tags(name, "政府信息公开年报", doc, path), body)
+
+
+def build(docs: list[Doc], *, seed: int = 0, column: int = 5985, webid: int = 1, unitid: int = 30617,
+          perpage: int = 15, variant: str = "both", host: str | None = None, port: int | None = None,
+          name: str = "示例县人民政府") -> Portal:
+    """``variant``: both | post_only | encrypted | proxy_only. With ``port`` (the server's) one attachment is
+    served from the OSS host of the same government."""
+    rng = random.Random(seed)
+    site = Site(name=name, key="hanweb")
+    col_path = f"/col/col{column}/index.html"
+    site.column_path = col_path
+    portal = Portal("hanweb_jpage", site, col_path, Expected(), host=host, name=name,
+                    hints={"cms": "hanweb"})
+    oss = Site(name=name, key="oss")
+    if port is not None:
+        portal.hosts[OSS_HOST] = oss
+    site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow:\n", "text/plain")
+    bodies: dict[int, list[tuple[str, bytes]]] = {}
+    hrefs: dict[int, str] = {}
+    oss_used = False
+    for i, doc in enumerate(docs):
+        if doc.direct is not None:
+            path = f"/picture/0/{doc.doc_id}.{doc.direct.ext}"
+            site.routes[path] = Route(doc.direct.body, doc.direct.content_type)
+            hrefs[i], bodies[i] = path, [("direct", doc.direct.body)]
+            continue
+        p = doc.published
+        path = f"/art/{p.year}/{p.month}/{p.day}/art_{column}_{doc.doc_id}.html"
+        hrefs[i] = path
+        if doc.deleted:
+            site.routes[path] = Route(stub_page())
+            continue
+        links, atts = "", []
+        for n, att in enumerate(doc.attachments):
+            hexname = f"{rng.getrandbits(128):032x}.{att.ext}"
+            if port is not None and not oss_used:
+                oss_used = True
+                oss_path = f"/jcms_files/jcms1/web{webid}/site/attach/0/{hexname}"
+                oss.routes[oss_path] = Route(att.body, att.content_type)
+                href = f"http://{OSS_HOST}:{port}{oss_path}"
+            else:
+                href = f"/module/download/downfile.jsp?classid=0&filename={hexname}"
+                if rng.random() < 0.5:
+                    href += f"&showname={quote(att.name)}"
+                site.routes[href] = Route(redirect_to=f"/attach/0/{hexname}", redirect_status=302)
+                site.routes[f"/attach/0/{hexname}"] = Route(att.body, "application/octet-stream")
+            links += f'<p>附件：<a href="{escape(href)}" target="_blank">{escape(att.name)}</a></p>'
+            atts.append((f"att{n}", att.body))
+        body = doc.page if doc.page is not None else _article(doc, name, path, links)
+        site.routes[path] = Route(body, doc.page_type if doc.page is not None else "text/html;charset=UTF-8")
+        bodies[i] = [("page", body), *atts]
+    portal.paths = hrefs
+    records = [_record(d, hrefs[i], rng, pinned) for i, d, pinned in ordered(docs)]
+    total = len(records)
+    webname = quote(name)
+    col_id, unit_id = (f"{rng.getrandbits(96):024X}", f"{rng.getrandbits(96):024X}") if variant == "encrypted" \
+        else (str(column), str(unitid))
+    fields = f"appid=1&webid={webid}&path=/&columnid={col_id}&unitid={unit_id}&webname={webname}&permissiontype=0"
+    group = perpage * 3
+    inline = [] if variant == "proxy_only" else records[:group]
+    page = (f'<div class="crumb"><a href="/">首页</a> &gt; <a href="/col/col100/index.html">政务公开</a> &gt; 政府信息公开年报</div>'
+            f'<div id="{unitid}"><ul></ul><script type="text/xml">'
+            f'{_datastore(inline, None, f"{PROXY}?page=1&{fields}")}</script></div>'
+            f"<script>$(document).ready(function(){{ $('#{unitid}').jpage({{ dataStore: dataStore, perPage: {perpage},"
+            f" totalRecord: {total}, proxyUrl: '{PROXY}', groupSize: 3, barPosition: 'bottom', openCookies: false,"
+            f" showMode: 'full' }}); }});</script>")
+    body = page_html(f"政府信息公开年报 {name}", meta_tags(name, "政府信息公开年报"), page)
+    site.routes[col_path] = Route(body)
+    portal.expected.list_paths.add(col_path)
+    portal.expected.never_stored |= {col_path, PROXY}
+
+    def respond(chunk: list[str], next_page: int | None) -> Route:
+        nxt = f"{PROXY}?page={next_page}&{fields}" if next_page else None
+        xml = '<?xml version="1.0" encoding="UTF-8"?>' + _datastore(chunk, total, nxt)
+        return Route(xml.encode(), "text/xml;charset=UTF-8", conditional=False, methods=("GET", "POST"))
+
+    def dataproxy(req: Request) -> Route | None:
+        if req.route != PROXY:
+            return None
+        if variant == "post_only" and req.method != "POST":
+            return Route(b"<html><body>405</body></html>", status=405, methods=("GET", "POST"), conditional=False)
+        q = req.params
+        if q.get("columnid") != col_id or q.get("unitid") != unit_id:
+            return respond([], None)
+        if "startrecord" in q:
+            try:
+                start, end = int(q["startrecord"]), int(q["endrecord"])
+            except (KeyError, ValueError):
+                return respond([], None)
+        elif q.get("page", "").isdigit():
+            n = int(q["page"])
+            start, end = (n - 1) * perpage + 1, (n + 2) * perpage
+        else:
+            return respond([], None)
+        if variant == "encrypted" and start > group:
+            return Route(b'<?xml version="1.0" encoding="UTF-8"?><datastore></datastore>', "text/xml",
+                         conditional=False, methods=("GET", "POST"))
+        nxt_page = (end // perpage) + 1 if end < total else None
+        return respond(records[start - 1:end], nxt_page)
+
+    def same_column(req: Request) -> Route | None:
+        if req.route == col_path and req.query:
+            return site.routes[col_path]
+        return None
+
+    site.dynamic += [dataproxy, same_column]
+    if variant == "encrypted":  # only the inline group can be reached: the rest is not expected
+        shown = {hrefs[i] for i, _d, _p in ordered(docs)[:group]}
+        portal.paths = {i: h for i, h in hrefs.items() if h in shown}
+    expect(portal, docs, bodies)
+    return portal

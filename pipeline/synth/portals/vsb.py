@@ -1,0 +1,107 @@
+"""A 博达 VSB portal (CMS_FAMILIES.md (b) 7): reverse-numbered static pages.
+
+Page 1 is ``<col>.htm``; later pages ``<col>/<n>.htm`` count down (page 2 = ``<col>/<P-1>.htm``, the last page
+``<col>/1.htm``), with ``span.p_next`` (下页), ``span.p_last`` and ``span.p_t`` ("1/P"). Articles
+``/info/<tree>/<id>.htm`` (``#vsb_content``); attachments through ``/system/_content/download.jsp?urltype=
+news.DownloadAttachUrl&owner=…&wbfileid=…`` named only by ``Content-Disposition``. GBK on request.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from html import escape
+from urllib.parse import quote
+
+from pipeline.synth.server import Route, Site
+
+from .base import (
+    Doc,
+    Expected,
+    Portal,
+    default_paragraphs,
+    expect,
+    meta_tags,
+    ordered,
+    page_html,
+    row_anchor,
+    stub_page,
+)
+
+
+def _disposition(name: str, style: int) -> str:
+    if style == 0:
+        return f"attachment; filename*=UTF-8''{quote(name)}"
+    raw = name.encode("gbk" if style == 1 else "utf-8").decode("latin-1")
+    return f'attachment; filename="{raw}"'
+
+
+def build(docs: list[Doc], *, seed: int = 0, column: str = "/xxgk/zfxxgknb", tree: int = 1648, per_page: int = 12,
+          encoding: str = "utf-8", host: str | None = None, name: str = "示例县人民政府") -> Portal:
+    rng = random.Random(seed)
+    site = Site(name=name, key="vsb")
+    first = f"{column}.htm"
+    site.column_path = first
+    portal = Portal("vsb", site, first, Expected(), host=host, name=name)
+    site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /system/resource/\n", "text/plain")
+    bodies: dict[int, list[tuple[str, bytes]]] = {}
+    hrefs: dict[int, str] = {}
+    charset = f"text/html; charset={'GBK' if encoding == 'gbk' else 'UTF-8'}"
+    for i, doc in enumerate(docs):
+        if doc.direct is not None:
+            path = f"/system/_content/download.jsp?urltype=news.DownloadAttachUrl&owner={tree}&wbfileid={doc.doc_id}"
+            site.routes[path] = Route(doc.direct.body, "application/octet-stream",
+                                      headers={"Content-Disposition": _disposition(doc.direct.name, i % 3)})
+            hrefs[i], bodies[i] = path, [("direct", doc.direct.body)]
+            continue
+        path = f"/info/{tree}/{doc.doc_id * 3}.htm"
+        hrefs[i] = path
+        if doc.deleted:
+            site.routes[path] = Route(stub_page())
+            continue
+        links, atts = "", []
+        for n, att in enumerate(doc.attachments):
+            fid = rng.getrandbits(40)
+            apath = f"/system/_content/download.jsp?urltype=news.DownloadAttachUrl&owner={tree}{n}&wbfileid={fid}"
+            site.routes[apath] = Route(att.body, "application/octet-stream",
+                                       headers={"Content-Disposition": _disposition(att.name, (i + n) % 3)})
+            links += (f'<li>附件【<a href="{escape(apath)}" target="_blank">{escape(att.name)}</a>】已下载'
+                      f'<span id="nattach{fid}"><script>getClickTimes({fid},{tree},"wbnewsfile","attach")</script></span>次</li>')
+            atts.append((f"att{n}", att.body))
+        paras = "".join(f"<p>{escape(p)}</p>" for p in default_paragraphs(doc))
+        body = doc.page if doc.page is not None else page_html(
+            doc.title, meta_tags(name, "政府信息公开年报", doc, path),
+            f'<form name="_newscontent_fromname"><h1>{escape(doc.title)}</h1><div id="vsb_content">{paras}</div>'
+            f"<ul>{links}</ul></form>", encoding)
+        site.routes[path] = Route(body, doc.page_type if doc.page is not None else charset)
+        bodies[i] = [("page", body), *atts]
+    portal.paths = hrefs
+    listed = ordered(docs)
+    pages = max(1, math.ceil(len(listed) / per_page))
+    leaf = column.rsplit("/", 1)[-1]
+    for k in range(1, pages + 1):
+        on_first = k == 1
+        number = pages - k + 1  # page k is <col>/<P-k+1>.htm
+        path = first if on_first else f"{column}/{number}.htm"
+        up = "" if on_first else "../"
+        rel = (lambda n: f"{leaf}/{n}.htm") if on_first else (lambda n: f"{n}.htm")
+        rows = []
+        for i, doc, pinned in listed[(k - 1) * per_page:k * per_page]:
+            href = ("../" * (path.count("/") - 1)) + hrefs[i].lstrip("/")
+            top = '<img src="/images/top.gif" alt="置顶">' if pinned else ""
+            rows.append(f'<li id="line_u8_{i}">{top}{row_anchor(doc, href, rng)}<span>{doc.published:%Y-%m-%d}</span></li>')
+        nav = [f'<span class="p_t">共{len(listed)}条</span>', f'<span class="p_t">{k}/{pages}</span>']
+        if k < pages:
+            nav.append(f'<span class="p_next p_fun"><a href="{rel(pages - k)}">下页</a></span>')
+            nav.append(f'<span class="p_last p_fun"><a href="{rel(1)}">尾页</a></span>')
+        if k > 1:
+            prev = f"{up}{leaf}.htm" if k == 2 else f"{pages - k + 2}.htm"
+            nav.insert(0, f'<span class="p_prev p_fun"><a href="{prev}">上页</a></span>')
+        body = (f'<div class="list"><ul>{"".join(rows)}</ul></div><div class="pb_sys_common pb_sys_normal">'
+                f'{"".join(nav)}</div>')
+        site.routes[path] = Route(page_html(f"政府信息公开年报-{name}", meta_tags(name, "政府信息公开年报"), body,
+                                            encoding), charset)
+        portal.expected.list_paths.add(path)
+        portal.expected.never_stored.add(path)
+    expect(portal, docs, bodies)
+    return portal

@@ -1,0 +1,69 @@
+"""Blocked and changed sites: anti-bot challenges recognised after a handful of requests, reported ``blocked``
+with the signal seen, never retried into a ban, never solved; plain cookies kept per host; a source that
+finds fewer reports than its previous run, or none, is flagged."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from pipeline.synth.portals import antibot, trs_classic
+from pipeline.synth.server import LocalServer
+from scrapers.store import documents
+from tests.portals import check_complete, crawl, docs, policy, source
+
+
+@pytest.mark.parametrize("kind", ["ruishu", "jiasule", "geofence", "near_empty", "captcha"])
+@pytest.mark.parametrize("robots_too", [False, True])
+def test_challenges_block_the_source_after_a_handful_of_requests(kind: str, robots_too: bool,
+                                                                  tmp_path: Path) -> None:
+    portal = antibot.build(kind, docs(1, agencies=1, years=range(2019, 2025)), robots_too=robots_too)
+    with LocalServer(portal.site) as server:
+        _crawler, (result,) = crawl(tmp_path, [source(portal, server)], policy([portal], max_retries=3))
+    assert result.status == "blocked"
+    assert portal.expected.blocked in (result.signal or ""), result.signal
+    assert len(server.hits) <= 3  # robots.txt, the column (twice for a near-empty body), nothing more
+    assert max(Counter(h.path for h in server.hits).values()) <= 2  # never retried into a ban
+    assert documents(tmp_path) == []
+    assert "no reports found" not in result.flags  # blocked, not empty: nothing to compare
+
+
+def test_a_challenge_on_one_source_does_not_stop_the_others(tmp_path: Path) -> None:
+    walled = antibot.build("ruishu", docs(1, agencies=1, years=range(2019, 2025)))
+    open_portal = trs_classic.build(docs(2, agencies=1, years=range(2019, 2025)), per_page=4)
+    with LocalServer(walled.site) as a, LocalServer(open_portal.site) as b:
+        _c, results = crawl(tmp_path, [source(walled, a, "walled"), source(open_portal, b, "open")],
+                            policy([walled, open_portal]))
+        status = {r.source: r.status for r in results}
+        assert status == {"walled": "blocked", "open": "ok"}
+        check_complete(tmp_path, "open", open_portal, b)
+
+
+def test_a_302_to_itself_with_a_cookie_is_replayed_and_works(tmp_path: Path) -> None:
+    portal = antibot.build("cookie", docs(3, agencies=1, years=range(2018, 2025)))
+    with LocalServer(portal.site) as server:
+        _crawler, (result,) = crawl(tmp_path, [source(portal, server)], policy([portal]))
+        assert result.status == "ok", result.errors
+        check_complete(tmp_path, "src", portal, server)
+        first, second = server.hits[1], server.hits[2]  # after robots.txt: 302 with Set-Cookie, then the page
+    assert first.status == 302 and "cookie" not in first.headers
+    assert second.path == first.path and "CT6T=" in second.headers.get("cookie", "")
+    assert all("CT6T=" in h.headers.get("cookie", "") for h in server.hits[2:])  # kept for the host
+
+
+def test_fewer_reports_than_the_last_run_or_none_are_flagged(tmp_path: Path) -> None:
+    published = docs(4, agencies=1, years=range(2016, 2025), notices=0, news=0)
+    portal = trs_classic.build(published, per_page=4)
+    store = tmp_path / "raw"
+    with LocalServer(portal.site) as server:
+        _c, (first,) = crawl(store, [source(portal, server)], policy([portal]))
+        assert first.status == "ok" and not [f for f in first.flags if "fewer" in f]
+        shrunk = trs_classic.build(published[:4], per_page=4)  # the site changed: most rows are gone
+        server.site = shrunk.site
+        _c, (second,) = crawl(store, [source(portal, server)], policy([portal]))
+        assert any(f.startswith("fewer reports than the last run") for f in second.flags), second.flags
+        server.site = trs_classic.build([d for d in published if not d.is_report], per_page=4).site
+        _c, (third,) = crawl(store, [source(portal, server)], policy([portal]))
+    assert third.status == "failed" and "no reports found" in third.flags

@@ -1,0 +1,200 @@
+"""Every CMS family against its generated portal on 127.0.0.1 (pipeline.synth.portals): every report found
+and stored once, list pages never stored, nothing fetched that must not be, politeness kept; then the same
+with randomised portals (page sizes, counts, prefixes, encodings, pitfalls)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.synth.portals import (
+    anhui_label,
+    generic,
+    gkmlpt,
+    hanweb_jpaas,
+    hanweb_jpage,
+    hanweb_xxgk,
+    trs_classic,
+    trs_fujian,
+    trs_pagediv,
+    vsb,
+)
+from pipeline.synth.server import assert_client_polite, assert_polite
+from scrapers.fetchlog import FetchLog
+from scrapers.pages import Page
+from scrapers.platforms import BY_NAME, by_name, family_for
+from tests.portals import INTERVAL, check_complete, crawl, docs, policy, served, source
+
+CASES = [
+    ("trs_classic", trs_classic.build, dict(per_page=7, stub=True, commented=True)),
+    ("trs_classic", trs_classic.build, dict(per_page=6, signature="B", encoding="gbk", referer=True)),
+    ("trs_classic", trs_classic.build, dict(per_page=4, tree="year", ext="shtml")),
+    ("trs_classic", trs_classic.build, dict(per_page=5, tree="agency", host="www.qx.gov.cn")),
+    ("trs_pagediv", trs_pagediv.build, dict(per_page=6, prefix="common_list")),
+    ("trs_pagediv", trs_pagediv.build, dict(per_page=4, tree=True, prefix="fg", encoding="gbk")),
+    ("trs_fujian", trs_fujian.build, dict(static_rows=10, host="www.pt.gov.cn")),
+    ("trs_fujian", trs_fujian.build, dict(get_fails=True, max_prepage=7)),
+    ("hanweb_jpage", hanweb_jpage.build, dict(perpage=4, port=True, host="www.hz.gov.cn")),
+    ("hanweb_jpage", hanweb_jpage.build, dict(perpage=3, variant="post_only")),
+    ("hanweb_jpage", hanweb_jpage.build, dict(perpage=3, variant="proxy_only")),
+    ("hanweb_jpage", hanweb_jpage.build, dict(perpage=3, variant="encrypted")),
+    ("hanweb_xxgk", hanweb_xxgk.build, dict(per_page=6)),
+    ("hanweb_jpaas", hanweb_jpaas.build, dict(rows=5, port=True, host="jyt.zj.gov.cn")),
+    ("gkmlpt", gkmlpt.build, dict(page_size=8, prefix="/zqhjj", port=True, host="www.zq.gov.cn")),
+    ("gkmlpt", gkmlpt.build, dict(variant="one_page")),
+    ("gkmlpt", gkmlpt.build, dict(variant="escaped", page_size=10)),
+    ("anhui_label", anhui_label.build, dict(page_size=6)),
+    ("anhui_label", anhui_label.build, dict(hidden_params=True, prefix="/zwgk")),
+    ("vsb", vsb.build, dict(per_page=6)),
+    ("vsb", vsb.build, dict(per_page=9, encoding="gbk")),
+    ("generic", generic.build, dict(style="next")),
+    ("generic", generic.build, dict(style="query", per_page=4)),
+]
+
+
+@pytest.mark.parametrize("family,build,kwargs", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_family_portal_is_crawled_completely(family: str, build, kwargs: dict, tmp_path: Path) -> None:  # noqa: ANN001
+    published = docs(seed=len(str(kwargs)), agencies=2, years=range(2011, 2026, 2), deleted=1)
+    with served(build, published, seed=3, **kwargs) as (portal, server):
+        pol = policy([portal])
+        crawler, (result,) = crawl(tmp_path, [source(portal, server)], pol)
+        assert result.status == "ok", (result.errors, result.notes)
+        assert result.families == [family]
+        stored = check_complete(tmp_path, "src", portal, server)
+        assert portal.expected.report_titles <= {d.title for d in stored}  # full titles, never cut text
+        assert {d.year for d in stored} == portal.expected.years
+        for host in {h.host for h in server.hits}:
+            if len(server.hits_for(host)) >= 5:  # server-side timing needs a few arrivals to mean anything
+                assert_polite(server.hits_for(host), INTERVAL)
+        assert_client_polite(crawler.client.gates.items(), INTERVAL)
+        assert not [h for h in server.hits if h.status in (501, 405) and h.method == "GET"
+                    and "fjdzapp" not in h.path and "dataproxy" not in h.path]
+    if kwargs.get("referer"):
+        assert all(h.headers.get("referer") for h in server.hits if h.path.endswith(".pdf"))
+    if kwargs.get("variant") == "encrypted":
+        assert any("returned nothing" in n for n in result.notes)
+
+
+def test_hanweb_column_asks_the_proxy_by_post_with_the_form(tmp_path: Path) -> None:
+    with served(hanweb_jpage.build, docs(2, agencies=2), seed=1, perpage=3, variant="post_only") as (portal, server):
+        crawl(tmp_path, [source(portal, server)], policy([portal]))
+        posts = [h for h in server.hits if h.method == "POST"]
+        assert posts and all("startrecord=" in h.path and b"columnid=5985" in h.body and b"unitid=30617" in h.body
+                             for h in posts)
+        assert not [h for h in server.hits if h.method == "GET" and "dataproxy" in h.path]
+
+
+def test_column_page_with_query_is_the_same_page_and_not_stored(tmp_path: Path) -> None:
+    """``?uid=&pageNum=`` on a Hanweb column returns the column again: never a report, never a new page."""
+    with served(hanweb_jpage.build, docs(4, agencies=1), seed=1, perpage=3) as (portal, server):
+        src = source(portal, server)
+        src = type(src)("src", start_urls=(src.start_urls[0] + "?uid=30617&pageNum=3",), hints=src.hints)
+        crawl(tmp_path, [src], policy([portal]))
+        check_complete(tmp_path, "src", portal, server)
+
+
+def test_attachments_on_another_host_of_the_same_government(tmp_path: Path) -> None:
+    with served(hanweb_jpage.build, docs(5, agencies=1), seed=2, perpage=4, port=True,
+                host="www.hz.gov.cn") as (portal, server):
+        crawl(tmp_path, [source(portal, server)], policy([portal]))
+        stored = check_complete(tmp_path, "src", portal, server)
+    oss = [d for d in stored if d.final_url and "cloud.zj.gov.cn" in d.final_url]
+    assert len(oss) == 1 and oss[0].kind == "attachment" and oss[0].report_url != oss[0].final_url
+    redirected = [d for d in stored if "downfile.jsp" in d.url]
+    assert redirected and all("/attach/0/" in (d.final_url or "") for d in redirected)
+
+
+def test_vsb_names_come_from_content_disposition(tmp_path: Path) -> None:
+    with served(vsb.build, docs(6, agencies=1), seed=1, per_page=5) as (portal, server):
+        crawl(tmp_path, [source(portal, server)], policy([portal]))
+        stored = check_complete(tmp_path, "src", portal, server)
+    names = [d.filename for d in stored if "download.jsp" in d.url]
+    assert names and all(n and n.endswith(".pdf") and "政府信息公开" in n for n in names)
+
+
+def test_fujian_search_is_posted_and_script_attachments_are_found(tmp_path: Path) -> None:
+    with served(trs_fujian.build, docs(7, agencies=2), seed=1, static_rows=6, get_fails=True) as (portal, server):
+        crawl(tmp_path, [source(portal, server)], policy([portal]))
+        check_complete(tmp_path, "src", portal, server)
+        posts = [h for h in server.hits if h.method == "POST" and h.path == "/fjdzapp/search"]
+        assert posts and all(b"channelid=200210" in h.body and b"chnlid%3D1813" in h.body for h in posts)
+    with FetchLog(tmp_path / "fetchlog.duckdb", read_only=True) as log:
+        assert any(r["method"] == "POST" and r["form"] and "page=" in r["form"] for r in log.fetches())
+
+
+def test_cms_hint_dispatches_and_detection_decides_otherwise(tmp_path: Path) -> None:
+    assert by_name("trs") is BY_NAME["trs_classic"] and by_name("hanweb") is BY_NAME["hanweb_jpage"]
+    assert by_name("other (Shanghai nwN/…)") is None
+    with served(vsb.build, docs(8, agencies=1), seed=1) as (portal, server):
+        page = Page(server.url(portal.column_path), portal.site.routes[portal.column_path].body.decode())
+        assert family_for(page, None).name == "vsb"
+        assert family_for(page, "generic").name == "generic"  # the hint dispatches
+        _crawler, (result,) = crawl(tmp_path, [source(portal, server, cms="vsb")], policy([portal]))
+        assert result.families == ["vsb"]
+
+
+def test_real_pingtan_column_is_read_as_fujian(corpus: Path) -> None:
+    html = (corpus / "pingtan_zfxxgknb_list.html").read_text(encoding="utf-8")
+    page = Page("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/", html)
+    family = family_for(page, "trs")
+    assert family.name == "trs_fujian"
+    from scrapers.platforms.trs_fujian import list_args
+
+    assert list_args(page, {}) == {"channelid": "200210", "classsql": "chnlid=1813",
+                                   "sortfield": "-docorderpri,-docreltime"}
+
+
+BUILDERS = {
+    "trs_classic": (trs_classic.build, lambda d: dict(per_page=d.draw(st.integers(3, 25)),
+                                                        signature=d.draw(st.sampled_from("AB")),
+                                                        encoding=d.draw(st.sampled_from(["utf-8", "gbk"])),
+                                                        stub=d.draw(st.booleans()),
+                                                        tree=d.draw(st.sampled_from([None, "year", "agency"])),
+                                                        ext=d.draw(st.sampled_from(["html", "shtml", "htm"])),
+                                                        column=d.draw(st.sampled_from(["/xxgk/zfxxgknb/",
+                                                                                       "/zwgk/gknb/", "/a/b/ndbg/"])))),
+    "trs_pagediv": (trs_pagediv.build, lambda d: dict(per_page=d.draw(st.integers(3, 20)), tree=d.draw(st.booleans()),
+                                                      prefix=d.draw(st.sampled_from(trs_pagediv.PREFIXES)),
+                                                      chan=d.draw(st.integers(100, 999999)))),
+    "hanweb_jpage": (hanweb_jpage.build, lambda d: dict(perpage=d.draw(st.integers(2, 20)),
+                                                        variant=d.draw(st.sampled_from(["both", "post_only",
+                                                                                        "proxy_only"])),
+                                                        column=d.draw(st.integers(100, 10**10)),
+                                                        unitid=d.draw(st.integers(1000, 99999)))),
+    "gkmlpt": (gkmlpt.build, lambda d: dict(page_size=d.draw(st.integers(3, 100)),
+                                            variant=d.draw(st.sampled_from(["", "one_page", "escaped"])),
+                                            prefix=d.draw(st.sampled_from(["", "/abc", "/zq/hjj"])),
+                                            sid=str(d.draw(st.integers(2, 999999))))),
+    "anhui_label": (anhui_label.build, lambda d: dict(page_size=d.draw(st.integers(3, 30)),
+                                                      hidden_params=d.draw(st.booleans()),
+                                                      prefix=d.draw(st.sampled_from(["", "/zwgk", "/hs/zwgk"])))),
+    "vsb": (vsb.build, lambda d: dict(per_page=d.draw(st.integers(3, 20)),
+                                      encoding=d.draw(st.sampled_from(["utf-8", "gbk"])),
+                                      column=d.draw(st.sampled_from(["/xxgk/zfxxgknb", "/zwgk/nb", "/gk/ndbg"])))),
+    "trs_fujian": (trs_fujian.build, lambda d: dict(static_rows=d.draw(st.integers(1, 25)),
+                                                    max_prepage=d.draw(st.integers(5, 100)),
+                                                    get_fails=d.draw(st.booleans()))),
+    "hanweb_xxgk": (hanweb_xxgk.build, lambda d: dict(per_page=d.draw(st.integers(3, 20)))),
+    "hanweb_jpaas": (hanweb_jpaas.build, lambda d: dict(rows=d.draw(st.integers(3, 20)))),
+}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_random_portals_are_crawled_completely(data: st.DataObject, tmp_path_factory: pytest.TempPathFactory) -> None:
+    family = data.draw(st.sampled_from(sorted(BUILDERS)))
+    build, params = BUILDERS[family]
+    kwargs = params(data)
+    seed = data.draw(st.integers(0, 10**6))
+    published = docs(seed=seed, agencies=data.draw(st.integers(1, 4)),
+                     years=range(data.draw(st.integers(2011, 2020)), 2026), deleted=data.draw(st.integers(0, 2)),
+                     notices=data.draw(st.integers(0, 3)), pinned=data.draw(st.integers(0, 2)),
+                     no_title_attr=data.draw(st.integers(0, 3)))
+    store = tmp_path_factory.mktemp(family)
+    with served(build, published, seed=seed, **kwargs) as (portal, server):
+        _crawler, (result,) = crawl(store, [source(portal, server)], policy([portal], min_interval=0.002))
+        assert result.status == "ok", (family, kwargs, result.errors)
+        check_complete(store, "src", portal, server)
