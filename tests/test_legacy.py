@@ -376,3 +376,56 @@ def test_vocabulary_is_data_with_relations():
     measures = set(pd.read_csv(vocabulary.labels.TEMPLATES_DIR / "comparable_measures.csv")["measure"])
     assert {k.comparable_key for k in keys.values() if k.comparable_key} <= measures
     assert all((k.relation == "—") == (k.comparable_key is None) for k in keys.values())
+
+
+def test_a_table_cut_in_two_keeps_its_columns():
+    first, second = grid(FJ_PT[:8], 0), grid(FJ_PT[8:], 1)  # the second part repeats no header
+    got = figures(Document([first, second], "text/html"))
+    assert got[("replies.granted", "cumulative", "table")] == 8
+    assert got[("review.total", "year", "table")] == 1
+
+
+def test_prose_totals_and_units_of_city_summaries():
+    got = read("2012年，全市各级行政机关共主动公开政府信息32456条，其中市政府各部门主动公开12345条，"
+               "各县（市、区）主动公开20111条。", "我市各县区主动公开政府信息1200条。")
+    assert got == [("proactive.total", None, "year", 32456, "条", False),
+                   ("proactive.by_unit", "市政府各部门", "year", 12345, "条", False),
+                   ("proactive.by_unit", "各县（市、区）", "year", 20111, "条", False),
+                   ("proactive.by_unit", "我市各县区", "year", 1200, "条", False)]
+
+
+def test_prose_of_the_older_fujian_reports():
+    """Phrases of 2011–2015 reports: lists run over ；, 新增主动公开, counts before 咨询, look-alikes of requests."""
+    got = read("（一）主动公开政府信息的数量各乡镇、县直各单位对政府信息进行了梳理和编目，2012年制作、获取政府信息总数3978条，"
+               "其中主动公开政府信息2026条，作为依申请公开信息数46条，不予公开信息数1854。",
+               "2012年，在管委会网站主动公开的2026条政府信息中，机构职能、主要职能、办事程序信息161条，占7.9%；"
+               "政策、规范性文件类信息221条，占10.9%；其他应主动公开的信息60条。",
+               "2013年新增主动公开政府信息45条。", "2013年有约4900人次通过各种方式向我局咨询涉税信息有关事务。",
+               "建立窗口服务大厅，共受理申请136437件。", "其中办理下岗失业人员减免税共计91件，共计减免金额219062.78元。",
+               "我局没有从事政府信息公开工作的全职人员，兼职人员1人。", "2013年产生的政府信息公开费用1万元。")
+    assert set(got) == {
+        ("info.produced", None, "year", 3978, "条", False), ("proactive.total", None, "year", 2026, "条", False),
+        ("info.on_request_class", None, "year", 46, "条", False), ("info.exempt_class", None, "year", 1854, None, False),
+        ("proactive.by_category", "机构职能、主要职能、办事程序", "year", 161, "条", False),
+        ("proactive.by_category", "政策、规范性文件类", "year", 221, "条", False),
+        ("proactive.by_category", "其他应主动公开的信息", "year", 60, "条", False),
+        ("proactive.total", None, "year", 45, "条", False), ("consult.total", None, "year", 4900, "人次", True),
+        ("org.staff_fulltime", None, "year", 0, None, False), ("org.staff_parttime", None, "year", 1, "人", False),
+        ("org.expenditure", None, "year", 1, "万元", False)}
+    assert len(got) == 12
+
+
+def test_a_whole_text_copy_on_one_line_keeps_its_prose():
+    """A saved page as one line: prose, then the table with a header split by spaces and a cell left blank."""
+    line = ("2011年全区未收到有关政府信息公开的申请。2011年政府信息公开专栏访问量达11460人次。 附件1：统计表 "
+            "指标名称 计量 单位 2011 年度 历年累计 主动公开信息数 条 425 1516 其中：1.网站公开 条 418 1509 "
+            "2.政府公报公开 条 7 行政复议数 条 0 0 附件下载")
+    doc = Document([Paragraph(line)], "text/plain")
+    res = extract_legacy(doc, 2011, [], [])
+    got = {(f.key, f.period, f.source): f.value for f in res.figures}
+    assert got[("proactive.total", "cumulative", "table")] == 1516
+    assert got[("proactive.by_channel.website", "year", "table")] == 418
+    assert got[("review.total", "cumulative", "table")] == 0
+    assert got[("proactive.by_channel.gazette", "year", "table")] is None  # one value, two columns: no guess
+    assert got[("site.column_visits", "year", "prose")] == 11460
+    assert got[("requests.received", "year", "prose")] == 0

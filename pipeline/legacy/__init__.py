@@ -35,8 +35,16 @@ class LegacyResult:
 
 
 def find_tables(doc_tables: list[Table]) -> list[LegacyTable]:
-    """The document's legacy statistics tables recognised by their header (before the national tables are sought)."""
-    return [lt for t in doc_tables if (lt := tables.recognise(t)) is not None]
+    """The document's legacy statistics tables recognised by their header (before the national tables are sought),
+    and the tables that continue one without repeating its header (a page break, a table cut in two)."""
+    out: list[LegacyTable] = []
+    for t in doc_tables:
+        lt = tables.recognise(t)
+        if lt is None and out and out[-1].table.index == t.index - 1:
+            lt = tables.continuation(t, out[-1])
+        if lt is not None:
+            out.append(lt)
+    return out
 
 
 def extract_legacy(doc: Document, year: int | None, found: list[LegacyTable], others: list[Table],
@@ -54,9 +62,8 @@ def extract_legacy(doc: Document, year: int | None, found: list[LegacyTable], ot
         result.notes += notes
     if not read_prose:
         return result
-    lines = doc.lines
-    rows, periods, used, header = textrows.find_rows(lines)
-    prose_figs = prose.read_prose([x for i, x in enumerate(lines) if i not in used])
+    rows, periods, prose_lines, header = textrows.find_rows(doc.lines)
+    prose_figs = prose.read_prose(prose_lines)
     if rows:
         textrows.resolve(rows, periods, prose_figs)
         result.figures += textrows.figures(rows, periods, header or "")

@@ -22,12 +22,15 @@ from pipeline.legacy.records import KeyFigure
 from pipeline.text import numbering, squeeze
 
 _SENTENCE_RE = re.compile(r"(?<=[。；;！!？?])")
+_FULL_STOP_RE = re.compile(r"(?<=[。！!？?])")
 _CUMULATIVE_RE = re.compile(r"(?:截至|截止|自[^。；;]{0,15}以来)[^。；;]{0,25}?累计|历年累计")
 _HEADING_MAX = 30
-_SUBJECT_CUT_RE = re.compile(r"[，,：:；;]|其中")
-_SUBJECT_TRIM_RE = re.compile(r"^(?:\d{4}年度?|全年|今年|本年度?|上半年|下半年|年内|共|共计|累计|已|均|还|又|也|通过)+|"
-                              r"(?:共|共计|累计|已|全年|今年|均|还|又|也|已经|合计|总计)+$")
-_WHOLE_RE = re.compile(r"^(?:[全我本][\u4e00-\u9fff]{0,3}|.*(?:人民政府|管委会|管理委员会)(?:办公室)?)$")
+_SUBJECT_CUT_RE = re.compile(r"[，,：:；;]|其中|[（(][一二三四五六七八九十]+[）)]")
+_YEAR_RE = re.compile(r"(?:19|20)\d{2}年")
+_SUBJECT_TRIM_RE = re.compile(r"^(?:\d{4}年度?|全年|今年|本年度?|上半年|下半年|年内|共|共计|累计|已|均|还|又|也|通过|新增|新)+|"
+                              r"(?:共|共计|累计|已|全年|今年|均|还|又|也|已经|合计|总计|新增|新)+$")
+# the whole the report covers: 全市各级行政机关, 我局, 本机关, 某某区人民政府 (我市各县… is a list of units)
+_WHOLE_RE = re.compile(r"^(?:全.*|[我本][^各]*|[^各]*(?:人民政府|管委会|管理委员会)(?:办公室)?)$")
 _UNIT_WORDS = ("各", "部门", "乡镇", "街道", "单位", "直属", "县", "区", "市", "镇", "乡", "局", "委", "办")
 _CHANNELS = (("网站", "proactive.by_channel.website"), ("公报", "proactive.by_channel.gazette"),
              ("微博", "proactive.by_channel.weibo"), ("微信", "proactive.by_channel.wechat"))
@@ -114,8 +117,10 @@ def subject_key(sentence: str, start: int) -> tuple[str | None, str | None]:
     """(key, qualifier) of a 主动公开…N条 count from the words before it."""
     head = sentence[:start]
     cuts = list(_SUBJECT_CUT_RE.finditer(head))
-    subject = head[cuts[-1].end():] if cuts else head
-    subject = squeeze(subject)
+    subject = squeeze(head[cuts[-1].end():] if cuts else head)
+    years = list(_YEAR_RE.finditer(subject))  # a heading run into the sentence: start at its year
+    if years:
+        subject = subject[years[-1].start():]
     prev = None
     while prev != subject:
         prev, subject = subject, _SUBJECT_TRIM_RE.sub("", subject)
@@ -132,11 +137,9 @@ def subject_key(sentence: str, start: int) -> tuple[str | None, str | None]:
 def _category_items(sentence: str, rule: ProseRule) -> list[tuple[str, re.Match[str], int]]:
     """(qualifier, number match, offset in the sentence) of each `category N条` item of a list."""
     start = _LIST_START_RE.search(sentence)
-    if not start:
-        return []
     item_re = re.compile(r"^(?P<q>[^\d，,；;：:]{2,40}?)(?:信息)?(?:共|为|有)?" + _number_re() + r"(?P<unit>条|件)$")
     out = []
-    pos = start.end()
+    pos = start.end() if start else 0
     for part in _ITEM_SPLIT_RE.split(sentence[pos:]):
         offset = sentence.index(part, pos) if part else pos
         pos = offset + len(part)
@@ -145,8 +148,10 @@ def _category_items(sentence: str, rule: ProseRule) -> list[tuple[str, re.Match[
         if not m:
             continue
         q = m.group("q")
-        if q in ("其他", "其它"):
-            q += "信息"
+        if q.startswith(("其他", "其它")) and item[len(q):].startswith("信息"):
+            q += "信息"  # 其他信息, 其他应主动公开的信息: the category is the rest, named with its 信息
+        else:
+            q = q.removesuffix("的")  # 政策法规及业务类的信息32条
         out.append((q, m, offset + part.find(item)))
     return out if len(out) >= 2 else []
 
@@ -195,21 +200,33 @@ def read_prose(lines: list[str]) -> list[KeyFigure]:
             headings[level] = text
             continue
         inner = headings[max(headings)] if headings else ""
+        for long in _FULL_STOP_RE.split(text):  # a list of categories runs on over 。-free clauses joined by ；
+            for rule in rules():
+                if rule.resolver == "category_list" and rule.sentence is not None and rule.sentence.search(long):
+                    n_sentence += 1
+                    out += [f for f in _apply(rule, long, -n_sentence, taken) if _new(f, seen)]
         for sent in sentences(text):
             n_sentence += 1
             for rule in rules():
+                if rule.resolver == "category_list":
+                    continue
                 if rule.heading is not None and not rule.heading.search(squeeze(inner)):
                     continue
                 if rule.sentence is not None and not rule.sentence.search(sent):
                     continue
-                for fig in _apply(rule, sent, n_sentence, taken):
-                    if fig.qualifier:
-                        fig.qualifier = cjk_punctuation(fig.qualifier)
-                    sig = (fig.key, fig.qualifier, fig.period, fig.value, fig.row_label)
-                    if sig not in seen:
-                        seen.add(sig)
-                        out.append(fig)
+                out += [f for f in _apply(rule, sent, n_sentence, taken) if _new(f, seen)]
     return out
+
+
+def _new(fig: KeyFigure, seen: set[tuple]) -> bool:
+    """Qualifiers with full-width punctuation; one figure per key, qualifier, period, value and sentence."""
+    if fig.qualifier:
+        fig.qualifier = cjk_punctuation(fig.qualifier)
+    sig = (fig.key, fig.qualifier, fig.period, fig.value, fig.row_label)
+    if sig in seen:
+        return False
+    seen.add(sig)
+    return True
 
 
 def _claim(taken: list[_Span], n: int, start: int, end: int, pattern: str) -> bool:

@@ -139,6 +139,17 @@ def recognise(table: Table, headerless: bool = False) -> LegacyTable | None:
     return LegacyTable(table, "table", cols, n_header)
 
 
+def continuation(table: Table, before: LegacyTable) -> LegacyTable | None:
+    """A table without a header that goes on with the previous legacy table's columns (same width, rows with
+    vocabulary labels from the first one)."""
+    rows = table.rows
+    if not rows or _header_rows(rows) or max(len(r) for r in rows) != len(before.columns):
+        return None
+    if _vocabulary_rows(rows) < 1:
+        return None
+    return LegacyTable(table, before.family, before.columns, 0)
+
+
 def _value_columns(lt: LegacyTable, report_year: int | None) -> list[tuple[Column, str]]:
     """(column, period) of the columns holding key figures; notes on the columns left out."""
     years = [c for c in lt.columns if c.role == "year"]

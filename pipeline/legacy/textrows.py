@@ -21,7 +21,8 @@ from pipeline.legacy.tables import table_family
 from pipeline.text import clean, squeeze
 
 _HEADER_LABEL = ("指标名称", "统计指标")
-_VALUE_WORD_RE = re.compile(r"(?:19|20)\d{2}年度?|本年度|本年累计|本期实际|本月累计|历年累计|统计数")
+_VALUE_WORD_RE = re.compile(r"(?:19|20)\d{2}\s*年\s*度?|本\s*年\s*度|本\s*年\s*累\s*计|本\s*期\s*实\s*际|本\s*月\s*累\s*计|"
+                            r"历\s*年\s*累\s*计|统\s*计\s*数")
 _DIGITS_RE = re.compile(r"\d(?:[\d,，]|[.．](?=\d)|[ \t\u3000](?=\d))*")  # not across lines
 _FIRST_VALUE_RE = re.compile(r"\d+(?![\d\s]*年)")  # a number that is not a year in a header (2015年度)
 _ORDINAL_NEXT_RE = re.compile(r"^\s*[、.．)）]")
@@ -43,7 +44,7 @@ class TextRow:
 
 def _periods(header: str) -> list[str]:
     """The value columns of a header in order: year / cumulative (a month column only without a year one)."""
-    words = [m.group(0) for m in _VALUE_WORD_RE.finditer(header)]
+    words = [squeeze(m.group(0)) for m in _VALUE_WORD_RE.finditer(header)]
     out = []
     for w in words:
         if "历年累计" in w:
@@ -79,8 +80,9 @@ def _splits(digits: str, n: int) -> list[tuple[float, ...]]:
     return out
 
 
-def find_rows(lines: list[str]) -> tuple[list[TextRow], list[str], set[int], str | None]:
-    """Rows of flattened legacy tables in the prose: (rows, value periods, consumed line indexes, header)."""
+def find_rows(lines: list[str]) -> tuple[list[TextRow], list[str], list[str], str | None]:
+    """Rows of a legacy table flattened into the text: (rows, value periods, the lines without the table,
+    header). A table may fill a line of its own, follow prose on the same line, or run over several lines."""
     for i, line in enumerate(lines):
         text = clean(line)
         start = min((text.find(w) for w in _HEADER_LABEL if w in text), default=-1)
@@ -94,17 +96,24 @@ def find_rows(lines: list[str]) -> tuple[list[TextRow], list[str], set[int], str
         periods = _periods(head[: words[-1].end()])
         header_end = start + words[-1].end()
         flat = squeeze(text[:header_end])
-        body, used = text[header_end:], {i}
+        body, used = text[header_end:], [i]
         j = i + 1
         while j < len(lines) and len(squeeze(lines[j])) <= _MAX_LINE and (
                 _DIGITS_RE.search(lines[j]) or len(squeeze(lines[j])) <= _MAX_LABEL):
             body += "\n" + clean(lines[j])
-            used.add(j)
+            used.append(j)
             j += 1
-        rows = _parse_body(body, len(periods), "代码" in flat)
+        rows, end = _parse_body(body, len(periods), "代码" in flat)
         if rows:
-            return rows, periods, used, clean(line)[:header_end]
-    return [], [], set(), None
+            prose = list(lines)
+            offset = 0
+            for k, idx in enumerate(used):  # each line keeps its text outside the table
+                seg = body.split("\n")[k]
+                after = seg[max(0, end - offset):]
+                prose[idx] = ((text[:start] + " ") if k == 0 else "") + after
+                offset += len(seg) + 1
+            return rows, periods, [x.strip() for x in prose], text[start:header_end]
+    return [], [], list(lines), None
 
 
 def _label_digits(label_text: str, run_start: int, body: str) -> bool:
@@ -117,8 +126,10 @@ def _label_digits(label_text: str, run_start: int, body: str) -> bool:
     return _unit_at_end(squeeze(label_text))[1] is None and not label_text.rstrip().endswith(("、", ".", "．", "：", ":", ",", "，"))
 
 
-def _parse_body(body: str, n_values: int, has_code: bool = False) -> list[TextRow]:
+def _parse_body(body: str, n_values: int, has_code: bool = False) -> tuple[list[TextRow], int]:
+    """The rows read from the start of `body`, and where the last one ends."""
     rows: list[TextRow] = []
+    end = 0
     ctx = vocabulary.Context()
     runs = list(_DIGITS_RE.finditer(body))
     pos = 0
@@ -160,9 +171,10 @@ def _parse_body(body: str, n_values: int, has_code: bool = False) -> list[TextRo
             key = vocabulary.EXTRA  # a row of the table outside the vocabulary (检索费 元 …)
         row = TextRow(label_text, key, unit, digits, reason=reason)
         rows.append(row)
+        end = run.end()
         if reason is None:
             _read_values(row, n_values, has_code)
-    return rows
+    return rows, end
 
 
 def _cut_ordinal(digits: str, expected: int | None) -> tuple[str, int | None, str | None]:
@@ -204,7 +216,8 @@ def _read_values(row: TextRow, n: int, has_code: bool = False) -> None:
         fused = tokens[0][2:] if has_code else tokens[0]  # a two-digit code (01 … 64) before the values
         row.candidates = _splits(fused, n) if fused else []
         if not row.candidates:
-            row.reason = f"fused digits {tokens[0]!r} cannot be cut into {n} numbers"
+            row.reason = (f"one value {tokens[0]!r} for {n} columns (a cell left blank?): its column is unknown"
+                          if len(fused) < n else f"fused digits {tokens[0]!r} cannot be cut into {n} numbers")
         return
     row.reason = f"{len(tokens)} values {row.digits!r} for {n} columns"
 

@@ -316,9 +316,18 @@ def _prose(rng: random.Random, r: LegacyReport, v: dict[str, float], *, contradi
         paras.append(rng.choice((f"{r.year}年，{whole}共主动公开政府信息约{shown}条。",
                                  f"全年{whole}主动公开政府信息{shown}多条。")))
         figs.append(Figure("proactive.total", "year", "prose", shown, approx=True))
+    elif rng.random() < 0.25:  # the older Fujian form: items made, then how they were classed
+        on_request, exempt = rng.randint(0, 200), rng.randint(0, 2000)
+        made = stated + on_request + exempt
+        paras.append(f"各乡镇、县直各单位对政府信息进行了梳理和编目，{r.year}年制作、获取政府信息总数{made}条，其中主动公开"
+                     f"政府信息{stated}条，作为依申请公开信息数{on_request}条，不予公开信息数{exempt}条。")
+        figs += [Figure("info.produced", "year", "prose", made), Figure("proactive.total", "year", "prose", stated),
+                 Figure("info.on_request_class", "year", "prose", on_request),
+                 Figure("info.exempt_class", "year", "prose", exempt)]
     else:
         paras.append(rng.choice((f"{r.year}年{whole}主动公开政府信息{stated}条。",
                                  f"{r.year}年，{whole}共主动公开政府信息{stated}条。",
+                                 f"{r.year}年新增主动公开政府信息{stated}条。",
                                  f"全年累计主动公开政府信息{stated}条。")))
         figs.append(Figure("proactive.total", "year", "prose", stated))
     if r.agency.endswith("人民政府") and not contradict and total >= 2:
@@ -331,7 +340,11 @@ def _prose(rng: random.Random, r: LegacyReport, v: dict[str, float], *, contradi
         cats = rng.sample(_CATEGORIES, 3)
         counts = _split(rng, total, 4)
         items = [f"{c}信息{n}条" for c, n in zip(cats, counts, strict=False)] + [f"其他信息{counts[3]}条"]
-        paras.append(f"{r.year}年，{who}主动公开政府信息的主要类别有：" + "，".join(items) + "。")
+        if rng.random() < 0.5:
+            paras.append(f"{r.year}年，{who}主动公开政府信息的主要类别有：" + "，".join(items) + "。")
+        else:  # items with their shares, run over ；
+            shares = [f"{it}，占{100 * n / total:.1f}%" for it, n in zip(items, counts, strict=True)]
+            paras.append(f"{r.year}年，在门户网站主动公开的{total}条政府信息中，" + "；".join(shares) + "。")
         figs += [Figure("proactive.by_category", "year", "prose", n, c)
                  for c, n in zip([*cats, "其他信息"], counts, strict=True)]
     if rng.random() < 0.5:
@@ -354,7 +367,8 @@ def _prose(rng: random.Random, r: LegacyReport, v: dict[str, float], *, contradi
     if rng.random() < 0.5:
         consult = int(v["consult.onsite"] + v["consult.online"] + v["consult.phone"])
         if consult >= 100 and approx:
-            paras.append(f"全年接受群众咨询{consult // 100 * 100}多人次。")
+            paras.append(rng.choice((f"全年接受群众咨询{consult // 100 * 100}多人次。",
+                                     f"{r.year}年有约{consult // 100 * 100}人次通过各种方式向{who}咨询政府信息公开有关事务。")))
             figs.append(Figure("consult.total", "year", "prose", consult // 100 * 100, approx=True))
         else:
             paras.append(f"全年接受群众咨询{consult}人次。")
