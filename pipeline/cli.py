@@ -35,7 +35,9 @@ def _summary(rows: list[tuple[Path, Report]]) -> Table:
         style = _STATUS_STYLE.get(r["status"], "")
         year = "" if r["year"] is None or str(r["year"]) == "<NA>" else str(r["year"])
         msg = r["error"] if isinstance(r["error"], str) else ""
-        table.add_row(text(path.name), year, text(r["template"]), text(r["status"], style), str(r["n_values"]),
+        n_legacy = r.get("n_legacy") or 0
+        values = f"{n_legacy} key figures" if n_legacy and not r["n_values"] else str(r["n_values"])
+        table.add_row(text(path.name), year, text(r["template"]), text(r["status"], style), values,
                       str(r["n_checks_failed"]), text(msg, width=120))
     return table
 
@@ -104,7 +106,9 @@ def _extract(paths: list[Path], out: Path, quiet: bool, engine: str | None, work
     statuses = [rep.status for _, rep in done]
     processed = sum(s != "failed" for s in statuses)
     console.print(text(f"{len(files)} files: " + ", ".join(f"{statuses.count(s)} {s}" for s in dict.fromkeys(statuses))
-                       + f"; {len(tables['requests']) + len(tables['proactive']) + len(tables['reviews'])} values; "
+                       + f"; {len(tables['requests']) + len(tables['proactive']) + len(tables['reviews'])} values"
+                       + (f", {int(tables['legacy']['value'].notna().sum())} pre-2019 key figures"
+                          if len(tables["legacy"]) else "") + "; "
                        f"tables written to {out}/"))
     if processed == 0:
         raise typer.Exit(1)

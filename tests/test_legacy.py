@@ -429,3 +429,28 @@ def test_a_whole_text_copy_on_one_line_keeps_its_prose():
     assert got[("proactive.by_channel.gazette", "year", "table")] is None  # one value, two columns: no guess
     assert got[("site.column_visits", "year", "prose")] == 11460
     assert got[("requests.received", "year", "prose")] == 0
+
+
+def test_statistics_form_with_a_column_index_row_and_quoted_labels():
+    rows = [["指 标 名 称", "计量 单位", "代码", "本期实际", "本年累计"], ["甲", "乙", "丙", "1", "2"],
+            ["主动公开信息数", "条", "01", "3", "45"], ["否决公开答复总数", "条", "20", "0", "4"],
+            ["其中:(1)“非《规定》所指政府信息”数", "条", "21", "0", "1"], ["(2)“信息不存在”数", "条", "22", "0", "2"],
+            ["(5)“免予公开范围1”数", "条", "25", "0", "1"], ["(8)“免予公开范围4”数", "条", "28", "0", "0"]]
+    doc = Document([grid(rows)], "text/html")
+    res = extract_legacy(doc, 2010, find_tables(doc.tables), [])
+    got = {(f.key, f.period): f.value for f in res.figures if f.key != "extra"}
+    assert got == {("proactive.total", "year"): 45, ("replies.negative_all", "year"): 4,
+                   ("replies.denied.not_gov_info", "year"): 1, ("replies.not_exist", "year"): 2,
+                   ("replies.denied.state_secret", "year"): 1}
+    assert [f.row_label for f in res.figures if f.key == "extra"] == ["(8)“免予公开范围4”数"]
+
+
+def test_prose_periods_and_classification_sentences():
+    got = read("本区到年底累计主动公开政府信息5928条，全文电子化率达90.3%，其中，本年度新增主动公开政府信息2110条。",
+               "2018年，共制作政府信息3021条，其中主动公开信息1027条，依申请公开信息459条，不予公开信息1535条。",
+               "今年累计主动公开政府信息300条。", "全年共受理依申请公开信息12件。")
+    assert set(got) == {
+        ("proactive.total", None, "cumulative", 5928, "条", False), ("proactive.total", None, "year", 2110, "条", False),
+        ("info.produced", None, "year", 3021, "条", False), ("proactive.total", None, "year", 1027, "条", False),
+        ("info.on_request_class", None, "year", 459, "条", False), ("info.exempt_class", None, "year", 1535, "条", False),
+        ("proactive.total", None, "year", 300, "条", False), ("requests.received", None, "year", 12, "件", False)}

@@ -22,8 +22,11 @@ from pipeline.legacy.records import KeyFigure
 from pipeline.text import numbering, squeeze
 
 _SENTENCE_RE = re.compile(r"(?<=[。；;！!？?])")
+_CLAUSE_RE = re.compile(r"[，,；;]")
+_THIS_YEAR_RE = re.compile(r"本年度|本年|今年|新增|全年")
 _FULL_STOP_RE = re.compile(r"(?<=[。！!？?])")
-_CUMULATIVE_RE = re.compile(r"(?:截至|截止|自[^。；;]{0,15}以来)[^。；;]{0,25}?累计|历年累计")
+_CUMULATIVE_RE = re.compile(r"(?:截至|截止|自[^。；;]{0,15}以来)[^。；;]{0,25}?累计|历年累计|"
+                            r"(?:到|至)[^。；;，,]{0,8}?(?:年底|年末|目前|今)[^。；;，,]{0,4}?累计")
 _HEADING_MAX = 30
 _SUBJECT_CUT_RE = re.compile(r"[，,：:；;]|其中|[（(][一二三四五六七八九十]+[）)]")
 _YEAR_RE = re.compile(r"(?:19|20)\d{2}年")
@@ -110,7 +113,12 @@ def _number(m: re.Match[str]) -> tuple[float, bool, str | None]:
 
 
 def _period(sentence: str, start: int) -> str:
-    return "cumulative" if _CUMULATIVE_RE.search(sentence[:start]) else "year"
+    """cumulative when the clause (or the one before it) says 截至…累计 / 到年底累计 / 历年累计, unless the
+    clause itself is the year's (本年度, 新增)."""
+    clauses = _CLAUSE_RE.split(sentence[:start])
+    if _THIS_YEAR_RE.search(clauses[-1]):
+        return "year"
+    return "cumulative" if _CUMULATIVE_RE.search("，".join(clauses[-2:])) else "year"
 
 
 def subject_key(sentence: str, start: int) -> tuple[str | None, str | None]:

@@ -66,6 +66,9 @@ def _header_rows(rows: list[list[Cell]]) -> int:
     """Leading rows (at most 3) that name columns (指标名称, 2015年度 …) or hold no number: the table's header."""
     n = 0
     for row in rows[:3]:
+        if _column_index_row(row):
+            n += 1
+            continue
         words = any(column_role(c.text)[0] != "unknown" for c in row
                     if c.text and len(squeeze(c.text)) <= _HEADER_CELL_MAX and not _is_value_text(c.text))
         years = any(_YEAR_HEADER_RE.search(squeeze(c.text)) for c in row)
@@ -73,6 +76,12 @@ def _header_rows(rows: list[list[Cell]]) -> int:
             break
         n += 1
     return n
+
+
+def _column_index_row(row: list[Cell]) -> bool:
+    """A row numbering the columns of a statistics form: 甲 | 乙 | 丙 | 1 | 2."""
+    texts = [squeeze(c.text) for c in row if c.text]
+    return bool(texts) and "甲" in texts and all(len(t) <= 2 for t in texts)
 
 
 def _names_columns(row: list[Cell]) -> bool:
