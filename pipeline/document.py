@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +16,8 @@ class Cell:
     col: int
     page: int | None = None  # PDF page, 1-based
     spanned: bool = False  # True for the copies a rowspan/colspan expansion put in covered slots
+    confidence: float | None = None  # OCR: lowest probability among the cell's characters; None when not OCR'd
+    box: tuple[int, int, int, int] | None = None  # OCR: the cell's pixel box on its page image
 
 
 @dataclass(slots=True)
@@ -50,6 +54,8 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)  # e.g. the <meta> tags of government sites
     status: str | None = None  # a reader may decide the status itself (e.g. needs_ocr)
     error: str | None = None
+    # OCR readers: read the given cells again, finer; returns {(page, box): (text, confidence)}
+    refine: Callable[[list[Cell]], dict[Any, tuple[str, float]]] | None = None
 
     @property
     def tables(self) -> list[Table]:

@@ -61,7 +61,7 @@ class Report:
 def _report_row(report_id: str, **kw: Any) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(schema.columns("reports"))
     row.update(report_id=report_id, extractor_version=EXTRACTOR_VERSION, n_values=0, n_legacy=0, n_checks_failed=0,
-               template="unknown")
+               template="unknown", ocr=False)
     row.update(kw)
     return row
 
@@ -200,6 +200,12 @@ def extract_document(data: bytes, name: str = "document", source_url: str | None
     try:
         md = read_metadata(doc.title, doc.lines, doc.meta)
         frames, fields = normalise(doc, report_id, md)
+        ocr = bool(doc.meta.get("ocr_pages") or doc.meta.get("ocr_images"))
+        if ocr:  # checked OCR: a finer pass for failed identities, doubtful values flagged
+            from pipeline.ocr.verify import recheck
+
+            frames, fields = recheck(doc, report_id, lambda: normalise(doc, report_id, md), (frames, fields))
+        fields["ocr"] = ocr
         row = _report_row(report_id, **base, media_type=doc.media_type, title=md.title or None, agency=md.agency,
                           region=md.region, year=md.year, published_date=md.published_date,
                           site_name=doc.meta.get("SiteName"), site_id_code=doc.meta.get("SiteIDCode"),

@@ -66,6 +66,8 @@ _PROVENANCE = (
     Field("grid_row", "int", "0-based row of the cell in its source table grid"),
     Field("grid_col", "int", "0-based column of the cell in its source table grid (spans expanded)"),
     Field("template", "string", "template this table follows (detected per table)", allowed=labels.template_names),
+    Field("ocr_confidence", "float", "when the cell was read by OCR: the lowest recognition probability among "
+          "its characters (0–1), after the finer second pass; null for cells read from text"),
 )
 _VALUE = Field("value", "float", "the number printed; blank or dash cells read 0 in a table with numbers; "
                "null when not printed or not a number")
@@ -100,6 +102,10 @@ TABLES: dict[str, tuple[Field, ...]] = {
         Field("n_checks_failed", "int", "template identities that the published numbers break (error severity; "
               "the warnings on legacy key figures are not counted)", required=True),
         Field("warnings", "string", "what the extractor noticed but could not map (one per line)"),
+        Field("ocr", "bool", "true when some of the document was read by OCR (a scanned page, or a table "
+              "printed as an image); its values carry ocr_confidence"),
+        Field("ocr_min_confidence", "float", "lowest ocr_confidence among the report's values; below 0.9 a "
+              "value is doubtful and an ocr.confidence check flags it"),
         Field("site_name", "string", "SiteName <meta> tag of a government web page"),
         Field("site_id_code", "string", "SiteIDCode <meta> tag (national government website code)"),
         Field("column_name", "string", "ColumnName <meta> tag (site column the page is in)"),

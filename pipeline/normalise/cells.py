@@ -22,6 +22,7 @@ def provenance(report_id: str, row_label: str, col_label: str, cell: Cell, parse
         "table_index": table_index,
         "grid_row": cell.row,
         "grid_col": cell.col,
+        "ocr_confidence": cell.confidence,
     }
 
 

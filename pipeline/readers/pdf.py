@@ -8,7 +8,8 @@ import io
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -71,16 +72,17 @@ def read_pdf(data: bytes, *, max_pages: int = 200, timeout_s: float = 120.0, fas
     if b"%%EOF" not in data:
         raise ReaderError("truncated PDF: no %%EOF marker (the download was probably cut off)")
     texts, meta = _text_pass(data, max_pages, deadline, timeout_s)
-    if not any(t.n_chars for t in texts):
-        if any(t.has_images for t in texts):
-            raise ReaderError(
-                f"scanned PDF: none of its {len(texts)} pages has a text layer (OCR needed)", "needs_ocr"
-            )
+    if not any(t.n_chars or t.has_images for t in texts):
         raise ReaderError(f"PDF has no text and no images on any of its {len(texts)} pages (blank)")
+    ocr_pages, refine = _ocr(data, texts, deadline, meta)  # pages without a text layer, read by OCR
     selected = select_table_pages([t.lines for t in texts])
     per_page: dict[int, list[tuple[float, Block | _Grid]]] = {}
     with _TablePages(data, fast) as pages:
         for pno in range(1, len(texts) + 1):
+            if pno in ocr_pages:
+                per_page[pno] = ocr_pages[pno]
+                selected.add(pno)
+                continue
             if pno not in selected:
                 # a table that runs to the foot of the page goes on: its next page, even when it holds no
                 # marker or number to select it (rows of dashes, blank cells, numbers one per line)
@@ -101,7 +103,52 @@ def read_pdf(data: bytes, *, max_pages: int = 200, timeout_s: float = 120.0, fas
     title = find_title([b.text for b in doc_blocks if isinstance(b, Paragraph) and b.page == 1])
     meta["pdf_pages"] = str(len(texts))
     meta["pdf_table_pages"] = ",".join(map(str, sorted(selected)))
-    return Document(blocks=doc_blocks, media_type=MEDIA_TYPE, title=title or meta.get("pdf_title", ""), meta=meta)
+    return Document(blocks=doc_blocks, media_type=MEDIA_TYPE, title=title or meta.get("pdf_title", ""), meta=meta,
+                    refine=refine)
+
+
+def _ocr(data: bytes, texts: list[_PageText], deadline: float, meta: dict[str, str]) -> tuple[dict[int, list], Any]:
+    """Blocks of the pages without a text layer, read by OCR (pipeline.ocr); {} when there are none.
+
+    Without the OCR extra a PDF with no text at all stays needs_ocr, with a message naming the extra.
+    """
+    scanned = [pno for pno, t in enumerate(texts, start=1) if not t.n_chars and t.has_images]
+    if not scanned:
+        return {}, None
+    from pipeline.ocr.engine import OcrUnavailable
+
+    try:
+        from pipeline.ocr.pdf import read_pages, refiner
+    except ImportError as exc:  # numpy/OpenCV of the extra missing
+        unavailable: ReaderError = OcrUnavailable(f"{type(exc).__name__}: {exc}")
+    else:
+        try:
+            title_page = 1 if 1 in scanned else None
+            result = read_pages(data, scanned, title_page=title_page, deadline=deadline)
+        except OcrUnavailable as exc:
+            unavailable = exc
+        else:
+            meta["ocr_pages"] = ",".join(map(str, result.read))
+            meta["ocr_lines"] = str(result.lines)
+            meta["ocr_refined"] = str(result.refined)
+            pages = {pno: [(top, _from_ocr(item, pno)) for top, item in items] for pno, items in result.pages.items()}
+            return pages, refiner(data, result.geometry)
+    if len(scanned) == len(texts):
+        raise ReaderError(f"scanned PDF: none of its {len(texts)} pages has a text layer; {unavailable}",
+                          "needs_ocr")
+    meta["ocr_missing"] = str(unavailable)
+    return {}, None
+
+
+def _from_ocr(item, pno: int) -> Block | _Grid:
+    """A Paragraph or a _Grid (ready for stitching) from an OCR line or table."""
+    from pipeline.ocr.page import OcrTable
+
+    if not isinstance(item, OcrTable):
+        return Paragraph(item.text, pno)
+    scale = 72 / item.dpi
+    return _Grid(item.rows, pno, item.top * scale, len(item.rows[0]) if item.rows else 0, dict(item.spans),
+                 [x * scale for x in item.xs])
 
 
 class _TablePages:
@@ -443,7 +490,7 @@ def _finish_grid(slots, spans, width: int, height: int, pno: int, top: float,
         return None
     keep = [r for r in range(height) if r in keep_blank or any(cell.text for cell in rows[r])]
     renum = {old: new for new, old in enumerate(keep)}
-    out = [[Cell(c.text, renum[r], c.col, c.page, c.spanned) for c in rows[r]] for r in keep]
+    out = [[replace(c, row=renum[r]) for c in rows[r]] for r in keep]
     new_spans = {
         (renum[r], c): (renum.get(o[0], renum[r]), o[1]) for (r, c), o in spans.items() if r in renum
     }
@@ -505,7 +552,7 @@ def _append_continuation(t: _Grid, u: _Grid) -> None:
             u_spans = {(r - 1, c): (max(o[0] - 1, 0), o[1]) for (r, c), o in u_spans.items() if r >= 1}
     base = len(t.rows)
     for r, row in enumerate(rows):
-        t.rows.append([Cell(c.text, base + r, c.col, c.page, c.spanned) for c in row])
+        t.rows.append([replace(c, row=base + r) for c in row])
     for (r, c), o in u_spans.items():
         t.spans[(base + r, c)] = (base + o[0], o[1])
 
@@ -524,7 +571,7 @@ def _align_columns(u: _Grid, t: _Grid) -> None:
         cols.append(next((i for i in range(u.width) if u.xs[i] <= mid < u.xs[i + 1]), u.width - 1))
     first = {ui: cols.index(ui) for ui in set(cols)}
     rows = [
-        [Cell(row[ui].text, r, j, row[ui].page, row[ui].spanned or (j > 0 and cols[j - 1] == ui))
+        [replace(row[ui], row=r, col=j, spanned=row[ui].spanned or (j > 0 and cols[j - 1] == ui))
          for j, ui in enumerate(cols)]
         for r, row in enumerate(u.rows)
     ]

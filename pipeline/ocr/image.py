@@ -1,0 +1,104 @@
+"""Page images for OCR: decoding, seal removal, deskewing and binarisation (OpenCV, numpy)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from pipeline.document import ReaderError
+
+MAX_PIXELS = 40_000_000  # an image larger than this (e.g. a decompression bomb) is refused
+
+
+@dataclass
+class PageImage:
+    """One page as pixels: ``gray`` (seal removed, deskewed) and the angle it was turned by."""
+
+    gray: np.ndarray  # uint8, H×W, white background
+    dpi: float  # pixels per inch (the render scale, or the image's own resolution)
+    angle: float = 0.0  # degrees the page was rotated to straighten it
+
+
+def decode_image(data: bytes) -> tuple[np.ndarray, float]:
+    """BGR pixels and resolution (dpi, 150 when the file does not say) of an image file (Pillow decodes)."""
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            dpi = im.info.get("dpi", (150, 150))[0] or 150
+            im.seek(0)
+            rgb = np.asarray(im.convert("RGB"))
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ReaderError(f"cannot decode the image: {type(exc).__name__}: {exc}") from exc
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), float(dpi) if 50 <= float(dpi) <= 1200 else 150.0
+
+
+def drop_colour(bgr: np.ndarray) -> np.ndarray:
+    """Grey page with coloured marks (a red seal, coloured stamps, cell shading) turned to background.
+
+    Printed text and rules are dark and unsaturated; a seal is red, saturated and lighter. A pixel is kept
+    by its darkest channel, so black text under a seal stays black and the seal's ink fades away.
+    """
+    b, g, r = (bgr[..., i].astype(np.int16) for i in range(3))
+    hi = np.maximum(np.maximum(b, g), r)
+    lo = np.minimum(np.minimum(b, g), r)
+    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    sat = hi - lo
+    # a tinted pixel becomes its brightest channel (plus its tint when clearly coloured): a faint pink seal,
+    # its JPEG-blurred edges and blue shading turn to background, while black text under a seal (dark in
+    # every channel) stays dark
+    tinted = sat > 8
+    lift = np.where(sat > 24, sat, 0)
+    out = gray.copy()
+    out[tinted] = np.clip(hi[tinted] + lift[tinted], 0, 255).astype(np.uint8)
+    return out
+
+
+def binarise(gray: np.ndarray) -> np.ndarray:
+    """Ink mask (255 = ink) by adaptive threshold; robust to uneven scans and light cell shading."""
+    block = max(15, (min(gray.shape) // 40) | 1)
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY_INV, block, 15)
+
+
+def skew_angle(ink: np.ndarray, max_angle: float = 6.0) -> float:
+    """Angle (degrees) that makes text rows and rules horizontal: the rotation maximising the variance of
+    the row profile, coarse to fine on a reduced image."""
+    h, w = ink.shape
+    scale = min(1.0, 900 / max(h, w))
+    small = cv2.resize(ink, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+    if not small.any():
+        return 0.0
+    centre = (small.shape[1] / 2, small.shape[0] / 2)
+
+    def score(angle: float) -> float:
+        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
+        rot = cv2.warpAffine(small, m, (small.shape[1], small.shape[0]), flags=cv2.INTER_NEAREST)
+        profile = rot.sum(axis=1, dtype=np.float64)
+        return float(np.var(profile))
+
+    best, step = 0.0, 1.0
+    candidates = np.arange(-max_angle, max_angle + 1e-9, step)
+    best = max(candidates, key=score)
+    for step in (0.25, 0.05):
+        candidates = np.arange(best - 4 * step, best + 4 * step + 1e-9, step)
+        best = max(candidates, key=score)
+    return float(best)
+
+
+def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
+    if abs(angle) < 0.02:
+        return gray
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
+
+
+def prepare(bgr: np.ndarray, dpi: float) -> PageImage:
+    """Seal and shading removed, straightened."""
+    gray = drop_colour(bgr)
+    angle = skew_angle(binarise(gray))
+    return PageImage(rotate(gray, angle), dpi, angle)

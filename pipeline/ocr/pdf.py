@@ -1,0 +1,173 @@
+"""OCR of PDF pages: pages without a text layer (scans) and table pictures on pages that have text.
+
+The PDF reader (pipeline.readers.pdf) calls `read_pages` for those pages. A cheap look at every candidate
+page (rendered at 60 dpi: are there ruled tables?) picks the table pages; only they, and the title area
+of page 1, are rendered at the scan's own resolution and read. The finer pass renders a page again at
+twice that resolution, only when a line was read with low confidence.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from pipeline.document import Cell, ReaderError
+from pipeline.ocr import engine
+from pipeline.ocr.grid import find_tables
+from pipeline.ocr.image import PageImage, binarise, drop_colour, rotate, skew_angle
+from pipeline.ocr.page import OcrLine, OcrTable, read_cells, read_page
+
+PROBE_DPI = 60
+MIN_DPI, MAX_DPI, DEFAULT_DPI = 150, 300, 200
+TITLE_LINES = 8
+
+
+@dataclass
+class PdfOcr:
+    """OCR results by page (items in page points, top to bottom) and what it cost."""
+
+    pages: dict[int, list[tuple[float, OcrLine | OcrTable]]] = field(default_factory=dict)
+    geometry: dict[int, tuple[float, float]] = field(default_factory=dict)  # page → (dpi, angle) as read
+    probed: int = 0
+    read: list[int] = field(default_factory=list)
+    lines: int = 0
+    refined: int = 0
+    doubtful: int = 0
+    seconds: float = 0.0
+
+
+def image_boxes(page: pdfium.PdfPage) -> list[tuple[float, float, float, float, int, int]]:
+    """(left, bottom, right, top, px_w, px_h) of the page's image objects."""
+    out = []
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        try:
+            bounds = getattr(obj, "get_bounds", None) or obj.get_pos  # pypdfium2 5 / 4
+            left, bottom, right, top = bounds()
+            w, h = obj.get_px_size()
+        except (pdfium.PdfiumError, AttributeError, TypeError, ValueError):
+            continue
+        out.append((left, bottom, right, top, w, h))
+    return out
+
+
+def _native_dpi(page: pdfium.PdfPage) -> float:
+    """Resolution of the page's largest image (a scan), clamped to MIN_DPI..MAX_DPI."""
+    boxes = image_boxes(page)
+    if not boxes:
+        return DEFAULT_DPI
+    left, bottom, right, top, w, _h = max(boxes, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+    width_in = max(right - left, 1) / 72
+    return float(min(MAX_DPI, max(MIN_DPI, w / width_in)))
+
+
+def _render(page: pdfium.PdfPage, dpi: float) -> np.ndarray:
+    bitmap = page.render(scale=dpi / 72)
+    arr = bitmap.to_numpy()
+    return arr[..., :3].copy() if arr.ndim == 3 else np.stack([arr] * 3, axis=-1)
+
+
+def has_ruled_table(page: pdfium.PdfPage) -> bool:
+    """A cheap look (60 dpi, no OCR): does the page hold a ruled table?"""
+    gray = drop_colour(_render(page, PROBE_DPI))
+    ink = binarise(gray)
+    angle = skew_angle(ink)
+    if abs(angle) >= 0.05:
+        ink = binarise(rotate(gray, angle))
+    tables, _rules = find_tables(ink, PROBE_DPI, min_rows=3)
+    return bool(tables)
+
+
+def read_pages(data: bytes, pages: list[int], *, title_page: int | None = 1, deadline: float | None = None,
+               regions: dict[int, tuple[float, float, float, float]] | None = None) -> PdfOcr:
+    """OCR of the given 1-based pages: the table pages among them and the title area of `title_page`.
+
+    regions: for pages that have text, the box (left, bottom, right, top, in points) of the picture to read;
+    only tables inside it are kept.
+    """
+    engine._load()  # OcrUnavailable (status needs_ocr) before any work when the extra is missing
+    t0 = time.perf_counter()
+    out = PdfOcr()
+    regions = regions or {}
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise ReaderError(f"damaged PDF: {exc}") from exc
+    try:
+        for pno in pages:
+            if deadline is not None and time.monotonic() > deadline:
+                raise ReaderError(f"time limit exceeded while reading page {pno} by OCR")
+            page = doc[pno - 1]
+            try:
+                out.probed += 1
+                is_table = has_ruled_table(page)
+                if not is_table and pno != title_page:
+                    continue
+                dpi = _native_dpi(page)
+                bgr = _render(page, dpi)
+                gray = drop_colour(bgr)
+                angle = skew_angle(binarise(gray))
+                img = PageImage(rotate(gray, angle), dpi, angle)
+
+                def finer(page=page, dpi=dpi, angle=angle) -> PageImage:
+                    fine = drop_colour(_render(page, dpi * 2))
+                    return PageImage(rotate(fine, angle), dpi * 2, angle)
+
+                result = read_page(img, page_no=pno, title_lines=TITLE_LINES if pno == title_page else 0,
+                                   finer=finer)
+                height_pt = page.get_height()
+                items = []
+                for top, item in result.items:
+                    top_pt = top * 72 / dpi
+                    if pno in regions:
+                        left, bottom, right, top_box = regions[pno]
+                        if not isinstance(item, OcrTable) or not (height_pt - top_box - 2 <= top_pt <= height_pt - bottom):
+                            continue
+                    items.append((top_pt, item))
+                out.pages[pno] = items
+                out.read.append(pno)
+                out.geometry[pno] = (dpi, angle)
+                out.lines += result.n_lines
+                out.refined += result.n_refined
+                out.doubtful += result.doubtful
+            finally:
+                page.close()
+    finally:
+        doc.close()
+    out.seconds = time.perf_counter() - t0
+    return out
+
+
+FINEST = 3  # the identity pass reads cells at three times the scan's resolution
+
+
+def refiner(data: bytes, geometry: dict[int, tuple[float, float]]):
+    """The finer pass for cells named by the identity checks: their pages rendered at FINEST × the resolution
+    they were read at, straightened by the same angle, each cell read alone."""
+
+    def refine(cells: list[Cell]) -> dict[tuple[int | None, tuple[int, int, int, int]], tuple[str, float]]:
+        by_page: dict[int, list[tuple[int, int, int, int]]] = {}
+        for c in cells:
+            if c.page in geometry and c.box is not None:
+                by_page.setdefault(c.page, []).append(c.box)
+        out: dict[tuple[int | None, tuple[int, int, int, int]], tuple[str, float]] = {}
+        doc = pdfium.PdfDocument(data)
+        try:
+            for pno, boxes in by_page.items():
+                dpi, angle = geometry[pno]
+                page = doc[pno - 1]
+                try:
+                    fine = PageImage(rotate(drop_colour(_render(page, dpi * FINEST)), angle), dpi * FINEST, angle)
+                finally:
+                    page.close()
+                boxes = list(dict.fromkeys(boxes))
+                for box, reading in zip(boxes, read_cells(fine, boxes, FINEST), strict=True):
+                    out[(pno, box)] = reading
+        finally:
+            doc.close()
+        return out
+
+    return refine
