@@ -17,7 +17,7 @@ class Cell:
     page: int | None = None  # PDF page, 1-based
     spanned: bool = False  # True for the copies a rowspan/colspan expansion put in covered slots
     confidence: float | None = None  # OCR: lowest probability among the cell's characters; None when not OCR'd
-    box: tuple[int, int, int, int] | None = None  # OCR: the cell's pixel box on its page image
+    box: tuple[int, ...] | None = None  # OCR: (page or image number, x0, y0, x1, y1) of the cell's pixels
 
 
 @dataclass(slots=True)
@@ -54,7 +54,7 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)  # e.g. the <meta> tags of government sites
     status: str | None = None  # a reader may decide the status itself (e.g. needs_ocr)
     error: str | None = None
-    # OCR readers: read the given cells again, finer; returns {(page, box): (text, confidence)}
+    # OCR readers: read the given cells again, finer; returns {cell box: (text, confidence)}
     refine: Callable[[list[Cell]], dict[Any, tuple[str, float]]] | None = None
 
     @property

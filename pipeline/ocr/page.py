@@ -19,7 +19,7 @@ from pipeline.document import Cell
 from pipeline.ocr import engine
 from pipeline.ocr.grid import RuledTable, find_tables
 from pipeline.ocr.image import PageImage, binarise
-from pipeline.readers.cjk_fold import clean_cell_text, clean_line
+from pipeline.readers.cjk_fold import clean_cell_text, clean_line, is_page_number
 
 LOW_CONFIDENCE = 0.9  # a character read with less probability than this is doubtful
 _NUMERIC = set("0123456789.,-—－%")
@@ -143,8 +143,11 @@ def _join(texts: list[str]) -> str:
 
 
 def read_page(img: PageImage, *, page_no: int | None, title_lines: int = 0,
-              finer: Callable[[], PageImage] | None = None) -> PageOcr:
-    """Tables, captions and (title_lines > 0) the first lines of a page image."""
+              finer: Callable[[], PageImage] | None = None, source: int | None = None) -> PageOcr:
+    """Tables, captions and (title_lines > 0) the first lines of a page image.
+
+    source (the page number, or the image's number in its document) is the first member of every cell's
+    box, which names the cell for the finer pass."""
     gray, dpi = img.gray, img.dpi
     ink = binarise(gray)
     tables, rules = find_tables(ink, dpi)
@@ -169,9 +172,10 @@ def read_page(img: PageImage, *, page_no: int | None, title_lines: int = 0,
     free[covered] = 0
     lines = [b for b in text_bands(free, glyph) if b[3] - b[1] >= 0.4 * glyph]
     wanted: set[tuple[int, int, int, int]] = set(lines[:title_lines])
-    for table in tables:
+    for table in tables:  # a caption above, a note or the next section's heading below
         above = [b for b in lines if b[3] <= table.ys[0]]
-        wanted.update(above[-2:])
+        below = [b for b in lines if b[1] >= table.ys[-1]]
+        wanted.update(above[-2:] + below[:2])
     items += [_Item(b, ("line", b[1])) for b in sorted(wanted, key=lambda b: b[1])]
     readings = engine.recognise([_crop(gray, rules, it.box, pad) for it in items])
     for it, reading in zip(items, readings, strict=True):
@@ -182,9 +186,10 @@ def read_page(img: PageImage, *, page_no: int | None, title_lines: int = 0,
         result.n_refined = refine_items(doubtful, img, finer(), rules)
     result.doubtful = sum(1 for it in items if _doubtful(it))
     for t_no, table in enumerate(tables):
-        result.items.append((int(table.ys[0]), _assemble(table, t_no, items, page_no, dpi)))
+        result.items.append((int(table.ys[0]), _assemble(table, t_no, items, page_no, dpi, page_no if source is None else source)))
     for it in items:
-        if it.owner[0] == "line" and it.reading is not None and it.reading.text:
+        if it.owner[0] == "line" and it.reading is not None and it.reading.text and not is_page_number(
+                it.reading.text, bare=True):
             result.items.append((it.box[1], OcrLine(clean_line(it.reading.text), it.reading.confidence, it.box[1])))
     result.items.sort(key=lambda x: x[0])
     return result
@@ -218,7 +223,8 @@ def refine_items(items: list[_Item], img: PageImage, fine: PageImage, rules: np.
     return changed
 
 
-def _assemble(table: RuledTable, t_no: int, items: list[_Item], page_no: int | None, dpi: float) -> OcrTable:
+def _assemble(table: RuledTable, t_no: int, items: list[_Item], page_no: int | None, dpi: float,
+              source: int | None) -> OcrTable:
     texts: dict[int, list[tuple[int, str, float, tuple[float, ...]]]] = {}
     for it in items:
         if it.owner[0] == "cell" and it.owner[1] == t_no and it.reading is not None:
@@ -232,7 +238,8 @@ def _assemble(table: RuledTable, t_no: int, items: list[_Item], page_no: int | N
         confidence = min((p[2] for p in parts), default=None) if text else None
         for r in range(cell.r0, cell.r1):
             for c in range(cell.c0, cell.c1):
-                slots[(r, c)] = Cell(text, r, c, page_no, (r, c) != (cell.r0, cell.c0), confidence, cell.box)
+                slots[(r, c)] = Cell(text, r, c, page_no, (r, c) != (cell.r0, cell.c0), confidence,
+                                     (source or 0, *cell.box))
                 spans[(r, c)] = (cell.r0, cell.c0)
     rows = [[slots.get((r, c)) or Cell("", r, c, page_no) for c in range(table.width)] for r in range(table.height)]
     return OcrTable(rows, spans, list(table.xs), list(table.ys), int(table.ys[0]), dpi)

@@ -148,12 +148,12 @@ def refiner(data: bytes, geometry: dict[int, tuple[float, float]]):
     """The finer pass for cells named by the identity checks: their pages rendered at FINEST × the resolution
     they were read at, straightened by the same angle, each cell read alone."""
 
-    def refine(cells: list[Cell]) -> dict[tuple[int | None, tuple[int, int, int, int]], tuple[str, float]]:
-        by_page: dict[int, list[tuple[int, int, int, int]]] = {}
+    def refine(cells: list[Cell]) -> dict[tuple[int, ...], tuple[str, float]]:
+        by_page: dict[int, list[tuple[int, ...]]] = {}
         for c in cells:
-            if c.page in geometry and c.box is not None:
-                by_page.setdefault(c.page, []).append(c.box)
-        out: dict[tuple[int | None, tuple[int, int, int, int]], tuple[str, float]] = {}
+            if c.box is not None and c.box[0] in geometry:
+                by_page.setdefault(c.box[0], []).append(c.box[1:])
+        out: dict[tuple[int, ...], tuple[str, float]] = {}
         doc = pdfium.PdfDocument(data)
         try:
             for pno, boxes in by_page.items():
@@ -165,7 +165,7 @@ def refiner(data: bytes, geometry: dict[int, tuple[float, float]]):
                     page.close()
                 boxes = list(dict.fromkeys(boxes))
                 for box, reading in zip(boxes, read_cells(fine, boxes, FINEST), strict=True):
-                    out[(pno, box)] = reading
+                    out[(pno, *box)] = reading
         finally:
             doc.close()
         return out

@@ -38,13 +38,14 @@ def _cells_of_failed_checks(doc: Document, frames: dict[str, pd.DataFrame]) -> l
     return out
 
 
-def apply_readings(doc: Document, readings: dict[tuple[int | None, tuple[int, int, int, int]], tuple[str, float]]) -> int:
-    """Put new readings (by page and pixel box) into every slot of those cells; returns the cells changed."""
+def apply_readings(doc: Document, readings: dict[tuple[int, ...], tuple[str, float]]) -> int:
+    """Put new readings (by cell box: source, x0, y0, x1, y1) into every slot of those cells; returns the
+    number of slots whose text changed."""
     changed = 0
     for table in doc.tables:
         for row in table.rows:
             for i, cell in enumerate(row):
-                new = readings.get((cell.page, cell.box)) if cell.box is not None else None
+                new = readings.get(cell.box) if cell.box is not None else None
                 if new is not None and (new[0], new[1]) != (cell.text, cell.confidence):
                     changed += new[0] != cell.text
                     row[i] = Cell(new[0], cell.row, cell.col, cell.page, cell.spanned, new[1], cell.box)
