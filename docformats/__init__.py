@@ -34,7 +34,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Format:
-    """One document format. ``reader`` is ``"module:function"``, called as ``function(data, **reader_kwargs)``."""
+    """One document format. ``reader`` is ``"module:function"``, called as ``function(data, **reader_kwargs)``
+    plus those of the caller's context arguments (such as ``resources``) that the format lists in ``context``."""
 
     key: str
     name: str  # shown to users (run report, demo summary)
@@ -48,6 +49,7 @@ class Format:
     extra: str | None = None  # the optional dependency extra its reader needs (pip install '.[extra]')
     reader_kwargs: tuple[tuple[str, Any], ...] = field(default=())
     markers: tuple[str, ...] = ()  # zip: member name prefixes; ole: stream names (UTF-16 in the directory)
+    context: tuple[str, ...] = ()  # optional keyword arguments the reader takes (e.g. "resources")
 
 
 _WORDML = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -85,7 +87,8 @@ FORMATS: tuple[Format, ...] = (
     Format("gif", "image (GIF)", (".gif",), ("image/gif",), "pipeline.readers.image:read_image",
            magic=(b"GIF87a", b"GIF89a"), preload=False, extra="ocr"),
     Format("html", "HTML", (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"),
-           ("text/html", "application/xhtml+xml"), "pipeline.readers.html:read_html", attachment=False),
+           ("text/html", "application/xhtml+xml"), "pipeline.readers.html:read_html", attachment=False,
+           context=("resources",)),
     Format("text", "text", (".txt", ".md", ".text"), ("text/plain", "text/markdown"),
            "pipeline.readers.text:read_text", attachment=False),
 )

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -20,11 +21,14 @@ def extract(path: Any) -> Report:
     return extract_path(path)
 
 
-def extract_bytes(data: bytes, name: str = "document", source_url: str | None = None) -> Report:
-    """Extract a document given as bytes; `name` (a file name) guides the format when the bytes do not."""
+def extract_bytes(data: bytes, name: str = "document", source_url: str | None = None,
+                  resources: Callable[[str], bytes | None] | None = None) -> Report:
+    """Extract a document given as bytes; `name` (a file name) guides the format when the bytes do not.
+
+    resources: for a web page, the bytes of a picture it shows (<img src> as written → bytes or None)."""
     from pipeline.extraction import extract_document
 
-    return extract_document(data, name=name, source_url=source_url)
+    return extract_document(data, name=name, source_url=source_url, resources=resources)
 
 
 def __getattr__(name: str) -> Any:

@@ -55,9 +55,27 @@ class RawDoc:
     source_url: str | None = None
     fetched_at: str | None = None
     path: str | None = None
+    pictures: tuple[tuple[str, str], ...] = ()  # (absolute URL, file) of the pictures a page shows
 
     def read(self) -> bytes:
         return self.data if self.data is not None else Path(str(self.path)).read_bytes()
+
+    def resources(self):
+        """The page's pictures by <img src> (resolved against source_url), read from their files."""
+        if not self.pictures:
+            return None
+        files = dict(self.pictures)
+
+        def get(src: str) -> bytes | None:
+            from urllib.parse import urljoin
+
+            path = files.get(urljoin(self.source_url or "", src.strip()))
+            try:
+                return Path(path).read_bytes() if path else None
+            except OSError:
+                return None
+
+        return get
 
 
 Item = Path | RawDoc
@@ -124,7 +142,8 @@ def pack(index: int, report: Report, seconds: float, local: bool = False) -> Out
 def _extract(item: Item) -> Report:
     if isinstance(item, RawDoc):
         return extract_document(item.read(), name=item.name, source_url=item.source_url,
-                                source_path=item.path or item.name, fetched_at=item.fetched_at)
+                                source_path=item.path or item.name, fetched_at=item.fetched_at,
+                                resources=item.resources())
     return extract_path(item)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -187,12 +188,16 @@ def normalise(doc: Document, report_id: str, md: Metadata) -> tuple[dict[str, pd
 
 
 def extract_document(data: bytes, name: str = "document", source_url: str | None = None,
-                     source_path: str | None = None, fetched_at: str | None = None) -> Report:
-    """Extract one document; any failure becomes a report row with a status and a message."""
+                     source_path: str | None = None, fetched_at: str | None = None,
+                     resources: Callable[[str], bytes | None] | None = None) -> Report:
+    """Extract one document; any failure becomes a report row with a status and a message.
+
+    resources: the bytes of a picture a web page shows (<img src> as written → bytes or None), e.g. from
+    the raw store; the extractor never fetches."""
     report_id = hashlib.sha256(data).hexdigest()
     base = {"source_url": source_url, "source_path": source_path or name, "fetched_at": fetched_at}
     try:
-        doc = read(data, name)
+        doc = read(data, name, resources=resources)
     except ReaderError as exc:
         return _failed(report_id, exc.status, str(exc), **base)
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch
@@ -200,7 +205,7 @@ def extract_document(data: bytes, name: str = "document", source_url: str | None
     try:
         md = read_metadata(doc.title, doc.lines, doc.meta)
         frames, fields = normalise(doc, report_id, md)
-        ocr = bool(doc.meta.get("ocr_pages") or doc.meta.get("ocr_images"))
+        ocr = bool(doc.meta.get("ocr_pages")) or doc.meta.get("ocr_images", "0") != "0"
         if ocr:  # checked OCR: a finer pass for failed identities, doubtful values flagged
             from pipeline.ocr.verify import recheck
 

@@ -81,6 +81,7 @@ def resolve_store_dir(path: Path | str) -> Path:
 
 
 PAGE, ATTACHMENT = "page", "attachment"
+PICTURE = "picture"  # an <img> a report page shows (its tables printed as a picture): read with the page
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ class StoredDocument:
     filename: str | None = None
     published: dt.date | None = None
     year: int | None = None
-    kind: str | None = None  # page | attachment
+    kind: str | None = None  # page | attachment | picture
     parent_url: str | None = None  # the list or page that linked the document
     report_url: str | None = None
     fetched_at: dt.datetime | None = None
@@ -125,7 +126,10 @@ class StoredDocument:
 def report_of(kind: str, url: str, page_url: str | None = None, own_report: bool = False) -> str:
     """The one rule that groups documents into reports. A page is a report of its own (its URL); an attachment
     belongs to the page that links it, unless ``own_report`` (a page linking several reports, one per agency
-    or year, as 年报汇总 pages do); a document linked straight from a list is a report of its own."""
+    or year, as 年报汇总 pages do); a picture (kind picture) belongs to the page that shows it; a document
+    linked straight from a list is a report of its own."""
+    if kind == PICTURE and page_url:
+        return page_url
     if kind == ATTACHMENT and page_url and not own_report:
         return page_url
     return url

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import Any
 
 import docformats
 from docformats import Format
@@ -31,8 +32,11 @@ def preload_modules() -> list[str]:
     return list(dict.fromkeys(f.reader.partition(":")[0] for f in docformats.FORMATS if f.reader and f.preload))
 
 
-def read(data: bytes, name: str = "document") -> Document:
-    """Read any supported document; raises ReaderError with a clear message for unreadable input."""
+def read(data: bytes, name: str = "document", **context: Any) -> Document:
+    """Read any supported document; raises ReaderError with a clear message for unreadable input.
+
+    context: optional inputs some readers take (``resources``: an <img src> → its bytes, for pictures in
+    web pages); a reader receives only those its registry row lists."""
     fmt = docformats.sniff(data, name)
     if fmt is None:
         raise ReaderError("binary content of no supported format (not PDF, Word, Excel, an image, HTML or text)")
@@ -45,7 +49,8 @@ def read(data: bytes, name: str = "document") -> Document:
         raise ReaderError(f"no {fmt.name} reader available: {exc}{hint}",
                           "needs_ocr" if fmt.extra == "ocr" else "failed") from exc
     try:
-        return reader(data, **dict(fmt.reader_kwargs))
+        extra = {k: v for k, v in context.items() if k in fmt.context and v is not None}
+        return reader(data, **dict(fmt.reader_kwargs), **extra)
     except ImportError as exc:
         hint = f" (install the optional extra: pip install 'ogi-reports[{fmt.extra}]')" if fmt.extra else ""
         raise ReaderError(f"no {fmt.name} reader available: {exc}{hint}") from exc

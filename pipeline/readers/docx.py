@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 from pipeline.document import Block, Cell, Document, Paragraph, ReaderError, Table
 from pipeline.readers.cjk_fold import clean_cell_text, clean_line, is_page_number
 from pipeline.readers.pdf import find_title
+from pipeline.readers.pictures import MAX_PICTURE_BYTES, Found, insert_pictures
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOC_MEDIA_TYPE = "application/msword"
@@ -36,16 +37,36 @@ def read_docx(data: bytes) -> Document:
     except Exception as exc:  # python-docx raises KeyError, ValueError, PackageNotFoundError, lxml errors
         raise ReaderError(f"cannot open the .docx: {type(exc).__name__}: {exc}") from exc
     blocks: list[Block] = []
-    _walk(document.element.body, blocks)
+    images: list[tuple[int, str]] = []
+    _walk(document.element.body, blocks, images)
     title = find_title([b.text for b in blocks[:12] if isinstance(b, Paragraph)])
     core_title = (document.core_properties.title or "").strip()
     meta = {"docx_title": clean_line(core_title)} if core_title else {}
-    return Document(blocks=blocks, media_type=DOCX_MEDIA_TYPE, title=title or clean_line(core_title), meta=meta)
+    doc = Document(blocks=blocks, media_type=DOCX_MEDIA_TYPE, title=title or clean_line(core_title), meta=meta)
+    return insert_pictures(doc, _pictures(document, images)) if images else doc
 
 
-def _walk(parent, blocks: list[Block]) -> None:
-    """Body children in order; content controls (w:sdt) are opened."""
+def _pictures(document, images: list[tuple[int, str]]) -> list[Found]:
+    """Bytes of the pictures (a:blip r:embed) the body shows, by block position; linked ones are skipped."""
+    parts = document.part.related_parts
+    found = []
+    for pos, rid in images:
+        part = parts.get(rid)
+        blob = getattr(part, "blob", None)
+        if blob and len(blob) <= MAX_PICTURE_BYTES:
+            found.append(Found(pos, blob))
+    return found
+
+
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
+
+
+def _walk(parent, blocks: list[Block], images: list[tuple[int, str]] | None = None) -> None:
+    """Body children in order; content controls (w:sdt) are opened; pictures' relationship ids collected."""
     for el in parent.iterchildren():
+        if el.tag == qn("w:p") and images is not None:
+            images += [(len(blocks), rid) for blip in el.iter(_BLIP) if (rid := blip.get(_EMBED))]
         if el.tag == qn("w:p"):
             for line in _paragraph_text(el).split("\n"):
                 line = clean_line(line)
@@ -61,7 +82,7 @@ def _walk(parent, blocks: list[Block]) -> None:
         elif el.tag == qn("w:sdt"):
             content = el.find(qn("w:sdtContent"))
             if content is not None:
-                _walk(content, blocks)
+                _walk(content, blocks, images)
 
 
 def _paragraph_text(p) -> str:

@@ -20,6 +20,7 @@ from lxml import etree
 from pipeline.document import Cell, Document, Paragraph, ReaderError, Table
 from pipeline.labels import article_words
 from pipeline.readers.encoding import decode
+from pipeline.readers.pictures import Found, Resources, insert_pictures, picture_bytes
 from pipeline.text import clean
 
 MEDIA_TYPE = "text/html"
@@ -256,8 +257,9 @@ def _common_ancestor(nodes: list[etree._Element]) -> etree._Element:
     return common[-1]
 
 
-def blocks_of(article: etree._Element) -> list[Paragraph | Table]:
-    """Prose lines and data tables of the article in reading order."""
+def blocks_of(article: etree._Element, images: list[tuple[int, str]] | None = None) -> list[Paragraph | Table]:
+    """Prose lines and data tables of the article in reading order; `images` collects (block position, src)
+    of its <img> elements."""
     blocks: list[Paragraph | Table] = []
     buf: list[str] = []
     add = buf.append
@@ -282,6 +284,9 @@ def blocks_of(article: etree._Element) -> list[Paragraph | Table]:
                 table.caption = next((b.text for b in reversed(blocks) if isinstance(b, Paragraph)), "")
                 blocks.append(table)
             return
+        if tag == "img" and images is not None:
+            flush()
+            images.append((len(blocks), node.get("src") or node.get("data-src") or ""))
         is_block = tag in _BLOCK or tag == "br"
         if is_block:
             flush()
@@ -304,8 +309,9 @@ def blocks_of(article: etree._Element) -> list[Paragraph | Table]:
     return blocks
 
 
-def read_html(data: bytes, declared_charset: str | None = None) -> Document:
-    """Read a government web page (any encoding) into a Document."""
+def read_html(data: bytes, declared_charset: str | None = None, resources: Resources | None = None) -> Document:
+    """Read a government web page (any encoding) into a Document; tables printed as pictures (<img> with a
+    data: URI, or whose bytes `resources` gives for its src) are read by OCR where they stand."""
     if not data.strip():
         raise ReaderError("empty file")
     text, _ = decode(data, declared_charset)
@@ -321,4 +327,7 @@ def read_html(data: bytes, declared_charset: str | None = None) -> Document:
         raise ReaderError("not an HTML document: Document is empty")
     article = find_article(root)
     title = meta.get("ArticleTitle") or page_title
-    return Document(blocks=blocks_of(article), media_type=MEDIA_TYPE, title=title, meta=meta)
+    images: list[tuple[int, str]] = []
+    doc = Document(blocks=blocks_of(article, images), media_type=MEDIA_TYPE, title=title, meta=meta)
+    found = [Found(pos, b) for pos, src in images if (b := picture_bytes(src, resources))]
+    return insert_pictures(doc, found) if found else doc

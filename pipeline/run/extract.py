@@ -16,7 +16,7 @@ from pipeline.executors import Item, RawDoc, extract_files
 from pipeline.extraction import Report
 from pipeline.version import EXTRACTOR_VERSION
 from pipeline.workers import Limits
-from scrapers.store import StoredDocument
+from scrapers.store import PICTURE, StoredDocument
 
 log = logging.getLogger("ogi.run")
 BATCH = 20  # reports stored per cache transaction: a crash loses at most this much work
@@ -45,6 +45,16 @@ def document_name(doc: StoredDocument) -> str:
     return f"{doc.sha256[:16]}{ext}"
 
 
+def pictures_by_page(documents: list[StoredDocument]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """(URL, stored file) of the pictures each page shows (kind "picture", by their page's URL)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for doc in documents:
+        if doc.kind == PICTURE and doc.parent_url and doc.path:
+            for url in {doc.url, doc.final_url} - {None, ""}:
+                out.setdefault(doc.parent_url, []).append((str(url), str(doc.path)))
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def iso(value: object) -> str | None:
     if value is None:
         return None
@@ -59,6 +69,8 @@ def pending(documents: list[StoredDocument], done: set[str]) -> list[StoredDocum
     out: dict[str, StoredDocument] = {}
     for doc in documents:
         sha = doc.sha256
+        if doc.kind == PICTURE:  # read as part of the page that shows it
+            continue
         if sha not in done and sha not in out:
             out[sha] = doc
     return list(out.values())
@@ -71,8 +83,9 @@ def extract_pending(documents: list[StoredDocument], cache: ExtractionCache,
     """Extract the documents the cache lacks for EXTRACTOR_VERSION on an engine (pipeline.executors), storing
     them in the cache in batches as they complete."""
     todo = pending(documents, cache.done(EXTRACTOR_VERSION))
+    shown = pictures_by_page(documents)
     items = [RawDoc(name=document_name(doc), source_url=doc.location, fetched_at=iso(doc.fetched_at),
-                    path=str(doc.path)) for doc in todo]
+                    path=str(doc.path), pictures=shown.get(doc.location, ())) for doc in todo]
     doc_of = {item.path: doc for item, doc in zip(items, todo, strict=True)}
     results: list[Extracted] = []
     batch: list[Report] = []

@@ -113,14 +113,16 @@ def _proactive(doc, grid: Grid, *, ruled: bool, per_clause: bool, widths: tuple[
 
 def render_docx(report: SyntheticReport, quirks: CellQuirks | None = None, *, split_table3: bool = False,
                 one_table_per_clause: bool = False, repeat_header: bool = False, ruled: bool = True,
-                equal_columns: bool = False, font_pt: float = 11, filler_before_table3: int = 0) -> bytes:
+                equal_columns: bool = False, font_pt: float = 11, filler_before_table3: int = 0,
+                table_images: bool = False) -> bytes:
     """The report as a .docx: title, 统计时限 sentence, sections 一–六 with prose and tables 二/三/四.
 
     split_table3: table 三 as two Word tables (second from （四）1., group labels repeated); one_table_per_clause:
     table 二 as one table per 第二十条第（N）项 paragraph; repeat_header: table 三's 3 header rows marked to
     repeat on each page; ruled=False: tables without borders; equal_columns: Word's default equal column widths
     (narrow label columns, text wrapped one or two characters a line); filler_before_table3 prose paragraphs (and font_pt)
-    move table 三 down the page so that a page break lands inside it in the PDF.
+    move table 三 down the page so that a page break lands inside it in the PDF; table_images: each table as a
+    picture (render_scan.render_table_images) instead of a Word table.
     """
     q = quirks or CellQuirks()
     grids = report_grids(report, q, SPLIT_BEFORE if split_table3 else None)
@@ -138,6 +140,13 @@ def render_docx(report: SyntheticReport, quirks: CellQuirks | None = None, *, sp
             for _ in range(filler_before_table3):
                 _paragraph(doc, FILLER)
         name = _SECTION_TABLES.get(s.number)
+        if table_images and name:  # the table pasted as a picture (a screenshot of the statistics)
+            from .render_scan import render_table_images
+
+            pictures = dict(zip(("proactive", "requests", "reviews"), render_table_images(report, cell_quirks=q),
+                                strict=True))
+            doc.add_picture(io.BytesIO(pictures[name]), width=Cm(16))
+            continue
         for g in (g for g in grids if g.name == name):
             widths = None if equal_columns else _WIDTHS[g.name]
             if name == "proactive":

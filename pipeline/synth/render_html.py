@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import random
 import zlib
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ class HtmlQuirks(CellQuirks):
     split_before: str = "unavailable_not_held"  # the outcome row that starts the second part
     misaligned_colspan: bool = False  # table 三 header colspans that do not line up with the data rows
     chrome_links: int = 40  # extra navigation/news links around the article
+    table_images: str = ""  # "data": tables printed as pictures in data: URIs; "files": <img src="tjbN.png">
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,26 @@ def _prose(text: str, q: HtmlQuirks) -> str:
     return _PROSE_P.format(escape(text, quote=False)) if q.word_styles else f"<p>{escape(text, quote=False)}</p>"
 
 
+def table_image_files(report: SyntheticReport, q: HtmlQuirks) -> dict[str, bytes]:
+    """The pictures of tables 二/三/四 a page with table_images shows, by file name (tjb1.png …)."""
+    from .render_scan import render_table_images
+
+    return {f"tjb{i}.png": png for i, png in enumerate(render_table_images(report, cell_quirks=q), start=1)}
+
+
 def _article_body(report: SyntheticReport, q: HtmlQuirks, rng: random.Random) -> str:
+    if q.table_images:  # a 统计表 picture in each section instead of a table
+        files = table_image_files(report, q)
+        srcs = [f"data:image/png;base64,{base64.b64encode(b).decode()}" if q.table_images == "data" else name
+                for name, b in files.items()]
+        by_img = {2 + i: [f'<p style="text-align:center"><img src="{src}" width="600" alt="统计表"/></p>']
+                  for i, src in enumerate(srcs)}
+        out = [_prose(report.intro, q)]
+        for s in report.sections:
+            out.append(_prose(s.title, q))
+            out += [_prose(t, q) for t in s.text.split("\n") if t]
+            out += by_img.get(s.number, [])
+        return "\n".join(out)
     grids = report_grids(report, q, q.split_before if q.split_table3 else None, q.misaligned_colspan)
     by_section: dict[int, list[str]] = {2: [], 3: [], 4: []}
     req = [g for g in grids if g.name == "requests"]
