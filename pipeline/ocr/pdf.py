@@ -31,7 +31,8 @@ class PdfOcr:
     """OCR results by page (items in page points, top to bottom) and what it cost."""
 
     pages: dict[int, list[tuple[float, OcrLine | OcrTable]]] = field(default_factory=dict)
-    geometry: dict[int, tuple[float, float]] = field(default_factory=dict)  # page → (dpi, angle) as read
+    # page → (dpi, angle, x0, y0, width, height) as read: resolution, straightening, the part of the page read
+    geometry: dict[int, tuple[float, ...]] = field(default_factory=dict)
     probed: int = 0
     read: list[int] = field(default_factory=list)
     lines: int = 0
@@ -68,6 +69,13 @@ def _render(page: pdfium.PdfPage, dpi: float) -> np.ndarray:
     bitmap = page.render(scale=dpi / 72)
     arr = bitmap.to_numpy()
     return arr[..., :3].copy() if arr.ndim == 3 else np.stack([arr] * 3, axis=-1)
+
+
+def _fine_image(page: pdfium.PdfPage, dpi: float, angle: float, crop: tuple, factor: int) -> PageImage:
+    """The part of the page read at dpi, rendered again at factor × dpi and straightened the same way."""
+    x0, y0, w, h = (round(v * factor) for v in crop)
+    fine = _render(page, dpi * factor)[y0:y0 + h, x0:x0 + w]
+    return PageImage(rotate(drop_colour(fine), angle), dpi * factor, angle)
 
 
 def has_ruled_table(page: pdfium.PdfPage) -> bool:
@@ -108,28 +116,34 @@ def read_pages(data: bytes, pages: list[int], *, title_page: int | None = 1, dea
                     continue
                 dpi = _native_dpi(page)
                 bgr = _render(page, dpi)
+                offset = 0.0
+                if pno in regions:  # only the picture: the page's text is read from its text layer
+                    left, bottom, right, top = regions[pno]
+                    height_pt = page.get_height()
+                    y0, y1 = round((height_pt - top) * dpi / 72), round((height_pt - bottom) * dpi / 72)
+                    x0, x1 = round(left * dpi / 72), round(right * dpi / 72)
+                    bgr = bgr[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
+                    offset = max(0.0, height_pt - top)
+                    crop = (max(0, x0), max(0, y0), bgr.shape[1], bgr.shape[0])
+                else:
+                    crop = (0, 0, bgr.shape[1], bgr.shape[0])
                 gray = drop_colour(bgr)
                 angle = skew_angle(binarise(gray))
                 img = PageImage(rotate(gray, angle), dpi, angle)
 
-                def finer(page=page, dpi=dpi, angle=angle) -> PageImage:
-                    fine = drop_colour(_render(page, dpi * 2))
-                    return PageImage(rotate(fine, angle), dpi * 2, angle)
+                def finer(page=page, dpi=dpi, angle=angle, crop=crop) -> PageImage:
+                    return _fine_image(page, dpi, angle, crop, 2)
 
                 result = read_page(img, page_no=pno, title_lines=TITLE_LINES if pno == title_page else 0,
                                    finer=finer)
-                height_pt = page.get_height()
                 items = []
                 for top, item in result.items:
-                    top_pt = top * 72 / dpi
-                    if pno in regions:
-                        left, bottom, right, top_box = regions[pno]
-                        if not isinstance(item, OcrTable) or not (height_pt - top_box - 2 <= top_pt <= height_pt - bottom):
-                            continue
-                    items.append((top_pt, item))
+                    if pno in regions and not isinstance(item, OcrTable):
+                        continue  # the picture's prose: the text layer has the page's prose already
+                    items.append((offset + top * 72 / dpi, item))
                 out.pages[pno] = items
                 out.read.append(pno)
-                out.geometry[pno] = (dpi, angle)
+                out.geometry[pno] = (dpi, angle, *crop)
                 out.lines += result.n_lines
                 out.refined += result.n_refined
                 out.doubtful += result.doubtful
@@ -144,7 +158,7 @@ def read_pages(data: bytes, pages: list[int], *, title_page: int | None = 1, dea
 FINEST = 3  # the identity pass reads cells at three times the scan's resolution
 
 
-def refiner(data: bytes, geometry: dict[int, tuple[float, float]]):
+def refiner(data: bytes, geometry: dict[int, tuple[float, ...]]):
     """The finer pass for cells named by the identity checks: their pages rendered at FINEST × the resolution
     they were read at, straightened by the same angle, each cell read alone."""
 
@@ -157,10 +171,10 @@ def refiner(data: bytes, geometry: dict[int, tuple[float, float]]):
         doc = pdfium.PdfDocument(data)
         try:
             for pno, boxes in by_page.items():
-                dpi, angle = geometry[pno]
+                dpi, angle, *crop = geometry[pno]
                 page = doc[pno - 1]
                 try:
-                    fine = PageImage(rotate(drop_colour(_render(page, dpi * FINEST)), angle), dpi * FINEST, angle)
+                    fine = _fine_image(page, dpi, angle, tuple(crop), FINEST)
                 finally:
                     page.close()
                 boxes = list(dict.fromkeys(boxes))

@@ -54,6 +54,7 @@ class _PageText:
     lines: list[str]
     n_chars: int
     has_images: bool
+    picture: tuple[float, float, float, float] | None = None  # a large image on a text page (left, bottom, right, top)
 
 
 def read_pdf(data: bytes, *, max_pages: int = 200, timeout_s: float = 120.0, fast: bool | None = None) -> Document:
@@ -79,10 +80,12 @@ def read_pdf(data: bytes, *, max_pages: int = 200, timeout_s: float = 120.0, fas
     per_page: dict[int, list[tuple[float, Block | _Grid]]] = {}
     with _TablePages(data, fast) as pages:
         for pno in range(1, len(texts) + 1):
-            if pno in ocr_pages:
+            if pno in ocr_pages and not texts[pno - 1].n_chars:
                 per_page[pno] = ocr_pages[pno]
                 selected.add(pno)
                 continue
+            if pno in ocr_pages:  # a text page with a table pasted as a picture: its text, then the picture's
+                selected.add(pno)
             if pno not in selected:
                 # a table that runs to the foot of the page goes on: its next page, even when it holds no
                 # marker or number to select it (rows of dashes, blank cells, numbers one per line)
@@ -92,6 +95,8 @@ def read_pdf(data: bytes, *, max_pages: int = 200, timeout_s: float = 120.0, fas
                 selected.add(pno)
             _check_deadline(deadline, timeout_s, pno, len(texts))
             per_page[pno] = pages.read(pno, texts[pno - 1].lines)
+            if pno in ocr_pages:
+                per_page[pno] = sorted(per_page[pno] + ocr_pages[pno], key=lambda it: it[0])
     meta.update(pages.meta())
     blocks: list[Block | _Grid] = []
     for pno, page_text in enumerate(texts, start=1):
@@ -113,7 +118,8 @@ def _ocr(data: bytes, texts: list[_PageText], deadline: float, meta: dict[str, s
     Without the OCR extra a PDF with no text at all stays needs_ocr, with a message naming the extra.
     """
     scanned = [pno for pno, t in enumerate(texts, start=1) if not t.n_chars and t.has_images]
-    if not scanned:
+    pictured = {pno: t.picture for pno, t in enumerate(texts, start=1) if t.n_chars and t.picture}
+    if not scanned and not pictured:
         return {}, None
     from pipeline.ocr.engine import OcrUnavailable
 
@@ -124,7 +130,8 @@ def _ocr(data: bytes, texts: list[_PageText], deadline: float, meta: dict[str, s
     else:
         try:
             title_page = 1 if 1 in scanned else None
-            result = read_pages(data, scanned, title_page=title_page, deadline=deadline)
+            result = read_pages(data, sorted([*scanned, *pictured]), title_page=title_page, deadline=deadline,
+                                regions=pictured)
         except OcrUnavailable as exc:
             unavailable = exc
         else:
@@ -248,20 +255,38 @@ def _text_pass(data: bytes, max_pages: int, deadline: float, timeout_s: float) -
             try:
                 n_chars = textpage.count_chars()
                 raw = textpage.get_text_range() if n_chars else ""
-                has_images = False
+                has_images, picture = False, None
                 if not raw.strip():
                     has_images = any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
+                else:
+                    picture = _large_image(page)
             finally:
                 textpage.close()
                 page.close()
             lines = [clean_line(x) for x in re.split(r"\r\n|\r|\n", raw)]
-            out.append(_PageText([x for x in lines if x], len(raw.strip()), has_images))
+            out.append(_PageText([x for x in lines if x], len(raw.strip()), has_images, picture))
         empty = [str(i) for i, t in enumerate(out, start=1) if not t.n_chars]
         if empty:
             meta["pdf_pages_without_text"] = ",".join(empty)
         return out, meta
     finally:
         doc.close()
+
+
+def _large_image(page) -> tuple[float, float, float, float] | None:
+    """Bounds of the largest image on a text page when it is big enough to be a table pasted as a picture."""
+    best, area = None, 0.0
+    page_w, page_h = page.get_width(), page.get_height()
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        try:
+            bounds = getattr(obj, "get_bounds", None) or obj.get_pos  # pypdfium2 5 / 4
+            left, bottom, right, top = bounds()
+        except (pdfium.PdfiumError, AttributeError, TypeError, ValueError):
+            continue
+        a = (right - left) * (top - bottom)
+        if a > area and right - left >= 0.4 * page_w and a >= 0.08 * page_w * page_h:
+            best, area = (left, bottom, right, top), a
+    return best
 
 
 def page_score(lines: list[str]) -> tuple[int, int]:

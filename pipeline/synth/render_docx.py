@@ -145,7 +145,11 @@ def render_docx(report: SyntheticReport, quirks: CellQuirks | None = None, *, sp
 
             pictures = dict(zip(("proactive", "requests", "reviews"), render_table_images(report, cell_quirks=q),
                                 strict=True))
-            doc.add_picture(io.BytesIO(pictures[name]), width=Cm(16))
+            from PIL import Image
+
+            with Image.open(io.BytesIO(pictures[name])) as im:
+                tall = im.height / im.width * 16 > 23.5  # keep a tall table on one page: scale to its height
+            doc.add_picture(io.BytesIO(pictures[name]), **({"height": Cm(23.5)} if tall else {"width": Cm(16)}))
             continue
         for g in (g for g in grids if g.name == name):
             widths = None if equal_columns else _WIDTHS[g.name]
