@@ -3,7 +3,7 @@
 
 Builds the workload of bench_engines.py in a temporary folder, measures the baselines and every engine
 configuration (serial; process pool and Dask LocalCluster with 1 and 2 workers), each in its own process,
-then the reader benchmark (bench_extract.py). Prints Markdown and writes it to benchmarks/results.md:
+then the reader benchmark (bench_extract.py) and the OCR benchmark (bench_ocr.py). Prints Markdown and writes it to benchmarks/results.md:
 documents per second and peak memory beside the baselines, the scaling from 1 to 2 workers, and a
 projection of the wall time for 100,000 reports.
 Usage: python benchmarks/run_all.py [--scale 1.0] [--no-readers] [--out benchmarks/results.md]
@@ -123,10 +123,19 @@ def reader_benchmark() -> list[str]:
     return proc.stdout.strip().splitlines()
 
 
+def ocr_benchmark() -> list[str]:
+    """bench_ocr.py's table: seconds per scanned page and peak memory beside full-page OCR (needs the extra)."""
+    proc = subprocess.run([sys.executable, str(HERE / "bench_ocr.py")], capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        return [f"bench_ocr.py failed (is the OCR extra installed?): {proc.stderr[-500:]}"]
+    return proc.stdout.strip().splitlines()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=float, default=1.0, help="multiply the workload's document counts")
     ap.add_argument("--no-readers", action="store_true", help="skip bench_extract.py")
+    ap.add_argument("--no-ocr", action="store_true", help="skip bench_ocr.py")
     ap.add_argument("--out", type=Path, default=HERE / "results.md")
     args = ap.parse_args()
     t0 = time.perf_counter()
@@ -159,9 +168,11 @@ def main() -> None:
     lines += projection_lines(runs, speedups["processes"])
     lines += ["", "The workload's PDFs have 4–6 pages (three real reports of ../shared/corpus and the generated "
               "fixtures); longer reports cost more per document, as the reader opens more pages, so the PDF share "
-              "dominates real runs. Scanned PDFs (`needs_ocr`) are not extracted."]
+              "dominates real runs. Scanned PDFs are not in this workload: their OCR is measured below."]
     if not args.no_readers:
         lines += ["", "## Reader benchmark (bench_extract.py, one core)", ""] + reader_benchmark()
+    if not args.no_ocr:
+        lines += ["", "## OCR of scanned reports (bench_ocr.py, one core)", ""] + ocr_benchmark()
     lines += ["", f"Total benchmark time {time.perf_counter() - t0:.0f} s."]
     text = "\n".join(lines) + "\n"
     print(text)

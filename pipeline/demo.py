@@ -54,7 +54,9 @@ from pipeline.synth import (
 )
 from pipeline.synth import Site as SynthSite
 from pipeline.synth.grid import CellQuirks
-from pipeline.synth.render_html import ListEntry
+from pipeline.synth.render_html import ListEntry, table_image_files
+from pipeline.synth.render_scan import ScanQuirks, render_scan_pdf
+from pipeline.synth.render_xlsx import render_xlsx
 from pipeline.synth.server import Site as DemoSite
 from pipeline.synth.server import serve
 from scrapers.console import make_console, markup, text
@@ -64,6 +66,8 @@ SAMPLES = Path(__file__).parent / "samples"
 SEED_FILE = "2019_jinlin_seed.txt"
 SEED_AGENCY = "伊春市金林区人民政府"
 FORMATS = ("html", "pdf", "html", "docx", "text", "pdf")  # cycled per agency and year
+EXTRAS = ("scan", "xlsx", "picture")  # one report each (OCR is slow: a few keep the demo under a minute)
+_EXTRA_INSTEAD_OF = {"scan": "pdf", "xlsx": "docx", "picture": "html"}
 PER_PAGE = 8  # list entries per column page
 ROBOTS = b"User-agent: *\nDisallow: /search/\nDisallow: /private/\n"
 DOCX_TYPE = docformats.by_key("docx").media_types[0]
@@ -77,7 +81,7 @@ class Served:
     agency: str
     year: int
     template: str
-    fmt: str  # html | pdf | docx | text
+    fmt: str  # html | pdf | docx | text | scan | xlsx | picture
     path: str  # the path the list links to
     consistent: bool = True
 
@@ -178,9 +182,11 @@ def _site_for(sites: dict[str, tuple[DemoSite, SynthSite, list[ListEntry]]], rep
 
 
 def build_corpus(seed: int = 2019, *, districts: int = 4, departments: int = 3,
-                 formats: tuple[str, ...] = FORMATS, pdf: bool = True) -> Corpus:
+                 formats: tuple[str, ...] = FORMATS, pdf: bool = True, extras: tuple[str, ...] = EXTRAS) -> Corpus:
     """The demo's sites and what they publish (deterministic for a seed); `formats` is cycled over agencies and
-    years. pdf=False (or no LibreOffice) serves .docx where a PDF was meant."""
+    years. pdf=False (or no LibreOffice) serves .docx where a PDF was meant. `extras` publish one report each
+    in rarer forms: "scan" (an image-only scanned PDF attachment, read by OCR), "xlsx" (the tables as an Excel
+    attachment), "picture" (a page whose tables are pictures stored beside it)."""
     rng = random.Random(seed)
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     notes: list[str] = []
@@ -193,10 +199,15 @@ def build_corpus(seed: int = 2019, *, districts: int = 4, departments: int = 3,
     attachments: dict[int, tuple[DemoSite, str, str]] = {}  # served index -> (site, page, attachment path)
     agencies: dict[str, int] = {}
     word: list[tuple[int, SyntheticReport, dict[str, Any]]] = []  # rendered in parallel below
+    pending_extras = list(extras)
     for report in district_corpus(seed, n_districts=districts, n_departments=departments):
         site, synth_site, entries = _site_for(sites, report)
         a = agencies.setdefault(report.agency, len(agencies))
         fmt = formats[(report.year + a) % len(formats)]
+        extra = next((e for e in pending_extras if report.consistent and fmt == _EXTRA_INSTEAD_OF[e]), None)
+        if extra is not None and (extra != "scan" or _can_scan()) and (extra != "picture" or _can_scan()):
+            pending_extras.remove(extra)
+            fmt = extra
         page_path = synth_site.column_path + doc_href(report)[2:]
         folder = page_path.rsplit("/", 1)[0] + "/"
         stamp = f"{report.published:%Y%m%d}{report.doc_id}"
@@ -206,6 +217,21 @@ def build_corpus(seed: int = 2019, *, districts: int = 4, departments: int = 3,
             body = render_html_page(report, _html_quirks(rng), encoding=encoding, site=synth_site)
             ctype = f"text/html; charset={encoding.upper()}" if rng.random() < 0.5 else "text/html"
             site.add(page_path, body, ctype)
+        elif fmt == "picture":
+            q = HtmlQuirks(table_images="files", seed=rng.randrange(1000))
+            site.add(page_path, render_html_page(report, q, site=synth_site), "text/html; charset=UTF-8")
+            for name, png in table_image_files(report, q).items():
+                site.add(folder + name, png, "image/png")
+        elif fmt in ("scan", "xlsx"):
+            ext = "pdf" if fmt == "scan" else "xlsx"
+            name = f"P0{stamp}.{ext}"
+            site.add(page_path, _wrapper_page(report, synth_site, rng, f"./{name}", f"{report.title}.{ext}"))
+            if fmt == "scan":
+                body = render_scan_pdf(report, ScanQuirks(seed=rng.randrange(1000), filler_paragraphs=2))
+                site.add(folder + name, body, "application/pdf")
+            else:
+                site.add(folder + name, render_xlsx(report, CellQuirks(**_cell_quirks(rng))),  # type: ignore[arg-type]
+                         docformats.by_key("xlsx").media_types[0])
         elif fmt == "text":
             link_path = f"{folder}W0{stamp}.txt"
             site.add(link_path, render_pipe_text(report, _text_quirks(rng)).encode("utf-8"),
@@ -253,6 +279,19 @@ def build_corpus(seed: int = 2019, *, districts: int = 4, departments: int = 3,
     out.append(seed_site)
     served.append(seed_report)
     return Corpus(out, served, notes)
+
+
+def _can_scan() -> bool:
+    """Scans and table pictures need the OCR extra to be read and a CJK font to be drawn."""
+    try:
+        import rapidocr  # noqa: F401
+
+        from pipeline.synth.render_scan import font_file
+
+        font_file()
+    except Exception:  # noqa: BLE001 - ImportError, FontMissing
+        return False
+    return True
 
 
 def _seed_site() -> tuple[DemoSite, Served]:

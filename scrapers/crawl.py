@@ -31,7 +31,7 @@ from .platforms import Family, Fetched, Row, family_for
 from .platforms.base import SubColumn, is_list_page, list_markers, subcolumns
 from .politeness import Politeness, host_key
 from .registry import Source
-from .store import ATTACHMENT, PAGE, RawStore, StoredDocument, report_of
+from .store import ATTACHMENT, PAGE, PICTURE, RawStore, StoredDocument, report_of
 from .titles import column_report_year, maybe_report, report_year, title_year, year_label
 from .urls import looks_like_column, looks_like_detail
 
@@ -424,6 +424,18 @@ class Crawler:
             self._document(run, got, att.text if att.url in own else title, att_kind, ATTACHMENT, att_year,
                            published, parent=fetched.final_url, label=att.text,
                            report=report_of(ATTACHMENT, got.url, fetched.final_url, att.url in own))
+        if not self.dry_run:  # tables printed as pictures: stored for the page's extraction, not reports
+            for pic in detail.pictures():
+                if not run.accepts(pic.url):
+                    run.result.skipped += 1
+                    continue
+                got = await run.fetch(pic.url, referer=fetched.final_url)
+                if got is None:
+                    continue
+                pic_kind = media_type(got.body, got.content_type, pic.ext)
+                if pic_kind.startswith("image/"):
+                    self._document(run, got, title, pic_kind, PICTURE, year, published, parent=fetched.final_url,
+                                   label=pic.text, report=report_of(PICTURE, got.url, fetched.final_url))
         run.result.found.append(FoundReport(fetched.final_url, title, year, published, cand.column.url,
                                             tuple(names), not self.dry_run))
 

@@ -15,6 +15,8 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+import docformats
+
 from .discovery import attachment_ext
 from .titles import annual_name, best_title, clean_title, column_report_year, report_year, year_label
 from .urls import is_servlet
@@ -27,6 +29,7 @@ _REFRESH = re.compile(r"<meta[^>]+http-equiv\s*=\s*['\"]?refresh", re.I)
 _QUOTED = re.compile(r"""["']([^"'<>\s]{1,600})["']""")
 _BLOCK = re.compile(r"\{[^{}]{1,1500}\}")
 _FIELD = re.compile(r"""["']?(name|url|title|filename|fileurl|path)["']?\s*:\s*["']([^"']{1,400})["']""", re.I)
+_IMAGE_KEYS = {f.key for f in docformats.FORMATS if f.media_types[0].startswith("image/")}
 _DOC_EXTS = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx", ".et", ".ofd", ".rtf")
 STUB_BYTES = 1024  # a deleted TRS article answers with a meta refresh of at most ~512 bytes
 
@@ -311,6 +314,28 @@ class DetailPage(Page):
             return True
         topic = self.metadata.get("主题分类", "")
         return ("年报" in topic or "年度报告" in topic) and year_label(self.title) is not None
+
+    def pictures(self, limit: int = 30) -> list[Attachment]:
+        """<img> pictures the report may print its tables as (a 统计表 picture): those stored beside the page
+        (the CMS's article folder) or labelled as a table; site chrome (logos, banners, icons) is left out."""
+        if self.doc is None:
+            return []
+        base = self.url.rsplit("/", 1)[0] + "/"
+        out: dict[str, Attachment] = {}
+        for img in self.doc.iter("img"):
+            src = (img.get("src") or img.get("data-src") or "").strip()
+            if not src or src.lower().startswith("data:"):
+                continue
+            url = urljoin(self.url, src).split("#")[0]
+            ext = attachment_ext(url)
+            label = clean_title(img.get("alt") or img.get("title") or "")
+            if ext is None or (docformats.by_extension(ext) or docformats.by_key("text")).key not in _IMAGE_KEYS:
+                continue
+            small = any((img.get(a) or "").isdigit() and int(img.get(a)) < 100 for a in ("width", "height"))
+            if small or not (url.startswith(base) or "表" in label):
+                continue
+            out.setdefault(url, Attachment(url, label, ext))
+        return list(out.values())[:limit]
 
     def attachments(self) -> list[Attachment]:
         return attachments(self)

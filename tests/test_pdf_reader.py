@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -290,10 +291,20 @@ def test_encrypted_pdf():
     assert err.value.status == "failed"
 
 
-def test_scanned_pdf_needs_ocr():
-    with pytest.raises(ReaderError, match="OCR") as err:
+def test_scanned_pdf_needs_ocr_without_the_extra(monkeypatch):
+    from pipeline.ocr import engine
+
+    monkeypatch.setattr(engine, "_engine", None)
+    monkeypatch.setitem(sys.modules, "rapidocr", None)  # the optional extra is not installed
+    with pytest.raises(ReaderError, match=r"OCR.*ogi-reports\[ocr\]") as err:
         read_pdf(scanned_pdf())
     assert err.value.status == "needs_ocr"
+
+
+def test_blank_scan_read_by_ocr_has_no_tables():
+    with pytest.raises(ReaderError, match="no table and no text") as err:
+        read_pdf(scanned_pdf())
+    assert err.value.status == "no_tables"
 
 
 def test_500_blank_pages_hit_the_page_limit_then_read_fast_as_blank():

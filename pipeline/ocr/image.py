@@ -55,6 +55,12 @@ def drop_colour(bgr: np.ndarray) -> np.ndarray:
     lift = np.where(sat > 24, sat, 0)
     out = gray.copy()
     out[tinted] = np.clip(hi[tinted] + lift[tinted], 0, 255).astype(np.uint8)
+    # around red ink (a seal), JPEG's halved colour resolution leaves stroke cores nearly grey: there the red
+    # channel decides (red ink is bright in it, black text dark)
+    red = (r - (g + b) // 2) > 12
+    if red.any():
+        near = cv2.dilate(red.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        out[near & (r > 190)] = 255
     return out
 
 

@@ -235,7 +235,8 @@ def _assemble(table: RuledTable, t_no: int, items: list[_Item], page_no: int | N
     for c_no, cell in enumerate(table.cells):
         parts = sorted(texts.get(c_no, []))
         text = _join([p[1] for p in parts])
-        confidence = min((p[2] for p in parts), default=None) if text else None
+        # a cell with no ink reads blank for sure; one with text has its lowest character probability
+        confidence = min((p[2] for p in parts), default=1.0) if text else 1.0
         for r in range(cell.r0, cell.r1):
             for c in range(cell.c0, cell.c1):
                 slots[(r, c)] = Cell(text, r, c, page_no, (r, c) != (cell.r0, cell.c0), confidence,

@@ -139,6 +139,9 @@ def _ocr(data: bytes, texts: list[_PageText], deadline: float, meta: dict[str, s
             meta["ocr_lines"] = str(result.lines)
             meta["ocr_refined"] = str(result.refined)
             pages = {pno: [(top, _from_ocr(item, pno)) for top, item in items] for pno, items in result.pages.items()}
+            if len(scanned) == len(texts) and not any(pages.values()):
+                raise ReaderError(f"scanned PDF read by OCR: no table and no text found on its {len(texts)} pages "
+                                  "(blank or unreadable scan)", "no_tables")
             return pages, refiner(data, result.geometry)
     if len(scanned) == len(texts):
         raise ReaderError(f"scanned PDF: none of its {len(texts)} pages has a text layer; {unavailable}",

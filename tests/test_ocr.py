@@ -1,0 +1,218 @@
+"""Scanned reports and tables printed as pictures, read by OCR (the optional extra `ocr`) and checked.
+
+The real scans of the corpus score 100%; the generator's own reports, rendered as degraded scans (150 dpi,
+rotation, speckle, JPEG, a red seal, a page break inside table 三, labels one character per line) and as
+pictures in web pages and Word files, extract exactly. Kept few: OCR takes seconds per page.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+
+import pipeline
+from pipeline.document import Cell, Document, Table
+from pipeline.synth import HtmlQuirks, expected_cells, generate, render_docx, render_html_page
+from pipeline.synth.render_html import table_image_files
+from pipeline.synth.render_scan import FontMissing, ScanQuirks, font_file, render_scan_pages, render_scan_pdf
+from tests.conftest import SCORER
+from tests.test_office_roundtrip import assert_exact
+
+pytest.importorskip("rapidocr", reason="the OCR extra is not installed: pip install -e '.[ocr]'")
+SCANS = ["2023_hongze-qu_scan.pdf", "2024_hongze-qu_scan.pdf", "2024_huaian-shizhengfu_scan.pdf"]
+
+
+@pytest.fixture(scope="module")
+def cjk_font():
+    try:
+        return font_file()
+    except FontMissing as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="module")
+def scans_out(corpus, tmp_path_factory):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    folder = tmp_path_factory.mktemp("scans")
+    for name in SCANS:
+        (folder / name).symlink_to(corpus / name)
+    out = tmp_path_factory.mktemp("scans_out")
+    result = CliRunner().invoke(app, ["extract", str(folder), "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_corpus_scans_score_fully(corpus, scans_out):
+    proc = subprocess.run([sys.executable, str(SCORER), str(scans_out), str(corpus), "--files", ",".join(SCANS)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "perfect files 3/3" in proc.stdout and "metadata errors 0" in proc.stdout, proc.stdout
+    reports = pd.read_parquet(scans_out / "reports.parquet")
+    assert set(reports["status"]) == {"ok"}
+    assert reports["ocr"].all() and (reports["ocr_min_confidence"] >= 0.9).all()
+    requests = pd.read_parquet(scans_out / "requests.parquet")
+    assert requests["ocr_confidence"].notna().all() and requests["page"].notna().all()
+
+
+def test_scan_keeps_published_identity_breaks(scans_out):
+    """The finer pass re-reads the cells of failed identities; the published break stays, flagged."""
+    reports = pd.read_parquet(scans_out / "reports.parquet")
+    checks = pd.read_parquet(scans_out / "checks.parquet")
+    rid = reports.loc[reports["source_path"].str.endswith("2023_hongze-qu_scan.pdf"), "report_id"].iloc[0]
+    failed = set(checks.loc[(checks["report_id"] == rid) & ~checks["passed"].astype(bool), "check"])
+    assert failed == {"reviews.total.admin_review", "reviews.total.litigation_after_review"}
+
+
+@pytest.mark.parametrize(("seed", "year", "quirks"), [
+    (4, 2022, ScanQuirks(seed=4, filler_paragraphs=3, max_angle=1.5, rule_px=1)),
+    (9, 2020, ScanQuirks(seed=9, serif=True, rule_px=3, shade_clause_rows=True, jpeg_quality=40, speckle=0.001)),
+])
+def test_generated_scan_round_trip(cjk_font, seed, year, quirks):
+    report = generate(random.Random(seed), year=year)
+    rep = pipeline.extract_bytes(render_scan_pdf(report, quirks), "scan.pdf")
+    assert_exact(rep, expected_cells(report), year=year, template=report.template, failures=[])
+    assert rep.row["year"] == year and rep.row["ocr"]
+
+
+def test_picture_tables_in_a_web_page(cjk_font):
+    report = generate(random.Random(21), year=2023)
+    rep = pipeline.extract_bytes(render_html_page(report, HtmlQuirks(table_images="data", seed=1)), "p.html")
+    assert_exact(rep, expected_cells(report), year=2023, template=report.template, failures=[])
+    assert rep.row["ocr"] and rep.requests["page"].isna().all()
+    # an <img src> outside the page: only what the caller hands over (the raw store) is read, nothing fetched
+    q = HtmlQuirks(table_images="files", seed=2)
+    page, files = render_html_page(report, q), table_image_files(report, q)
+    alone = pipeline.extract_bytes(page, "p.html")
+    assert alone.status == "no_tables" and not alone.row["ocr"]
+    given = pipeline.extract_bytes(page, "p.html", resources=files.get)
+    assert given.status == "ok" and len(given.requests) == len(rep.requests)
+
+
+def test_picture_tables_in_a_word_file(cjk_font):
+    report = generate(random.Random(22), year=2020)
+    rep = pipeline.extract_bytes(render_docx(report, table_images=True), "r.docx")
+    assert_exact(rep, expected_cells(report), year=2020, template=report.template, failures=[])
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not on PATH: no PDF export")
+def test_picture_tables_on_text_pages_of_a_pdf(cjk_font):
+    from pipeline.synth import docx_to_pdf
+
+    report = generate(random.Random(31), year=2021)
+    rep = pipeline.extract_bytes(docx_to_pdf(render_docx(report, table_images=True)), "r.pdf")
+    assert_exact(rep, expected_cells(report), year=2021, template=report.template, failures=[])
+    assert rep.row["ocr"]
+
+
+def test_standalone_picture_of_a_page(cjk_font):
+    import io
+
+    report = generate(random.Random(5), year=2024)
+    pages = render_scan_pages(report, ScanQuirks(seed=5, seal=True))
+    buf = io.BytesIO()
+    pages[0].save(buf, "JPEG", quality=70)
+    rep = pipeline.extract_bytes(buf.getvalue(), "IMG_0012.jpg")
+    assert rep.row["media_type"] == "image/jpeg" and rep.row["ocr"]
+    assert rep.row["year"] == 2024  # the title read from the picture
+    assert rep.status in ("ok", "partial", "no_tables")
+
+
+def test_without_the_extra_pictures_leave_needs_ocr(monkeypatch):
+    from pipeline.ocr import engine
+
+    report = generate(random.Random(21), year=2023)
+    page = render_html_page(report, HtmlQuirks(table_images="data", seed=1)) if _font() else None
+    monkeypatch.setattr(engine, "_engine", None)
+    monkeypatch.setitem(sys.modules, "rapidocr", None)
+    rep = pipeline.extract_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "table.png")
+    assert rep.status == "needs_ocr" and "ogi-reports[ocr]" in rep.row["error"]
+    if page is not None:
+        rep = pipeline.extract_bytes(page, "p.html")
+        assert rep.status == "needs_ocr" and "ogi-reports[ocr]" in rep.row["error"]
+
+
+def _font() -> bool:
+    try:
+        font_file()
+    except FontMissing:
+        return False
+    return True
+
+
+def test_ocr_never_reaches_the_network(tmp_path, cjk_font):
+    """The models ship in the wheel: a fresh process with every socket refused still reads a scan."""
+    report = generate(random.Random(9), year=2020)
+    pdf = tmp_path / "scan.pdf"
+    pdf.write_bytes(render_scan_pdf(report, ScanQuirks(seed=9)))
+    code = textwrap.dedent(f"""
+        import socket
+        def refuse(*a, **k):
+            raise OSError("network used")
+        socket.socket.connect = refuse
+        socket.create_connection = refuse
+        import pipeline
+        rep = pipeline.extract({str(pdf)!r})
+        print(rep.status, len(rep.requests))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["ok", str(23 * 7)], out.stdout + out.stderr[-2000:]
+
+
+def _doc(values: list[tuple[str, float]], refine=None) -> Document:
+    """A one-row table 四 read by OCR: the cells' texts with their confidences."""
+    head = ["行政复议", "", "", "", "", "行政诉讼", *[""] * 9]
+    sub = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3
+    rows = [[Cell(t, 0, c) for c, t in enumerate(head)], [Cell(t, 1, c) for c, t in enumerate(sub)],
+            [Cell(t, 2, c, 1, False, conf, (1, c, 2, c + 1, 3)) for c, (t, conf) in enumerate(values)]]
+    return Document([Table(rows, 0, 1, "四、政府信息公开行政复议、行政诉讼情况")], "application/pdf",
+                    meta={"ocr_pages": "1"}, refine=refine)
+
+
+def test_doubtful_values_are_flagged_never_guessed():
+    from pipeline.extraction import normalise
+    from pipeline.metadata import read_metadata
+    from pipeline.ocr.verify import recheck
+
+    values = [("1", 0.99), ("0", 0.99), ("0", 0.99), ("0", 0.99), ("1", 0.99)] + [("0", 0.99)] * 9 + [("3", 0.42)]
+    doc = _doc(values)
+    md = read_metadata("", [], {})
+    frames, fields = recheck(doc, "r1", lambda: normalise(doc, "r1", md), normalise(doc, "r1", md))
+    flag = frames["checks"][frames["checks"]["check"] == "ocr.confidence.reviews"]
+    assert len(flag) == 1 and not flag["passed"].iloc[0]
+    assert flag["cells"].iloc[0] == "litigation_after_review.total" and flag["lhs"].iloc[0] == pytest.approx(0.42)
+    rv = frames["reviews"].set_index(["proceeding", "outcome"])
+    assert rv.loc[("litigation_after_review", "total"), "value"] == 3  # kept as read, flagged
+    assert fields["ocr_min_confidence"] == pytest.approx(0.42) and fields["n_checks_failed"] >= 1
+
+
+def test_failed_identity_triggers_the_finer_pass():
+    from pipeline.extraction import normalise
+    from pipeline.metadata import read_metadata
+    from pipeline.ocr.verify import recheck
+
+    asked: list[Cell] = []
+
+    def refine(cells):  # the finer reading sees 8 where the first pass read 3
+        asked.extend(cells)
+        return {c.box: ("8", 0.99) for c in cells if c.text == "3"}
+
+    values = [("5", 0.95), ("3", 0.95), ("0", 0.99), ("0", 0.99), ("13", 0.99)] + [("0", 0.99)] * 10
+    doc = _doc(values, refine)
+    md = read_metadata("", [], {})
+    frames, fields = recheck(doc, "r2", lambda: normalise(doc, "r2", md), normalise(doc, "r2", md))
+    assert {c.col for c in asked} == {0, 1, 2, 3, 4}  # the cells of reviews.total.admin_review
+    checks = frames["checks"].set_index("check")
+    assert checks.loc["reviews.total.admin_review", "passed"]  # 5 + 8 + 0 + 0 = 13 once read again
+    rv = frames["reviews"].set_index(["proceeding", "outcome"])
+    assert rv.loc[("admin_review", "corrected"), "value"] == 8
+    assert "read again" in fields["warnings"]
