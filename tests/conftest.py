@@ -25,3 +25,16 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"real corpus not present at {CORPUS} (CI places ../shared beside the checkout)")
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus_extracted(corpus, tmp_path_factory) -> Path:
+    """`ogi extract` of the whole corpus once per session (its scans are OCR'd: tens of seconds)."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    out = tmp_path_factory.mktemp("corpus_out")
+    result = CliRunner().invoke(app, ["extract", str(corpus), "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return out

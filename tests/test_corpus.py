@@ -7,10 +7,8 @@ import sys
 
 import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
 import pipeline
-from pipeline.cli import app
 from tests.conftest import LEGACY_SCORER, SCORER
 
 TEXT_AND_HTML_TRUTH = ["2019_jinlin_seed.txt", "2019_pingtan_page.html", "2021_pingtan_page.html",
@@ -18,11 +16,8 @@ TEXT_AND_HTML_TRUTH = ["2019_jinlin_seed.txt", "2019_pingtan_page.html", "2021_p
 
 
 @pytest.fixture(scope="module")
-def extracted(corpus, tmp_path_factory):
-    out = tmp_path_factory.mktemp("corpus_out")
-    result = CliRunner().invoke(app, ["extract", str(corpus), "--out", str(out), "--quiet"])
-    assert result.exit_code == 0, result.output
-    return out
+def extracted(corpus_extracted):
+    return corpus_extracted
 
 
 def test_scorer_reports_every_text_and_html_cell_right(corpus, extracted):

@@ -37,18 +37,8 @@ def cjk_font():
 
 
 @pytest.fixture(scope="module")
-def scans_out(corpus, tmp_path_factory):
-    from typer.testing import CliRunner
-
-    from pipeline.cli import app
-
-    folder = tmp_path_factory.mktemp("scans")
-    for name in SCANS:
-        (folder / name).symlink_to(corpus / name)
-    out = tmp_path_factory.mktemp("scans_out")
-    result = CliRunner().invoke(app, ["extract", str(folder), "--out", str(out), "--quiet"])
-    assert result.exit_code == 0, result.output
-    return out
+def scans_out(corpus_extracted):
+    return corpus_extracted
 
 
 def test_corpus_scans_score_fully(corpus, scans_out):
@@ -57,10 +47,18 @@ def test_corpus_scans_score_fully(corpus, scans_out):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "perfect files 3/3" in proc.stdout and "metadata errors 0" in proc.stdout, proc.stdout
     reports = pd.read_parquet(scans_out / "reports.parquet")
-    assert set(reports["status"]) == {"ok"}
-    assert reports["ocr"].all() and (reports["ocr_min_confidence"] >= 0.9).all()
+    scans = reports[reports["source_path"].str.endswith("_scan.pdf")]
+    assert len(scans) == 3 and set(scans["status"]) == {"ok"}
+    assert scans["ocr"].all() and (scans["ocr_min_confidence"] >= 0.9).all()
+    assert not reports.loc[~reports["source_path"].str.endswith("_scan.pdf"), "ocr"].any()
     requests = pd.read_parquet(scans_out / "requests.parquet")
-    assert requests["ocr_confidence"].notna().all() and requests["page"].notna().all()
+    ocr = requests[requests["report_id"].isin(scans["report_id"])]
+    assert ocr["ocr_confidence"].notna().all() and ocr["page"].notna().all()
+    for name in SCANS:  # as many cells as the text PDF the scan was made from
+        ids = [reports.loc[reports["source_path"].str.endswith(n), "report_id"].iloc[0]
+               for n in (name, name.replace("_scan", ""))]
+        assert (requests["report_id"] == ids[0]).sum() == (requests["report_id"] == ids[1]).sum() > 0
+    assert requests.loc[~requests["report_id"].isin(scans["report_id"]), "ocr_confidence"].isna().all()
 
 
 def test_scan_keeps_published_identity_breaks(scans_out):
