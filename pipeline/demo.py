@@ -3,7 +3,8 @@
 The corpus (pipeline.synth.district_corpus): several districts of one city, each with its own site, and city
 departments on the city's site, 2019–2024, both templates. Each report is published as a web page with its
 tables (UTF-8 or GBK), as a page with a PDF or Word (.docx, merged cells) attachment, or as a plain-text file
-linked straight from the list, with the real-world quirks of pipeline.synth. PDFs are exported from the .docx by
+linked straight from the list, with the real-world quirks of pipeline.synth; one report each as a scanned PDF
+(read by OCR), an .xlsx attachment and a page whose tables are pictures (EXTRAS). PDFs are exported from the .docx by
 LibreOffice when it is installed; without it those reports are served as .docx. The bundled example report
 (samples/2019_jinlin_seed.txt) is served as a text attachment on a site of its own.
 """

@@ -39,7 +39,7 @@ def test_demo_builds_a_release_from_local_sites(tmp_path: Path, monkeypatch) -> 
     for where in (str(release), "ogi.duckdb", "csv", "latest", "run-report.html"):
         assert where in result.output.replace("\n", ""), where
 
-    docs = documents(out / "raw")
+    docs = [d for d in documents(out / "raw") if d.kind != "picture"]  # pictures are read with their page
     with duckdb.connect(str(release / "ogi.duckdb"), read_only=True) as con:
         n_summary = con.execute("SELECT count(*) FROM report_summary").fetchone()[0]
         n_reports = con.execute("SELECT count(*) FROM reports").fetchone()[0]
@@ -60,6 +60,12 @@ def test_demo_builds_a_release_from_local_sites(tmp_path: Path, monkeypatch) -> 
     formats = {f for g in groups for f in g.formats}
     expected = {"HTML", "text", "Word (.docx)"} | ({"PDF"} if shutil.which("soffice") else set())
     assert expected <= formats
+    assert "Excel (.xlsx)" in formats  # the spreadsheet attachment
+    if pipeline.demo._can_scan():  # the scanned PDF and the page whose tables are pictures, read by OCR
+        ocr = reports[reports["ocr"].astype(bool)]
+        assert len(ocr) == 2 and set(ocr["status"]) == {"ok"}, ocr[["source_url", "status", "error"]]
+        pictures = [d for d in documents(out / "raw") if d.kind == "picture"]
+        assert len(pictures) == 3 and {d.media_type for d in pictures} == {"image/png"}
     assert set(reports["year"].dropna()) == set(range(2019, 2025))
     assert {"2019", "2021"} <= set(reports["template"])
     seed = reports[reports["source_url"].str.endswith("2019jinlin.txt")]
