@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.legacy import vocabulary
 from pipeline.numbers import DASHES
@@ -45,6 +45,7 @@ def is_unit(text: str) -> bool:
     return clean(text).replace(" ", "") in units()
 
 
+@lru_cache(maxsize=8192)
 def read_cell(text: str) -> Reading:
     """One table cell: a number (with unit, approximation), a blank, a dash or text (value null)."""
     s = fold_minus(clean(text)).replace(" ", "")

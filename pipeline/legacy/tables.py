@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipeline.document import Cell, Table
 from pipeline.legacy import vocabulary
 from pipeline.legacy.numbers import Reading, is_unit, read_cell
 from pipeline.legacy.records import KeyFigure
-from pipeline.text import clean, squeeze
+from pipeline.text import clean
+from pipeline.text import squeeze as _squeeze
+
+squeeze = lru_cache(maxsize=8192)(_squeeze)  # cell texts repeat (0, 条, 件 …): memoised, it is pure
 
 _YEAR_HEADER_RE = re.compile(r"((?:19|20)\d{2})年")
 VALUE_ROLES = ("year", "month", "cumulative")
@@ -132,14 +136,14 @@ def recognise(table: Table, headerless: bool = False) -> LegacyTable | None:
     header_text = squeeze("".join(c.header for c in columns))
     roles = {c.role for c in columns}
     body = rows[n_header:]
+    named = "label" in roles and bool(roles & set(VALUE_ROLES))
+    if not named and not headerless:
+        return None  # cheap test first: most tables of a 2019+ report stop here
     if _vocabulary_rows(body) < _MIN_ROWS:
         return None
-    labels_text = "".join(vocabulary.label_core(r[0].text) for r in body if r)
-    if "label" in roles and roles & set(VALUE_ROLES):
-        family = table_family(header_text, labels_text) or "table"
-        return LegacyTable(table, family, columns, n_header)
-    if not headerless:
-        return None
+    if named:
+        labels_text = "".join(vocabulary.label_core(r[0].text) for r in body if r)
+        return LegacyTable(table, table_family(header_text, labels_text) or "table", columns, n_header)
     # no header: the label is the first text cell, the value the one column that holds numbers
     value_cols = sorted({c.col for r in body for c in r if read_cell(c.text).state == "number"})
     if len(value_cols) != 1:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from pipeline import labels
@@ -42,6 +42,7 @@ def settings() -> dict[str, Any]:
     return dict(version().extra["legacy"])
 
 
+@lru_cache(maxsize=8192)
 def label_core(text: str) -> str:
     """A label's comparable core: squeezed; 其中, numbering and parenthesised notes removed; no punctuation."""
     s = squeeze(text)
@@ -119,8 +120,9 @@ def _score(core: str, pattern: str) -> tuple[int, int]:
     return 0, 0
 
 
-def candidates(core: str) -> tuple[tuple[int, int], list[str]]:
-    """The best match score and every key reaching it."""
+@lru_cache(maxsize=4096)
+def candidates(core: str) -> tuple[tuple[int, int], tuple[str, ...]]:
+    """The best match score and every key reaching it (label cores repeat across reports: memoised)."""
     best: tuple[int, int] = (0, 0)
     hits: list[str] = []
     for k in keys():
@@ -131,7 +133,7 @@ def candidates(core: str) -> tuple[tuple[int, int], list[str]]:
             best, hits = s, [k.key]
         elif s == best:
             hits.append(k.key)
-    return best, hits
+    return best, tuple(hits)
 
 
 @dataclass(slots=True)
@@ -146,9 +148,10 @@ def resolve(label: str, ctx: Context) -> str | None:
     core = label_core(label)
     if not core:
         return None
-    _, hits = candidates(core)
-    if not hits:
+    _, found = candidates(core)
+    if not found:
         return None
+    hits = list(found)
     if len(hits) > 1 and ctx.head is not None:
         chain = [ctx.head, *ancestors(ctx.head)]
         inside = [h for h in hits if by_key()[h].parent in chain]
