@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pipeline
 from pipeline.document import Cell, Document, Paragraph, Table
@@ -454,3 +456,19 @@ def test_prose_periods_and_classification_sentences():
         ("info.produced", None, "year", 3021, "条", False), ("proactive.total", None, "year", 1027, "条", False),
         ("info.on_request_class", None, "year", 459, "条", False), ("info.exempt_class", None, "year", 1535, "条", False),
         ("proactive.total", None, "year", 300, "条", False), ("requests.received", None, "year", 12, "件", False)}
+
+
+TOKENS = ["指标名称", "计量单位", "2015年度", "历年累计", "统计指标", "统计数", "代码", "本年累计", "主动公开信息数", "条", "件",
+          "其中：", "1、", "2.", "(3)", "行政复议数", "受理依申请公开信息总数", "同意公开答复数", "约", "多", "，", "。", "；",
+          "未收到", "申请", "0", "7", "12", "305", "1,234", "3.5", " ", "\n", "（", "）", "万元", "人次", "主动公开政府信息"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=60))
+def test_any_text_is_read_without_error(tokens: list[str]):
+    lines = "".join(tokens).split("\n")
+    doc = Document([Paragraph(x) for x in lines], "text/plain")
+    res = extract_legacy(doc, 2015, [], [])
+    for f in res.figures:
+        assert f.period in ("year", "cumulative") and f.source in ("table", "prose")
+        assert (f.value is None) == (f.null_reason is not None) or f.source == "prose"

@@ -143,7 +143,7 @@ def _parse_body(body: str, n_values: int, has_code: bool = False) -> tuple[list[
         digits = run.group(0).strip()
         is_ordinal_next = bool(_ORDINAL_NEXT_RE.match(after)) and k + 1 < len(runs)
         core_label, unit = _unit_at_end(squeeze(label_text))
-        if is_ordinal_next and len(digits) <= 2 and unit is None and (
+        if is_ordinal_next and len(digits) <= 2 and digits.isdigit() and unit is None and (
                 not vocabulary.label_core(core_label) or not body[run.start() - 1:run.start()].isspace()):
             expected, pending = int(digits) + 1, ""  # an ordinal of its own: 其中：1、… or 情况1.政府公报…
             continue
@@ -194,7 +194,7 @@ def _cut_ordinal(digits: str, expected: int | None) -> tuple[str, int | None, st
             return " ".join(tokens), expected + 1, None
     if len(tokens) > 1 and len(last) <= 2:
         return " ".join(tokens[:-1]), int(last) + 1, None
-    options = [k for k in (1, 2) if len(last) > k and last[-k] != "0"]
+    options = [k for k in (1, 2) if len(last) > k and last[-k:].isdigit() and last[-k] != "0"]
     if len(options) == 1:
         k = options[0]
         tokens[-1] = last[:-k]
