@@ -19,7 +19,7 @@ from pipeline.legacy import LegacyResult, extract_legacy, find_tables, legacy_ch
 from pipeline.legacy import frame as legacy_frame
 from pipeline.metadata import Metadata, read_metadata
 from pipeline.normalise.locate import LogicalTable, detect_template, locate
-from pipeline.normalise.proactive import normalise_proactive
+from pipeline.normalise.proactive import majority, normalise_proactive
 from pipeline.normalise.requests import normalise_requests
 from pipeline.normalise.reviews import normalise_reviews
 from pipeline.readers import read
@@ -85,8 +85,18 @@ def _table_template(kind: str, table: LogicalTable, rows: list[dict[str, Any]]) 
     return None
 
 
+def _expected_proactive(version: labels.TemplateVersion, shown: dict[str, str]) -> set[tuple[str, str]]:
+    """Cells of table 二: per clause, those of the version its printed header shows (else the report's)."""
+    clause_of = {i.item: i.clause for i in labels.items()}
+    out = {c for c in version.expected_proactive() if clause_of.get(c[0]) not in shown}
+    for clause, name in shown.items():
+        other = labels.version(name) or version
+        out |= {c for c in other.expected_proactive() if clause_of.get(c[0]) == clause}
+    return out
+
+
 def _status(found: dict[str, LogicalTable], frames: dict[str, pd.DataFrame], template: str,
-            notes: list[str]) -> tuple[str, str | None]:
+            notes: list[str], shown: dict[str, str]) -> tuple[str, str | None]:
     if not found:
         return "no_tables", "no statistical tables found: not an annual report of the national template, " \
             "or its tables were not recognised"
@@ -104,7 +114,7 @@ def _status(found: dict[str, LogicalTable], frames: dict[str, pd.DataFrame], tem
         pro = frames["proactive"]
         if "proactive" in found:
             got = set(zip(pro["item"], pro["metric"], strict=True))
-            lost_cells = sorted(version.expected_proactive() - got)
+            lost_cells = sorted(_expected_proactive(version, shown) - got)
             if lost_cells:
                 missing.append(f"table 二 lacks cells: {', '.join('.'.join(c) for c in lost_cells)}")
         n_reviews = len(labels.review_cells())
@@ -142,7 +152,16 @@ def normalise(doc: Document, report_id: str, md: Metadata) -> tuple[dict[str, pd
     if "reviews" in found:
         rows["reviews"], n = normalise_reviews(found["reviews"], report_id)
         notes += n
-    templates = {k: _table_template(k, t, rows[k]) for k, t in found.items()}
+    templates = {k: _table_template(k, t, rows[k]) for k, t in found.items() if k != "proactive"}
+    shown: dict[str, str] = {}
+    if "proactive" in found:
+        marked = detect_template(found["proactive"].text())
+        fallback = marked or templates.get("requests") or templates.get("reviews") or template_for_year(md.year)
+        read_as = labels.version(fallback)
+        fallback = fallback if read_as is not None and read_as.national else labels.default_version().name
+        rows["proactive"], n, shown = normalise_proactive(found["proactive"], report_id, fallback)
+        notes += n
+        templates["proactive"] = majority(shown) or marked or fallback
     template = templates.get("proactive") or templates.get("requests") or templates.get("reviews")
     if found:
         template = template or template_for_year(md.year) or labels.UNKNOWN_TEMPLATE
@@ -154,17 +173,10 @@ def normalise(doc: Document, report_id: str, md: Metadata) -> tuple[dict[str, pd
             template = legacy_versions()[0]
         else:
             template = labels.UNKNOWN_TEMPLATE
-    if "proactive" in found:
-        read_as = labels.version(template)
-        pro_template = templates["proactive"] or (
-            template if read_as is not None and read_as.national else labels.default_version().name)
-        rows["proactive"], n = normalise_proactive(found["proactive"], report_id, pro_template)
-        templates["proactive"] = pro_template
-        notes += n
     frames: dict[str, pd.DataFrame] = {}
     for k in VALUE_TABLES:
-        df = pd.DataFrame(rows[k], columns=[c for c in schema.columns(k) if c != "template"])
-        df["template"] = templates.get(k) or template
+        df = pd.DataFrame(rows[k], columns=schema.columns(k))
+        df["template"] = df["template"].astype(object).fillna(templates.get(k) or template)  # 二: per clause
         frames[k] = schema.conform(df, k)
     check_rows = report_checks(report_id, frames["requests"], frames["reviews"])
     # the key figures of a report before the national tables: a separate step with its own table
@@ -175,7 +187,7 @@ def normalise(doc: Document, report_id: str, md: Metadata) -> tuple[dict[str, pd
     check_rows += legacy_checks(report_id, legacy.figures)
     notes += legacy.notes
     frames["checks"] = schema.conform(pd.DataFrame(check_rows, columns=schema.columns("checks")), "checks")
-    status, error = _legacy_status(legacy) if pre and not found else _status(found, frames, template, notes)
+    status, error = _legacy_status(legacy) if pre and not found else _status(found, frames, template, notes, shown)
     if doc.status:
         status, error = doc.status, doc.error or error
     checks = frames["checks"]

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.labels import template_for_year  # noqa: F401 - re-exported: the template in force for a year
-from pipeline.text import squeeze
+from pipeline.text import fold, squeeze
 
 _YEAR = r"((?:19|20)\d{2})"
 _TITLE_YEAR_RE = re.compile(_YEAR + r"\s*年")
@@ -34,7 +34,7 @@ class Metadata:
 
 
 def is_report_title(text: str) -> bool:
-    return bool(_REPORT_TITLE_RE.search(squeeze(text)))
+    return bool(_REPORT_TITLE_RE.search(fold(text)))
 
 
 def find_title(doc_title: str, lines: list[str]) -> str:
@@ -57,7 +57,7 @@ def find_year(title: str, lines: list[str], pub_date: str | None) -> int | None:
     m = _TITLE_YEAR_RE.search(title)
     if m:
         return int(m.group(1))
-    text = "".join(squeeze(x) for x in lines[:40])
+    text = "".join(fold(x) for x in lines[:40])
     m = _PERIOD_RE.search(text)
     if m:
         return int(m.group(1))
@@ -87,11 +87,12 @@ def place_chain(name: str) -> list[str]:
 
 
 def find_agency_region(title: str, lines: list[str], author: str | None = None) -> tuple[str | None, str | None]:
-    """(agency, region) from the title's name part and the 由…编制 sentence."""
-    name = _name_from_title(title)
+    """(agency, region) from the title's name part and the 由…编制 sentence, in simplified characters (one
+    agency's name is the same whether a report was served in traditional characters or not)."""
+    name = _name_from_title(fold(title))
     compiler = None
     for line in lines[:15]:
-        m = _COMPILER_RE.search(squeeze(line))
+        m = _COMPILER_RE.search(fold(line))
         if m:
             compiler = m.group(1)
             break

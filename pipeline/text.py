@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pipeline.fold import fold_label
+
 # CJK Radicals Supplement (U+2E80–U+2EFF) → the unified ideograph each one stands for, taken from Unicode's
 # EquivalentUnifiedIdeograph.txt (Debian package unicode-data). NFKC leaves these alone; PDF fonts map glyphs
 # such as 民 to ⺠. Pairs of characters: radical, ideograph.
@@ -43,6 +45,11 @@ def squeeze(text: str) -> str:
     return clean(text).replace(" ", "")
 
 
+def fold(text: str) -> str:
+    """`squeeze` in the template's characters and words (traditional → simplified, 资讯 → 信息): for matching."""
+    return fold_label(squeeze(text))
+
+
 # Numbering at the start of a label: 一、 （一） (1) 1. 1、 1．
 _CN_NUM = "一二三四五六七八九十"
 _TOP_RE = re.compile(rf"^([{_CN_NUM}]+)[、.,]")
@@ -71,8 +78,8 @@ def numbering(label: str) -> tuple[str | None, int | None, str]:
 
 
 def core(label: str) -> str:
-    """The comparable core of a label: squeezed, numbering and punctuation removed."""
-    s = squeeze(label)
+    """The comparable core of a label: folded (`fold`), numbering and punctuation removed."""
+    s = fold(label)
     while True:
         kind, _, rest = numbering(s)
         if kind is None or rest == s:

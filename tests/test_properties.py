@@ -8,8 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pipeline
+from pipeline.readers.html import read_html
+from pipeline.readers.pipe_grid import printed_rows
+from pipeline.readers.text import read_text
 from pipeline.synth import expected_cells, identity_failures, render_html_page, render_pipe_text
-from pipeline.synth.strategies import html_quirks, reports, text_quirks
+from pipeline.synth.strategies import html_quirks, reports, text_quirks, web_text_layouts
+from pipeline.synth.web_text import html_to_text
 
 _KEYS = {"requests": ("outcome", "applicant"), "reviews": ("proceeding", "outcome"), "proactive": ("item", "metric")}
 _SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -67,9 +71,28 @@ def test_pipe_text_round_trip(report, quirks):
 
 
 @_SETTINGS
-@given(report=reports(consistent=None), quirks=html_quirks(), encoding=st.sampled_from(("utf-8", "gbk", "gb2312")))
+@given(report=reports(consistent=None), quirks=html_quirks(),
+       encoding=st.sampled_from(("utf-8", "gbk", "gb2312", "big5")))
 def test_html_round_trip(report, quirks, encoding):
     page = render_html_page(report, quirks, encoding=encoding)
     rep = pipeline.extract_bytes(page, "report.html")
+    _assert_same(report, rep)
+    _assert_checks(report, rep)
+
+
+def _printed(doc) -> list[list[str]]:
+    """Every table's printed cells, tables in order (a split table 三 may be one table or two)."""
+    return [row for t in doc.tables for row in printed_rows(t.rows)]
+
+
+@_SETTINGS
+@given(report=reports(consistent=None), quirks=html_quirks(), layouts=st.lists(web_text_layouts(), min_size=1,
+                                                                                max_size=3))
+def test_web_text_round_trip(report, quirks, layouts):
+    """A page converted to text in any layout family (one per table) reads back the page's grid and values."""
+    page = render_html_page(report, quirks)
+    text = html_to_text(page, layouts)
+    assert _printed(read_text(text.encode("utf-8"))) == _printed(read_html(page))
+    rep = pipeline.extract_bytes(text.encode("utf-8"), "report.txt")
     _assert_same(report, rep)
     _assert_checks(report, rep)

@@ -8,7 +8,7 @@ from pipeline import labels
 from pipeline.document import Cell, Table
 from pipeline.numbers import parse
 from pipeline.sections import section_heading
-from pipeline.text import core, squeeze
+from pipeline.text import core, fold
 
 KINDS = ("proactive", "requests", "reviews")
 _SECTION_KIND = {2: "proactive", 3: "requests", 4: "reviews"}
@@ -29,13 +29,13 @@ class LogicalTable:
         return [row for part in self.parts for row in part.rows]
 
     def text(self) -> str:
-        return squeeze("".join(c.text for row in self.rows for c in row if not c.spanned))
+        return fold("".join(c.text for row in self.rows for c in row if not c.spanned))
 
 
 def table_kind(table: Table) -> str | None:
     """The kind a table's content shows, or None."""
     cells = [c.text for row in table.rows for c in row if not c.spanned]
-    text = squeeze("".join(cells))
+    text = fold("".join(cells))
     scores = labels.cue_score(text)
     if not any(parse(t).state in ("number", "dash") for t in cells) and max(scores.values()) < _BLANK_TABLE_CUES:
         return None  # no values: a layout table, unless its labels say plainly it is one of ours
@@ -46,7 +46,7 @@ def table_kind(table: Table) -> str | None:
         return "reviews"
     if scores["proactive"] >= 2:
         return "proactive"
-    caption_kind = "proactive" if "第二十条" in squeeze(table.caption) else _SECTION_KIND.get(
+    caption_kind = "proactive" if "第二十条" in fold(table.caption) else _SECTION_KIND.get(
         section_heading(table.caption) or 0)
     return caption_kind if caption_kind and max(scores.values()) else None
 
@@ -64,7 +64,7 @@ def locate(tables: list[Table]) -> dict[str, LogicalTable]:
     previous: str | None = None
     for table in tables:
         kind = table_kind(table)
-        if kind is None and previous == "proactive" and "第二十条" in squeeze(table.caption):
+        if kind is None and previous == "proactive" and "第二十条" in fold(table.caption):
             kind = "proactive"  # a clause printed as its own table, all blank
         if kind is None and previous == "requests" and _continues_requests(table):
             kind = "requests"  # the tail of a split table 三 printed without a single number

@@ -10,7 +10,7 @@ from pipeline import labels
 from pipeline.normalise.cells import null_blanks_without_numbers, provenance
 from pipeline.normalise.locate import LogicalTable
 from pipeline.normalise.rows import Row, right_aligned_width, split_row
-from pipeline.text import core, numbering, squeeze
+from pipeline.text import core, fold, numbering
 
 N_COLUMNS = len(labels.applicants())  # 7: six applicant types and the total
 _FUZZY_MIN = 0.72
@@ -74,7 +74,7 @@ def resolve(own: str, ctx: Context) -> str | None:
 
 def _update_context(row: Row, ctx: Context) -> None:
     for cell in row.labels:
-        kind, number, _ = numbering(squeeze(cell.text))
+        kind, number, _ = numbering(fold(cell.text))
         if kind == "top":
             ctx.top, ctx.group = number, None
         elif kind == "group":

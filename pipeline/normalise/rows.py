@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pipeline.document import Cell
 from pipeline.numbers import Parsed, parse
-from pipeline.text import core, squeeze
+from pipeline.text import core, fold
 
 
 @dataclass(slots=True)
@@ -17,8 +17,8 @@ class Row:
 
     @property
     def own(self) -> str:
-        """The row's most specific label (the rightmost), squeezed."""
-        return squeeze(self.labels[-1].text) if self.labels else ""
+        """The row's most specific label (the rightmost), folded for matching."""
+        return fold(self.labels[-1].text) if self.labels else ""
 
     @property
     def label_text(self) -> str:
@@ -35,15 +35,21 @@ def right_aligned_width(rows: list[list[Cell]], expected: int, header: dict[str,
     Only for rectangular tables. Evidence: a row with more cells after its labels than values, with a printed
     value among its last surplus cells, so the surplus can only be padding before the values (labels spanning
     columns, printed as empty cells), not padding after them; or column headers (`header`: label core →
-    value position) standing exactly above the last `expected` columns.
+    value position) standing exactly above the last `expected` columns; or a row as wide as the table whose
+    first label comes after blank cells (labels printed at their grid column: every row is a row of the grid).
     """
-    width = max((len(r) for r in rows), default=0)
-    if any(len(r) != width for r in rows if any(parse(c.text).state == "number" for c in r)):
+    numbered = [r for r in rows if any(parse(c.text).state == "number" for c in r)]
+    width = max((len(r) for r in numbered or rows), default=0)
+    if any(len(r) != width for r in numbered):
         return None  # ragged rows (one cell per line, trimmed pipe rows): read each row from its labels
     above = sum(1 for cells in rows for c in cells
                 if header and c.text and header.get(core(c.text)) == c.col - (width - expected))
     if above >= 2:
         return width
+    for r in (r for r in rows if len(r) == width):  # a label after blank cells: labels at their grid column
+        first_label = next((c.col for c in r if c.text and parse(c.text).state == "text"), 0)
+        if 0 < first_label < width - expected and not any(c.text for c in r[:first_label]):
+            return width
     for cells in rows:
         row = split_row(cells)
         surplus = len(row.values) - expected

@@ -10,17 +10,23 @@ from .templates import (
     APPLICANT_LABELS,
     APPLICANT_PARTS,
     APPLICANTS,
-    PROACTIVE_LAYOUT,
     PROCEEDINGS,
     REQUEST_ROWS,
     REQUESTS_NOTE,
     REVIEW_HEADERS,
     REVIEW_OUTCOME_LABELS,
     REVIEW_OUTCOMES,
+    proactive_layout,
 )
 from .values import SyntheticReport
 
 DASHES = ("-", "—", "/")
+_LEADING_INT_RE = re.compile(r"^([+-]?)(\d{4,})")
+
+
+def group_thousands(text: str) -> str:
+    """The integer part of a printed number with thousands separators: 24252.31万元 → 24,252.31万元."""
+    return _LEADING_INT_RE.sub(lambda m: m.group(1) + f"{int(m.group(2)):,}", text, count=1)
 _FULLWIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
 _HALF_BRACKETS = str.maketrans("（）", "()")
 # real-world label variants (SCHEMA.md "Pitfalls"): (pattern, replacement)
@@ -45,6 +51,9 @@ class CellQuirks:
     brackets: str = "full"  # "full" （一） | "half" (一) | "mixed"
     clause_spaces: bool = False  # "第二十条  第（五）项"
     truncate_headers: bool = False  # 本年… header cells cut to 3 characters ("本年新 | 本年新")
+    plus_sign: float = 0.0  # chance a positive 本年增/减 is printed with its sign ("+2")
+    thousands: float = 0.0  # chance a value of 1,000 or more is printed with thousands separators ("1,234")
+    tall_rows: float = 0.0  # chance a row of table 三 is printed as two sub-rows (label and values span both)
     seed: int = 0  # drives the per-cell chances
 
 
@@ -107,7 +116,7 @@ class Printer:
             text = text.translate(_HALF_BRACKETS)
         return text
 
-    def value(self, v: float | None, raw: str | None = None) -> str:
+    def value(self, v: float | None, raw: str | None = None, signed: bool = False) -> str:
         q, rng = self.q, self.rng
         if v is None:
             return ""
@@ -117,13 +126,17 @@ class Printer:
             if rng.random() < q.dash_zero:
                 return rng.choice(DASHES)
         text = raw if raw is not None else (str(int(v)) if float(v).is_integer() else repr(float(v)))
+        if signed and v > 0 and rng.random() < q.plus_sign:
+            text = "+" + text
+        if q.thousands and rng.random() < q.thousands:
+            text = group_thousands(text)
         return text.translate(_FULLWIDTH) if rng.random() < q.fullwidth_digits else text
 
 
 def proactive_grid(report: SyntheticReport, p: Printer) -> Grid:
     """Table 二: per clause a clause row, a header row and item rows, 4 columns."""
     g = Grid("proactive", 4)
-    for clause in PROACTIVE_LAYOUT[report.template]:
+    for clause in proactive_layout(report.template, report.legacy):
         g.add((p.label(clause.label, "clause"), "clause", 0, 1, 4))
         last = len(clause.metrics)  # the last metric column spans what is left of the 3 value columns
         g.add(("信息内容", "header", 0, 1, 1),
@@ -133,7 +146,7 @@ def proactive_grid(report: SyntheticReport, p: Printer) -> Grid:
             cells: list = [(p.label(label), "label", 0, 1, 1)]
             for j, (metric, _) in enumerate(clause.metrics, 1):
                 pv = report.proactive[(item, metric)]
-                text = p.value(pv.value, pv.raw if p.q.units else None)
+                text = p.value(pv.value, pv.raw if p.q.units else None, signed=metric == "change")
                 cells.append((text, "value", j, 1, 4 - j if j == last else 1))
             g.add(*cells)
             for c, (metric, _) in zip(g.rows[-1][1:], clause.metrics, strict=True):
@@ -165,19 +178,26 @@ def requests_grids(report: SyntheticReport, p: Printer, split_before: str | None
         if n:
             grids.append(g)
         paths = [REQUEST_ROWS[o] for o in part]
+        # a tall row: two printed sub-rows, its label (and, or not, its values) spanning both
+        tall = [p.rng.random() < p.q.tall_rows for _ in part] if p.q.tall_rows else [False] * len(part)
+        merged = [p.rng.random() < 0.5 for _ in part] if p.q.tall_rows else tall
+        heights = [2 if t else 1 for t in tall]
         for r, (o, path) in enumerate(zip(part, paths, strict=True)):
             cells: list = []
             for lvl, text in enumerate(path):
                 if r and paths[r - 1][: lvl + 1] == path[: lvl + 1]:
                     continue  # covered by the rowspan of the label above
                 last = lvl == len(path) - 1
-                span = 1 if last else next((k for k in range(r, len(part)) if paths[k][: lvl + 1] != path[: lvl + 1]),
-                                           len(part)) - r
+                end = next((k for k in range(r, len(part)) if paths[k][: lvl + 1] != path[: lvl + 1]), len(part))
+                span = heights[r] if last else sum(heights[r:end])
                 cells.append((p.label(text), "label", lvl, span, 3 - lvl if last else 1))
-            cells += [(p.value(report.requests[(o, a)]), "value", 3 + j, 1, 1) for j, a in enumerate(APPLICANTS)]
+            vspan = heights[r] if merged[r] else 1
+            cells += [(p.value(report.requests[(o, a)]), "value", 3 + j, vspan, 1) for j, a in enumerate(APPLICANTS)]
             g.add(*cells)
             for c, a in zip(g.rows[-1][-7:], APPLICANTS, strict=True):
                 c.key = ("requests", o, a)
+            if tall[r]:  # the second sub-row: nothing of its own, or blank value cells
+                g.add(*([] if merged[r] else [("", "value", 3 + j, 1, 1) for j in range(7)]))
     return grids
 
 

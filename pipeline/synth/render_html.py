@@ -29,6 +29,8 @@ class HtmlQuirks(CellQuirks):
     misaligned_colspan: bool = False  # table 三 header colspans that do not line up with the data rows
     chrome_links: int = 40  # extra navigation/news links around the article
     table_images: str = ""  # "data": tables printed as pictures in data: URIs; "files": <img src="tjbN.png">
+    wide_clause: bool = False  # table 二 clause cells span one column more than the table (a hidden column)
+    traditional: bool = False  # served by a big5 gateway: traditional characters, 信息 printed as 資訊
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,8 @@ def _pieces(c: GCell, q: HtmlQuirks, rng: random.Random) -> list[str]:
 
 
 def _cell_html(c: GCell, q: HtmlQuirks, rng: random.Random, width: int) -> str:
-    spans = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
+    colspan = c.colspan + 1 if q.wide_clause and c.kind == "clause" else c.colspan
+    spans = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{colspan}"' if colspan > 1 else "")
     parts = _pieces(c, q, rng)
     if not q.word_styles:
         return f"<td{spans}>" + "<br/>".join(parts) + "</td>"
@@ -270,7 +273,16 @@ def _page(site: Site, q: HtmlQuirks, encoding: str, rng: random.Random, *, title
 </body>
 </html>
 """
+    if q.traditional:
+        page = gateway_traditional(page)
     return page.encode(encoding, errors="xmlcharrefreplace")
+
+
+def gateway_traditional(text: str) -> str:
+    """Text as a big5 gateway serves a page: simplified → traditional characters (OpenCC s2t), 信息 → 資訊."""
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text).replace("信息", "資訊")
 
 
 def _meta(site: Site, title: str, published: date, source: str, url: str) -> dict[str, str]:

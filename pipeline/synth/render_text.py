@@ -21,45 +21,49 @@ class TextQuirks(CellQuirks):
     brackets: str = "half"
 
 
-def _cells(grid: Grid, row: list[GCell], q: TextQuirks) -> list[str]:
-    pad = q.trailing_empty and q.layout != "lines"
+def _cells(grid: Grid, row: list[GCell], q: TextQuirks) -> tuple[list[str], int | None]:
+    """A row's printed cells (labels at their grid column with shift_labels) and its padding: the slots left
+    to the table's width (`trailing_empty`, not in "lines"; None without padding)."""
     if q.shift_labels:
         out = [""] * grid.width
         for c in row:
             out[c.col] = c.text
-        return out if pad else out[: max(c.col for c in row) + 1]
-    out = [c.text for c in row]
-    return out + [""] * (grid.width - len(out)) if pad else out
+        out = out[: max((c.col for c in row), default=-1) + 1]
+    else:
+        out = [c.text for c in row]
+    pad = q.trailing_empty and q.layout != "lines"
+    return out, grid.width - len(out) if pad else None
 
 
-def format_row(cells: list[str], layout: str) -> list[str]:
-    """One table row as printed lines: `a | b | ||` (pipe), `| a | b |` (markdown) or one line per cell."""
+def format_row(cells: list[str], layout: str, pads: int | None = None) -> list[str]:
+    """One table row as printed lines. pipe: every cell closed by `|` and the padding as bare `|`
+    (`a | b | ||`, as web pages converted to text write it) or, without padding, cells between `|`
+    (`a | b | c`); markdown: `| a | b |` (padding as empty cells); lines: one line per cell, no `|`."""
     if layout == "lines":
         return cells
     if layout == "markdown":
-        return ["| " + " | ".join(cells) + " |"]
-    n = len(cells)
-    while n and not cells[n - 1]:
-        n -= 1
-    tail = len(cells) - n
-    return [" | ".join(cells[:n]) + ("" if not tail else " |" if tail == 1 else " | " + "|" * (tail - 1))]
+        return ["| " + " | ".join(cells + [""] * (pads or 0)) + " |"] if cells or pads else []
+    if pads is not None:
+        return [(" ".join(f"{c} |" for c in cells) + (" " if cells and pads else "") + "|" * pads).strip()]
+    return [" | ".join(cells)] if cells else []
 
 
 def table_rows(report: SyntheticReport, quirks: TextQuirks) -> list[tuple[str, list[list[str]]]]:
     """(table name, rows of printed cells) for every table, in document order."""
-    return [(g.name, [_cells(g, r, quirks) for r in g.rows]) for g in report_grids(report, quirks)]
+    return [(g.name, [_cells(g, r, quirks)[0] for r in g.rows]) for g in report_grids(report, quirks)]
 
 
 def render_pipe_text(report: SyntheticReport, quirks: TextQuirks | None = None) -> str:
     """The whole report: title, 统计时限 sentence, sections 一–六 with prose and tables."""
     q = quirks or TextQuirks()
-    tables = table_rows(report, q)
+    grids = report_grids(report, q)
     lines = [report.title, report.intro]
     for s in report.sections:
         lines.append(s.title)
         lines += [t for t in s.text.split("\n") if t]
-        for name, rows in tables:
-            if name in _SECTION_TABLES.get(s.number, ()):
-                for cells in rows:
-                    lines += format_row(cells, q.layout)
+        for g in grids:
+            if g.name in _SECTION_TABLES.get(s.number, ()):
+                for row in g.rows:
+                    cells, pads = _cells(g, row, q)
+                    lines += format_row(cells, q.layout, pads)
     return "\n".join(lines) + "\n"

@@ -101,9 +101,16 @@ PROACTIVE_LAYOUT: dict[str, tuple[Clause, ...]] = {
 AMOUNT_METRICS = ("fee_amount", "procurement_amount")  # canonical value in 万元
 
 
-def proactive_keys(template: str) -> tuple[tuple[str, str], ...]:
+def proactive_layout(template: str, legacy: tuple[str, ...] = ()) -> tuple[Clause, ...]:
+    """Table 二's clauses; `legacy`: clauses a 2021 report still prints with the 2019 labels and metrics
+    (第二十条第（一）项 with 本年新制作数量 | 本年新公开数量 | 对外公开总数量)."""
+    old = {c.clause: c for c in PROACTIVE_LAYOUT["2019"]}
+    return tuple(old[c.clause] if c.clause in legacy and c.clause in old else c for c in PROACTIVE_LAYOUT[template])
+
+
+def proactive_keys(template: str, legacy: tuple[str, ...] = ()) -> tuple[tuple[str, str], ...]:
     """(item, metric) keys of table 二 in printed order."""
-    return tuple((i, m) for c in PROACTIVE_LAYOUT[template] for i, _ in c.items for m, _ in c.metrics)
+    return tuple((i, m) for c in proactive_layout(template, legacy) for i, _ in c.items for m, _ in c.metrics)
 
 
 def clause_of(template: str, item: str) -> str:

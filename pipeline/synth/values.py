@@ -60,6 +60,7 @@ class SyntheticReport:
     published: date = field(default_factory=lambda: date(2000, 1, 1))
     single_other: bool = False  # 2021 template printed with one 2019-style （六）其他处理 row
     consistent: bool = True
+    legacy: tuple[str, ...] = ()  # clauses of table 二 a 2021 report prints with the 2019 labels ("20.1")
 
     @property
     def outcomes(self) -> tuple[str, ...]:
@@ -109,7 +110,7 @@ def _amount(rng: random.Random, p_zero: float, hi_wan: float, unit_prob: float) 
 
 # ---- table 二 ------------------------------------------------------------------------------------------
 def _proactive(rng: random.Random, template: str, dept: bool, unit_prob: float,
-               previous: SyntheticReport | None) -> dict[tuple[str, str], ProactiveValue]:
+               previous: SyntheticReport | None, legacy: tuple[str, ...] = ()) -> dict[tuple[str, str], ProactiveValue]:
     s = 0.2 if dept else 1.0  # departments decide and publish less
     out: dict[tuple[str, str], ProactiveValue] = {}
 
@@ -118,7 +119,7 @@ def _proactive(rng: random.Random, template: str, dept: bool, unit_prob: float,
 
     for item, hi_doc in (("rules", 3 if not dept else 0), ("normative_documents", 40 * s)):
         made = _skewed(rng, hi_doc, 0.7 if item == "rules" else 0.3)
-        if template == "2019":
+        if template == "2019" or "20.1" in legacy:
             c(item, "new_made", made)
             c(item, "new_published", made if rng.random() < 0.85 else rng.randint(0, made))
             c(item, "total_published", made + _skewed(rng, 300 * s, 0.2))
@@ -145,7 +146,7 @@ def _proactive(rng: random.Random, template: str, dept: bool, unit_prob: float,
         out[("procurement", "procurement_amount")] = _amount(rng, 0.4, 50000 * s, max(unit_prob, 0.5))
     else:
         out[("fees", "fee_amount")] = _amount(rng, 0.5, 20000 * s, unit_prob)
-    return {k: out[k] for k in proactive_keys(template)}
+    return {k: out[k] for k in proactive_keys(template, legacy)}
 
 
 # ---- table 三 ------------------------------------------------------------------------------------------
@@ -267,16 +268,19 @@ def generate(
     activity: str | None = None,
     previous: SyntheticReport | None = None,
     title: str | None = None,
+    legacy: tuple[str, ...] = (),
 ) -> SyntheticReport:
     """Generate one report.
 
     template defaults to "2019" before 2021, else "2021"; single_other prints a 2021 report with one 2019-style
     （六） row; total_published=False leaves the 总计 column of table 三 blank (None); unit_prob is the chance a
     table 二 cell carries a unit (`335次`, `3967万元`, `251000元`); activity is "none" | "small" | "medium" |
-    "large" (random when None); previous (same agency, year - 1) chains carried_over and in_force.
+    "large" (random when None); previous (same agency, year - 1) chains carried_over and in_force; legacy: clauses
+    of table 二 a 2021 report prints with the 2019 labels and metrics (only "20.1": 本年新制作数量 …).
     """
     template = template or ("2019" if year < 2021 else "2021")
     single_other = single_other and template == "2021"
+    legacy = tuple(c for c in legacy if c == "20.1") if template == "2021" else ()
     city = _city_of(agency) if city is None else city
     dept = not agency.endswith("人民政府")
     level = activity or rng.choices(tuple(_LEVELS), (30, 40, 22, 8) if not dept else (50, 40, 9, 1))[0]
@@ -293,11 +297,11 @@ def generate(
     report = SyntheticReport(
         year=year, template=template, agency=agency, region=region,
         title=title or prose.make_title(rng, year=year, agency=agency, region=region, city=city),
-        proactive=_proactive(rng, template, dept, unit_prob, previous),
+        proactive=_proactive(rng, template, dept, unit_prob, previous, legacy),
         requests=requests, reviews=_reviews(rng, level), sections=sections,
         intro=prose.make_intro(rng, year=year, office=office, site=f"{city}{region}人民政府网"),
         city=city, office=office, published=date(year + 1, rng.randint(1, 3), rng.randint(1, 28)),
-        single_other=single_other, consistent=consistent,
+        single_other=single_other, consistent=consistent, legacy=legacy,
     )
     if not consistent:
         _break(rng, report)
