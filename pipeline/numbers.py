@@ -23,7 +23,7 @@ class Parsed:
 
 def parse(text: str) -> Parsed:
     """Parse one cell. Blank and dash cells get value 0.0 (the caller nulls them where the table has no numbers)."""
-    s = fold_minus(clean(text)).replace(" ", "")
+    s = fold_minus(clean(text)).replace(" ", "").replace("萬", "万")  # 萬元: traditional characters
     if not s:
         return Parsed(0.0, "blank")
     if s in DASHES:

@@ -153,7 +153,7 @@ def _normalise(table: LogicalTable, report_id: str,
                 if pos < len(metrics):
                     metric = metrics[pos]
                     col_label = printed[pos] if pos < len(printed) else metric.label
-                    header_unit = _HEADER_UNIT_RE.search(col_label.replace(" ", ""))
+                    header_unit = _HEADER_UNIT_RE.search(fold(col_label))
                     unit = parsed.unit or (header_unit.group(1) if header_unit else metric.unit)
                     rec = provenance(report_id, row.label_text, col_label, cell, parsed, part.index)
                     amount = metric.metric in labels.amount_metrics()

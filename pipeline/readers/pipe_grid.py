@@ -129,10 +129,18 @@ def _by_line(tokens: list[Token]) -> list[list[Token]]:
     return out
 
 
-def _rows_per_line(tokens: list[Token]) -> list[list[Token]]:
+def _rows_per_line(tokens: list[Token], padded: bool = False) -> list[list[Token]]:
     rows: list[list[Token]] = []
     joinable = False  # the row so far is one label alone on its line: the values may follow on the next
-    for line in _by_line(tokens):
+    lines = _by_line(tokens)
+    # padded rows all have the table's number of slots: a line short of it that ends in a cell goes on below
+    slots = Counter(len(ln) for ln in lines if len(ln) >= 2 and ln[-1].text == "").most_common(1) if padded else []
+    width = slots[0][0] if slots else 0
+    for line in lines:
+        if rows and width and len(rows[-1]) < width and _is_number(line[0].text):
+            rows[-1].extend(line)  # a row whose cells holding paragraphs put it on several lines
+            joinable = False
+            continue
         cells = [t for t in line if t.text]
         if not cells:  # a row marker (`|` alone) is no row; a row of blank cells is (a table printed blank)
             if len(line) > 1:
@@ -206,17 +214,45 @@ def _rows_per_cell(tokens: list[Token]) -> list[list[Token]]:
     width = _usual_width(pieces)
     rows: list[list[Token]] = []
     for piece in pieces:
-        parts = _split_at_labels(piece) if _is_number(piece[0].text) else [piece]
+        parts = _split_at_labels(piece) if _is_number(_lead(piece)) else [piece]
         for p in parts:
-            printed = 1 + max(k for k, t in enumerate(p) if t.text)  # its padding left out
-            if rows and width and _is_number(p[0].text) and len(rows[-1]) + printed <= width:
+            if rows and width and _is_number(_lead(p)) and len(rows[-1]) + _printed(p) <= width:
                 rows[-1].extend(p)  # the rest of a row cut by a blank cell
             else:
-                rows += _header_rows(p, width)
+                for r in _header_rows(p, width):
+                    rows += _split_at_labels(r) if width is None or len(r) > width else [r]
+    if padded and width:
+        rows = _balanced(rows, width)
+    return rows if padded else rectangular(rows, lambda t: t.text)
+
+
+def _lead(row: list[Token]) -> str:
+    return next((t.text for t in row if t.text), "")
+
+
+def _printed(row: list[Token]) -> int:
+    """Slots up to the row's last printed cell (its padding left out)."""
+    return 1 + max((k for k, t in enumerate(row) if t.text), default=-1)
+
+
+def _balanced(rows: list[list[Token]], width: int) -> list[list[Token]]:
+    """Bare `|` beyond a row's slots: rows that print nothing (every slot covered by spans), then blank cells
+    that open the next row."""
     out: list[list[Token]] = []
-    for r in rows:
-        out.extend(_split_at_labels(r) if width is None or len(r) > width else [r])
-    return rectangular(out, lambda t: t.text)
+    carry: list[Token] = []
+    for i, row in enumerate(rows):
+        row = carry + row
+        carry = []
+        extra = len(row) - max(width, _printed(row))
+        if extra > 0 and i + 1 < len(rows):
+            tail = row[-extra:]
+            out.append(row[:-extra])
+            n_blank = len(tail) // width
+            out += [tail[k * width:(k + 1) * width] for k in range(n_blank)]
+            carry = tail[n_blank * width:]
+        else:
+            out.append(row)
+    return out
 
 
 def _header_rows(piece: list[Token], width: int | None) -> list[list[Token]]:
@@ -295,8 +331,8 @@ def token_rows(tokens: list[Token], term: bool = True) -> list[list[Token]]:
     multi = sum(1 for ln in lines if len(ln) >= 2 and any(t.text for t in ln))
     single = sum(1 for i, ln in enumerate(lines) if len(ln) == 1 and ln[0].text and not (
         not is_value(ln[0].text) and i + 1 < len(lines) and _is_number(lines[i + 1][0].text)))  # a label alone
-    by_line = multi and single <= 0.2 * (multi + single) and not (term and _padded(lines))
-    rows = _rows_per_line(tokens) if by_line else _rows_per_cell(tokens)
+    by_line = multi and single <= 0.2 * (multi + single)
+    rows = _rows_per_line(tokens, term and _padded(lines)) if by_line else _rows_per_cell(tokens)
     return [r for r in rows if len(r) > 1 or any(t.text for t in r)]
 
 

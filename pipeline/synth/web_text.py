@@ -150,7 +150,8 @@ def _prose(el: etree._Element) -> str:
 def html_to_text(page: bytes, layout: WebTextLayout | Sequence[WebTextLayout] | None = None,
                  encoding: str = "utf-8") -> str:
     """The article of a generated report page (render_html_page) as a web-to-text tool writes it; several
-    layouts are used in turn, one per table (a document mixing layouts)."""
+    layouts are used in turn, one per table (a document mixing layouts; the parts of a split table 三, one
+    after the other, share theirs)."""
     layouts = [layout or PRESETS["lines"]] if layout is None or isinstance(layout, WebTextLayout) else list(layout)
     q = layouts[0]
     n_tables = 0
@@ -162,16 +163,20 @@ def html_to_text(page: bytes, layout: WebTextLayout | Sequence[WebTextLayout] | 
     heading = root.find(".//h1")
     if q.title and heading is not None:
         lines.append(_prose(heading) + "\n")
+    after_table = False  # tables with nothing between them (a split table 三) share one layout
     for el in article:
         if not isinstance(el.tag, str) or el.tag in _SKIP:
             continue
         tables = [el] if el.tag == "table" else list(el.iter("table"))
         if tables:
             for t in tables:
+                n_tables -= after_table
                 lines.append(_table(t, layouts[n_tables % len(layouts)]))
                 n_tables += 1
+                after_table = True
         else:
             text = _prose(el)
             if text:
                 lines.append(text + "\n")
+                after_table = False
     return "".join(lines)
