@@ -393,11 +393,65 @@ def on_baseline(page):
     return derived
 
 
+def closing_rules(h_rules: list[tuple[float, float, float]], v_rules: list[tuple[float, float, float]],
+                  min_columns: int = 2) -> list[tuple[float, float, float]]:
+    """Horizontal rules (x0, x1, y) that close ruled tables where a page break cut them open.
+
+    Rules are (x0, x1, y) for horizontal and (x, top, bottom) for vertical ones. A browser printing a table
+    across pages draws no rule along the cut: the row that continues at the top of the next page has no top
+    border, and cells spanning rows (三、本年度办理结果, （三）不予公开) have no bottom border above the cut,
+    so their text would be read row by row. The column rules of a table still reach the cut: a table's
+    vertical rules (joined by a horizontal rule, or running from the same top to the same bottom) are grouped
+    with the horizontal rules they touch, and each group gets a rule across its width at the top and at the
+    bottom of its vertical rules (where the table's border already is, the rule adds nothing). Independent of
+    how the rules were read from the page.
+    """
+    groups: list[tuple[list, list]] = []  # (vertical, horizontal) rules of one table
+    for v in sorted(v_rules):
+        x, top, bottom = v
+        touching = [g for g in groups if any(h[0] - 1 <= x <= h[1] + 1 and top - 1 <= h[2] <= bottom + 1
+                                             for h in g[1])
+                    or any(_shares_rule(o, v, h_rules) or (abs(o[1] - top) <= 2 and abs(o[2] - bottom) <= 2)
+                           for o in g[0])]
+        hs = [h for h in h_rules if h[0] - 1 <= x <= h[1] + 1 and top - 1 <= h[2] <= bottom + 1]
+        merged = (([v], hs) if not touching else
+                  ([v] + [r for g in touching for r in g[0]], hs + [r for g in touching for r in g[1]]))
+        groups = [g for g in groups if g not in touching] + [merged]
+    out: list[tuple[float, float, float]] = []
+    for vs, hs in groups:
+        if len({round(v[0]) for v in vs}) < min_columns + 1 or not hs:
+            continue
+        x0, x1 = min(v[0] for v in vs), max(v[0] for v in vs)
+        out += [(x0, x1, min(v[1] for v in vs)), (x0, x1, max(v[2] for v in vs))]
+    return out
+
+
+def _shares_rule(a: tuple[float, float, float], b: tuple[float, float, float],
+                 h_rules: list[tuple[float, float, float]]) -> bool:
+    """Two vertical rules joined by one horizontal rule."""
+    lo, hi = sorted((a[0], b[0]))
+    return any(h[0] - 1 <= lo and hi <= h[1] + 1 and max(a[1], b[1]) - 1 <= h[2] <= min(a[2], b[2]) + 1
+               for h in h_rules)
+
+
+def _page_rules(fp) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
+    """The page's visible horizontal (x0, x1, y) and vertical (x, top, bottom) rules, from its edges."""
+    hs, vs = [], []
+    for e in fp.edges:
+        if e["orientation"] == "h" and e["x1"] - e["x0"] >= 3:
+            hs.append((e["x0"], e["x1"], e["top"]))
+        elif e["orientation"] == "v" and e["bottom"] - e["top"] >= 3:
+            vs.append((e["x0"], e["top"], e["bottom"]))
+    return hs, vs
+
+
 def _read_table_page(page, pno: int, pdfium_lines: list[str]) -> list[tuple[float, Block | _Grid]]:
     """Blocks of one table page, sorted top to bottom: prose lines and table grids."""
     page = on_baseline(page)
     fp = page.filter(_visible_filter(page))
-    found = [t for t in fp.find_tables(LATTICE) if _grid_width(t) >= 2]
+    closing = [{"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0}
+               for x0, x1, y in closing_rules(*_page_rules(fp))]
+    found = [t for t in fp.find_tables({**LATTICE, "explicit_horizontal_lines": closing}) if _grid_width(t) >= 2]
     if not found and page_score(pdfium_lines)[1] >= 2:
         found = [t for t in fp.find_tables(TEXT_GRID) if _grid_width(t) >= 2]
         grids = [g for g in (_text_grid(t, pno) for t in found) if g is not None]
