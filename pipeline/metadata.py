@@ -39,8 +39,9 @@ def is_report_title(text: str) -> bool:
 
 def find_title(doc_title: str, lines: list[str]) -> str:
     """The report title: the reader's title when it names a report, else the first lines that do."""
-    if doc_title and is_report_title(doc_title) and len(squeeze(doc_title)) <= _TITLE_MAX:
-        return squeeze(doc_title)
+    for part in [doc_title, *re.split(r"\s*[_|｜]\s*|\s+-\s+", doc_title or "")]:  # "title_column_site"
+        if part and is_report_title(part) and len(squeeze(part)) <= _TITLE_MAX:
+            return squeeze(part)
     head = [squeeze(x) for x in lines[:6]]
     for i, line in enumerate(head):
         if is_report_title(line) and len(line) <= _TITLE_MAX and not line.startswith(_NOT_TITLE):

@@ -106,6 +106,8 @@ def read_pdf(data: bytes, *, max_pages: int = 200, timeout_s: float = 120.0, fas
             blocks.extend(Paragraph(line, pno) for line in _prose_lines(page_text.lines))
     doc_blocks = _stitch(blocks)
     title = find_title([b.text for b in doc_blocks if isinstance(b, Paragraph) and b.page == 1])
+    if not re.search(r"(19|20)\d\d", title) and re.search(r"(19|20)\d\d", meta.get("pdf_title", "")):
+        title = ""  # a browser's print: page 1 is site navigation (政府信息公开年报 …), its <title> names the report
     meta["pdf_pages"] = str(len(texts))
     meta["pdf_table_pages"] = ",".join(map(str, sorted(selected)))
     return Document(blocks=doc_blocks, media_type=MEDIA_TYPE, title=title or meta.get("pdf_title", ""), meta=meta,
@@ -715,6 +717,8 @@ def _is_row_fragment(last: list[Cell], first: list[Cell]) -> bool:
 
     Word and LibreOffice let a row break across pages: the lines of its wrapped cells that did not fit go on
     the next page in a row with no label of its own, with text only in columns where the cut row has text.
+    Browsers (and LibreOffice printing HTML) move a tall cell's lines on whole: the next page then starts
+    with a row of values in exactly the columns the cut row left blank.
     """
     filled = [c for c, cell in enumerate(first) if cell.text]
     n_labels = _label_columns(last)
@@ -722,6 +726,8 @@ def _is_row_fragment(last: list[Cell], first: list[Cell]) -> bool:
         return False  # the cut row holds no values (a header or label row): handled by the label rules
     if any(_NUMBERED_RE.match(first[c].text) and not _is_value(first[c].text) for c in filled):
         return False  # a numbered label of its own (（五）…, 1、…): a new row, whatever its blank cells suggest
+    if all(c >= n_labels and _is_value(first[c].text) and not last[c].text for c in filled):
+        return True  # values only, each where the cut row is blank: a browser moved those cells' lines on
     if n_labels:
         leaf, cut = first[n_labels - 1].text, last[n_labels - 1].text
         if leaf and cut and _NUMBERED_RE.match(cut) and not _NUMBERED_RE.match(leaf):
