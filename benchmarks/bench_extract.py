@@ -33,6 +33,7 @@ from pipeline import extract_bytes  # noqa: E402
 from pipeline.readers import read  # noqa: E402
 from pipeline.readers.encoding import decode  # noqa: E402
 from pipeline.readers.html import read_html  # noqa: E402
+from pipeline.synth.web_text import PRESETS, html_to_text  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus"
 TEXT_FILES = ("2019_jinlin_seed.txt", "*_pages-excerpt.*")
@@ -249,7 +250,10 @@ def documents(corpus: Path) -> list[tuple[str, str, bytes]]:
         for pattern in TEXT_FILES:
             for p in sorted(corpus.glob(pattern)):
                 docs.append((p.name, "text", p.read_bytes()))
-    docs.append((SYNTH_NAME, "html", synthetic_page()))
+    page = synthetic_page()
+    docs.append((SYNTH_NAME, "html", page))
+    for family in ("inline", "lines", "padded"):  # the same report as pipe text, beside its HTML page
+        docs.append((f"synthetic_page_as_text_{family}.txt", "text", html_to_text(page, PRESETS[family]).encode()))
     return docs
 
 

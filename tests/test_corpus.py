@@ -12,7 +12,10 @@ import pipeline
 from tests.conftest import LEGACY_SCORER, SCORER
 
 TEXT_AND_HTML_TRUTH = ["2019_jinlin_seed.txt", "2019_pingtan_page.html", "2021_pingtan_page.html",
-                       "2022_pingtan_page.html", "2024_pingtan_page.html"]
+                       "2022_pingtan_page.html", "2024_pingtan_page.html",
+                       "2020_yangling-qu-tongjiju_pages-excerpt.txt",  # one cell per line, `||||` padding
+                       "2022_jurong-shuiliju_pages-excerpt.txt",  # padded multi-line cells, row markers
+                       "2020_hainan-haishiju_pages-excerpt.txt"]  # traditional characters (big5 gateway)
 
 
 @pytest.fixture(scope="module")
@@ -29,14 +32,15 @@ def test_scorer_reports_every_text_and_html_cell_right(corpus, extracted):
         assert f"{name}: " in proc.stdout
 
 
-PDF_TRUTH = ["2023_hongze-qu.pdf", "2024_hongze-qu.pdf", "2024_huaian-shizhengfu.pdf"]
+PDF_TRUTH = ["2023_hongze-qu.pdf", "2024_hongze-qu.pdf", "2024_huaian-shizhengfu.pdf",
+             "2021_pingtan_browser.pdf", "2024_pingtan_browser.pdf"]  # pages printed by headless Chromium
 
 
 def test_scorer_reports_every_pdf_cell_right(corpus, extracted):
     proc = subprocess.run([sys.executable, str(SCORER), str(extracted), str(corpus), "--files", ",".join(PDF_TRUTH)],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "perfect files 3/3" in proc.stdout
+    assert f"perfect files {len(PDF_TRUTH)}/{len(PDF_TRUTH)}" in proc.stdout and "metadata errors 0" in proc.stdout
 
 
 def test_published_identity_breaks_are_flagged_not_corrected(corpus, extracted):
@@ -136,3 +140,37 @@ def test_pingtan_2019_procurement_amount_in_yuan_is_converted_to_wan(corpus):
     cell = pro.loc[("procurement", "procurement_amount")]
     assert cell["value"] == pytest.approx(7539.443252) and cell["unit"] == "元"
     assert cell["raw"] == "75394432.52元"
+
+
+@pytest.mark.parametrize("name,year,template", [
+    ("2020_yangling-qu-tongjiju_pages-excerpt.txt", 2020, "2019"), ("2022_jurong-shuiliju_pages-excerpt.txt", 2022, "2021"),
+    ("2020_hainan-haishiju_pages-excerpt.txt", 2020, "2019"),
+])
+def test_excerpts_in_every_text_layout_keep_what_they_print_and_invent_nothing(corpus, name, year, template):
+    rep = pipeline.extract(corpus / name)
+    assert (rep.row["year"], rep.row["template"], rep.status) == (year, template, "partial")
+    assert set(rep.proactive["clause"]) <= {"20.1", "20.5", "20.6", "20.8"}
+    assert rep.requests.empty and rep.reviews.empty  # the excerpts stop before tables 三 and 四
+
+
+def test_traditional_labels_are_matched_but_kept_as_printed(corpus):
+    rep = pipeline.extract(corpus / "2020_hainan-haishiju_pages-excerpt.txt")
+    pro = rep.proactive.set_index(["item", "metric"])
+    cell = pro.loc[("normative_documents", "total_published")]
+    assert cell["value"] == 33 and cell["row_label"] == "規範性文件" and cell["col_label"] == "對外公開總數量"
+    assert pro.loc[("normative_documents", "new_made"), "col_label"] == "本年新 製作數量"
+
+
+def test_one_cell_per_line_excerpt_stops_mid_label_without_a_row_for_it(corpus):
+    rep = pipeline.extract(corpus / "2020_yangling-qu-tongjiju_pages-excerpt.txt")
+    assert len(rep.proactive) == 18 and set(rep.proactive["cell_state"]) == {"number"}
+    assert "fees" not in set(rep.proactive["item"])  # the text stops at "第二十条第(八)项 |" / "||||" / "信"
+
+
+def test_browser_print_rows_after_each_page_break_keep_their_label_path(corpus):
+    rep = pipeline.extract(corpus / "2021_pingtan_browser.pdf")
+    req = rep.requests.set_index(["outcome", "applicant"])
+    after_break = req.loc[("denied_admin_query", "natural_person")]  # first row of page 6, inside （三）
+    assert after_break["value"] == 1 and after_break["page"] == 6
+    assert "三、本年度办理结果" in after_break["row_label"] and "（三）不予公开" in after_break["row_label"]
+    assert req.loc[("other_misc", "total"), "value"] == 1 and req.loc[("other_misc", "total"), "page"] == 7

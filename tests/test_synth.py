@@ -36,7 +36,7 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 
 def decode(text: str) -> float:
     """What a printed value cell means (blank and dash cells are 0; 元 amounts become 万元)."""
-    t = unicodedata.normalize("NFKC", text).strip()
+    t = unicodedata.normalize("NFKC", text).strip().replace(",", "").lstrip("+")  # 1,234 and +2 as printed
     if t in ("", "-", "—", "/"):
         return 0.0
     m = re.fullmatch(r"(-?[\d.]+)(万元|元|次)?", t)
@@ -149,16 +149,16 @@ def test_text_table_rows_and_cells(year: int, single: bool, n3: int, n2: int) ->
     text = render_pipe_text(r)
     rows = dict(table_rows(r, TextQuirks()))
     assert len(rows["requests"]) == n3 and len(rows["proactive"]) == n2 and len(rows["reviews"]) == 4
-    assert all(len(c) == 10 for c in rows["requests"]) and rows["reviews"][-1].__len__() == 15
+    assert all(len(c) <= 10 for c in rows["requests"]) and rows["reviews"][-1].__len__() == 15
     assert len(table_lines(text)) == n3 + n2 + 4
-    assert all(ln.count("|") == 9 for ln in table_lines(text)[n2:n2 + n3])  # 10 cells, seed style
+    assert all(ln.count("|") == 10 for ln in table_lines(text)[n2:n2 + n3])  # cells closed by |, padded to 10
     lines = text.splitlines()
     assert lines[0] == r.title and lines[1].startswith("本报告")
     assert "统计时限" in lines[1] and f"{year}年1月1日" in lines[1]
     heads = [ln for ln in lines if re.match("^[一二三四五六]、", ln) and "|" not in ln]
     assert [h[0] for h in heads] == list("一二三四五六")
     assert "三、本年度办理结果 | (一)予以公开 | " in text
-    assert re.search(r"^(\d+ \| ){14}\d+$", text, re.M)  # table 四: one data row of 15 values
+    assert re.search(r"^(\d+ \| ){14}\d+ \|$", text, re.M)  # table 四: one data row of 15 values
 
 
 @SETTINGS
@@ -245,7 +245,8 @@ def test_html_cells_mean_the_generated_values(report, quirks: HtmlQuirks, encodi
     assert len(tds) == len(cells)
     expected = expected_cells(report)
     for c, td in zip(cells, tds, strict=True):
-        assert int(td.get("rowspan", 1)) == c.rowspan and int(td.get("colspan", 1)) == c.colspan
+        wide = quirks.wide_clause and c.kind == "clause"  # one column more than the table (a hidden column)
+        assert int(td.get("rowspan", 1)) == c.rowspan and int(td.get("colspan", 1)) == c.colspan + wide
         if c.key:
             want = expected[c.key]
             got = td.get_text("").replace("\xa0", " ")

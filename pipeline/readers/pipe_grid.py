@@ -329,8 +329,9 @@ def token_rows(tokens: list[Token], term: bool = True) -> list[list[Token]]:
     (else `a | b | c` lines are rows, and bare `|` at a line's end are blank cells, not padding)."""
     lines = _by_line(tokens)
     multi = sum(1 for ln in lines if len(ln) >= 2 and any(t.text for t in ln))
-    single = sum(1 for i, ln in enumerate(lines) if len(ln) == 1 and ln[0].text and not (
-        not is_value(ln[0].text) and i + 1 < len(lines) and _is_number(lines[i + 1][0].text)))  # a label alone
+    alone = [len(ln) == 1 and bool(ln[0].text) for ln in lines]
+    # cells one per line come in runs; a label alone between rows (a clause line) is a row of its own
+    single = sum(1 for i, a in enumerate(alone) if a and ((i and alone[i - 1]) or (i + 1 < len(alone) and alone[i + 1])))
     by_line = multi and single <= 0.2 * (multi + single)
     rows = _rows_per_line(tokens, term and _padded(lines)) if by_line else _rows_per_cell(tokens)
     return [r for r in rows if len(r) > 1 or any(t.text for t in r)]

@@ -44,7 +44,7 @@ def format_row(cells: list[str], layout: str, pads: int | None = None) -> list[s
     if layout == "markdown":
         return ["| " + " | ".join(cells + [""] * (pads or 0)) + " |"] if cells or pads else []
     if pads is not None:
-        return [(" ".join(f"{c} |" for c in cells) + (" " if cells and pads else "") + "|" * pads).strip()]
+        return [(" ".join(f"{c} |" for c in cells) + (" " if cells and pads else "") + "|" * pads).rstrip()]
     return [" | ".join(cells)] if cells else []
 
 
