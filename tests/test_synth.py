@@ -36,7 +36,7 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 
 def decode(text: str) -> float:
     """What a printed value cell means (blank and dash cells are 0; 元 amounts become 万元)."""
-    t = unicodedata.normalize("NFKC", text).strip().replace(",", "").lstrip("+")  # 1,234 and +2 as printed
+    t = unicodedata.normalize("NFKC", text).strip().replace(",", "").lstrip("+").replace("萬", "万")  # as printed
     if t in ("", "-", "—", "/"):
         return 0.0
     m = re.fullmatch(r"(-?[\d.]+)(万元|元|次)?", t)

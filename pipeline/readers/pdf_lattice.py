@@ -283,9 +283,11 @@ def _inside(ch: Obj, bbox: BBox) -> bool:
     return bbox[0] <= h_mid < bbox[2] and bbox[1] <= v_mid < bbox[3]
 
 
-def find_tables(page: Any) -> list[LatticeTable]:
-    """pdfplumber's Page.find_tables with both strategies "lines": the tables of the page's ruling."""
-    edges = table_edges(page_edges(page.lines, page.rects, page.curves))
+def find_tables(page: Any, explicit_h: list[Obj] | tuple = ()) -> list[LatticeTable]:
+    """pdfplumber's Page.find_tables with both strategies "lines": the tables of the page's ruling (plus
+    `explicit_h`, horizontal lines as pdfplumber's explicit_horizontal_lines objects)."""
+    extra = [{**ln, "orientation": "h"} for ln in explicit_h]
+    edges = table_edges(page_edges(page.lines, page.rects, page.curves) + extra)
     return [LatticeTable(page, group) for group in tables_of(cells(intersections(edges)))]
 
 

@@ -89,10 +89,12 @@ class PdfiumPage:
         return self.filter(lambda o: not pdf_lattice.overlaps((o["x0"], o["top"], o["x1"], o["bottom"]), bbox))
 
     def find_tables(self, table_settings: dict[str, Any]) -> list[pdf_lattice.LatticeTable]:
+        explicit = table_settings.get("explicit_horizontal_lines") or []
         if (table_settings.get("vertical_strategy"), table_settings.get("horizontal_strategy")) != _LINES or \
-                len(table_settings) != 2:
+                set(table_settings) - {"vertical_strategy", "horizontal_strategy", "explicit_horizontal_lines"} or \
+                any(not isinstance(e, dict) for e in explicit):
             raise Declined("no ruled table: the text-position strategy is pdfplumber's")
-        return pdf_lattice.find_tables(self)
+        return pdf_lattice.find_tables(self, explicit)
 
     def extract_text_lines(self, return_chars: bool = True, **kwargs: Any) -> list[Obj]:
         return pdf_lattice.text_lines(self.chars)
