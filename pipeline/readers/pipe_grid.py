@@ -10,14 +10,19 @@ Web pages converted to text write every table cell as its text followed by `|`. 
 
 The text is cut into tokens, one per `|` (its text, or "" for a bare `|`), and the tokens into rows:
 
-- *row per line* (most lines hold several cells, blank ones included): each line is a row (a line of bare `|`: a row of blank
-  cells, or no row for a lone marker `|`); a line holding one label alone joins the line of values below;
-- *cell per line* (most lines hold one cell and nothing else): a run of bare `|` that ends a line, followed by a cell, closes
-  a row (padding or markers between rows); blank lines do where a table has no padding at all (unless they
-  stand between nearly every two cells). A piece
-  that starts with a value after a blank cell (`|` alone, or an empty line, inside a row) joins the row
-  before when both together are not longer than the table's rows (their usual number of slots); a piece
-  still longer than that, or any piece of a table without padding, is split where a label follows a value.
+- *row per line* (lines hold several cells, blank ones included; cells alone on their line come singly, e.g.
+  a clause line): each line is a row (a line of bare `|`: a row of blank cells, or no row for a lone marker);
+  a label alone joins the line of values below it; in a padded table a line short of the table's slots
+  (n cells + padding is the same for every row) that is followed by a line of values goes on with it;
+- *cell per line* (runs of lines holding one cell): where the table is padded (bare `|` after a cell on its
+  line, or several on a line of their own), a run of bare `|` that ends a line, followed by a cell, closes a
+  row (padding or markers between rows); a piece that starts with a value (after a blank cell, `|` alone on
+  its line) joins the row before when both fit the table's usual number of slots; header rows that fill the
+  width (and so need no padding) are cut off the row they ran into; bare `|` beyond a row's slots become
+  rows that print nothing or the blank cells opening the next row. Without padding, blank lines separate
+  rows (unless they stand between nearly every two cells), and rows are otherwise split where a label
+  follows a value, then re-cut from the table's end when labels placed at their grid column (blank cells for
+  the slots a span covers) made the label rule cut them wrongly (`rectangular`).
 
 Markers are dropped. Padding stays as empty cells after the row's last printed cell: a bare `|` there may
 as well be a blank value cell (`规章 | | | |`), so the text alone cannot say which slots a span covers; the
