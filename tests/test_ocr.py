@@ -7,6 +7,7 @@ pictures in web pages and Word files, extract exactly. Kept few: OCR takes secon
 
 from __future__ import annotations
 
+import io
 import random
 import shutil
 import subprocess
@@ -214,3 +215,23 @@ def test_failed_identity_triggers_the_finer_pass():
     rv = frames["reviews"].set_index(["proceeding", "outcome"])
     assert rv.loc[("admin_review", "corrected"), "value"] == 8
     assert "read again" in fields["warnings"]
+
+
+def test_a_single_ruled_row_after_a_table_page_is_read():
+    """The probe that picks table pages: a lone ruled row (the last row of a table cut by a page break) is a table
+    page only right after one."""
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageDraw
+
+    from pipeline.ocr.pdf import has_ruled_table
+
+    img = Image.new("RGB", (1240, 1754), "white")
+    d = ImageDraw.Draw(img)
+    xs = [150, 600, 680, 760, 840, 920, 1000, 1090]
+    d.rectangle((xs[0], 150, xs[-1], 200), outline="black", width=2)
+    for x in xs[1:-1]:
+        d.line((x, 150, x, 200), fill="black", width=2)
+    buf = io.BytesIO()
+    img.save(buf, "PDF", resolution=150.0)
+    page = pdfium.PdfDocument(buf.getvalue())[0]
+    assert not has_ruled_table(page) and has_ruled_table(page, min_rows=2)

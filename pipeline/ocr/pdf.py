@@ -78,14 +78,14 @@ def _fine_image(page: pdfium.PdfPage, dpi: float, angle: float, crop: tuple, fac
     return PageImage(rotate(drop_colour(fine), angle), dpi * factor, angle)
 
 
-def has_ruled_table(page: pdfium.PdfPage) -> bool:
-    """A cheap look (60 dpi, no OCR): does the page hold a ruled table?"""
+def has_ruled_table(page: pdfium.PdfPage, min_rows: int = 3) -> bool:
+    """A cheap look (60 dpi, no OCR): does the page hold a ruled table (of at least min_rows - 1 rows)?"""
     gray = drop_colour(_render(page, PROBE_DPI))
     ink = binarise(gray)
     angle = skew_angle(ink)
     if abs(angle) >= 0.05:
         ink = binarise(rotate(gray, angle))
-    tables, _rules = find_tables(ink, PROBE_DPI, min_rows=3)
+    tables, _rules = find_tables(ink, PROBE_DPI, min_rows=min_rows)
     return bool(tables)
 
 
@@ -100,6 +100,7 @@ def read_pages(data: bytes, pages: list[int], *, title_page: int | None = 1, dea
     t0 = time.perf_counter()
     out = PdfOcr()
     regions = regions or {}
+    table_pages: set[int] = set()
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -111,7 +112,10 @@ def read_pages(data: bytes, pages: list[int], *, title_page: int | None = 1, dea
             page = doc[pno - 1]
             try:
                 out.probed += 1
-                is_table = has_ruled_table(page)
+                # after a table page even a single ruled row counts: the last row of a table the break cut
+                is_table = has_ruled_table(page, min_rows=2 if pno - 1 in table_pages else 3)
+                if is_table:
+                    table_pages.add(pno)
                 if not is_table and pno != title_page:
                     continue
                 dpi = _native_dpi(page)
