@@ -16,7 +16,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
-import math
 import os
 import random
 import re
@@ -28,7 +27,6 @@ import zipfile
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -39,27 +37,23 @@ import docformats
 from pipeline.run.orchestrate import RunResult
 from pipeline.synth import (
     HtmlQuirks,
-    Notice,
     SyntheticReport,
     TextQuirks,
     default_site,
     district_corpus,
-    doc_href,
-    list_entry,
-    list_page_name,
     make_notice,
     render_html_page,
-    render_list_page,
     render_notice_page,
     render_pipe_text,
 )
 from pipeline.synth import Site as SynthSite
 from pipeline.synth.grid import CellQuirks
-from pipeline.synth.render_html import ListEntry, table_image_files
+from pipeline.synth.portals import Doc, File, Portal
+from pipeline.synth.render_html import table_image_files
 from pipeline.synth.render_scan import ScanQuirks, render_scan_pdf
 from pipeline.synth.render_xlsx import render_xlsx
+from pipeline.synth.server import Route, serve
 from pipeline.synth.server import Site as DemoSite
-from pipeline.synth.server import serve
 from scrapers.console import make_console, markup, text
 from scrapers.politeness import Politeness
 
@@ -70,6 +64,7 @@ FORMATS = ("html", "pdf", "html", "docx", "text", "pdf")  # cycled per agency an
 EXTRAS = ("scan", "xlsx", "picture")  # one report each (OCR is slow: a few keep the demo under a minute)
 _EXTRA_INSTEAD_OF = {"scan": "pdf", "xlsx": "docx", "picture": "html"}
 PER_PAGE = 8  # list entries per column page
+LAST_YEAR = 2024  # the generated city's last reporting year (the discovery audit expects no later one)
 ROBOTS = b"User-agent: *\nDisallow: /search/\nDisallow: /private/\n"
 DOCX_TYPE = docformats.by_key("docx").media_types[0]
 
@@ -137,49 +132,41 @@ def render_all(jobs: list[tuple[int, SyntheticReport, dict[str, Any]]]) -> list[
         return list(pool.map(_render_docx, work))
 
 
-# pages -------------------------------------------------------------------------------------------------
-def _with_attachment(page: bytes, encoding: str, href: str, label: str) -> bytes:
-    """A report page whose tables are in an attachment: the TRS 附件 line under the article text."""
-    link = f'<p class="fujian">附件：<a href="{escape(href)}" target="_blank">{escape(label)}</a></p>'.encode(encoding)
-    marker = '\n</div>\n<div class="article-tools">'.encode(encoding)
-    if marker in page:
-        return page.replace(marker, b"\n" + link + marker, 1)
-    return page.replace(b"</body>", link + b"</body>", 1)
+# sites -------------------------------------------------------------------------------------------------
+# The CMS family each demo site runs (pipeline.synth.portals): the city on TRS WCM, districts on Hanweb jpage,
+# Guangdong's gkmlpt, TRS page_div and the Anhui label platform, in that order. `hint` says whether the
+# registry names the family (cms=…) or leaves it to detection.
+SITE_FAMILIES = {"city": ("trs_classic", True), "district-1": ("hanweb_jpage", True), "district-2": ("gkmlpt", False),
+                 "district-3": ("trs_pagediv", True), "district-4": ("anhui_label", False),
+                 "seed-jinlin": ("trs_classic", False)}
 
 
-def _wrapper_page(report: SyntheticReport, site: SynthSite, rng: random.Random, href: str, label: str) -> bytes:
-    notice = Notice(title=report.title, agency=report.office or report.agency, published=report.published,
-                    paragraphs=(report.intro, f"根据《中华人民共和国政府信息公开条例》规定，现公布{report.title}，"
-                                              "全文详见附件。"))
-    quirks = HtmlQuirks(seed=rng.randrange(1000), chrome_links=20)
-    return _with_attachment(render_notice_page(notice, quirks, site=site), "utf-8", href, label)
+def _portal(key: str, name: str, synth_site: SynthSite, docs: list[Doc], seed: int) -> Portal:
+    """The demo site ``key`` as a portal of its family, publishing ``docs``."""
+    from pipeline.synth.portals import anhui_label, gkmlpt, hanweb_jpage, trs_classic, trs_pagediv
+
+    family, _hint = SITE_FAMILIES.get(key, ("trs_classic", True))
+    if family == "hanweb_jpage":
+        portal = hanweb_jpage.build(docs, seed=seed, perpage=PER_PAGE // 2, name=name)
+    elif family == "gkmlpt":
+        portal = gkmlpt.build(docs, seed=seed, page_size=PER_PAGE, name=name)
+    elif family == "trs_pagediv":
+        portal = trs_pagediv.build(docs, seed=seed, per_page=PER_PAGE, name=name)
+    elif family == "anhui_label":
+        portal = anhui_label.build(docs, seed=seed, page_size=PER_PAGE, name=name)
+    else:
+        portal = trs_classic.build(docs, seed=seed, per_page=PER_PAGE, column=synth_site.column_path, name=name)
+    portal.site.key = key
+    portal.site.routes["/robots.txt"] = Route(ROBOTS, "text/plain")
+    return portal
 
 
-def _add_list(site: DemoSite, synth_site: SynthSite, entries: list[ListEntry]) -> None:
-    entries = sorted(entries, key=lambda e: (e.published, e.title), reverse=True)
-    n_pages = max(1, math.ceil(len(entries) / PER_PAGE))
-    for k in range(n_pages):
-        chunk = entries[k * PER_PAGE:(k + 1) * PER_PAGE]
-        body = render_list_page(chunk, site=synth_site, page=k, n_pages=n_pages, quirks=HtmlQuirks(seed=k))
-        site.add(synth_site.column_path + list_page_name(k), body)
-
-
-def _new_site(key: str, name: str, column_path: str) -> DemoSite:
-    site = DemoSite(name=name, key=key)
-    site.column_path = column_path
-    return site
-
-
-def _site_for(sites: dict[str, tuple[DemoSite, SynthSite, list[ListEntry]]], report: SyntheticReport
-              ) -> tuple[DemoSite, SynthSite, list[ListEntry]]:
+def _site_key(keys: dict[str, str], report: SyntheticReport) -> tuple[str, SynthSite]:
     synth_site = default_site(report.agency, report.city, report.region)
-    if synth_site.name not in sites:
-        n = sum(s.key.startswith("district") for s, _ss, _e in sites.values())
-        key = "city" if report.region == report.city else f"district-{n + 1}"
-        site = _new_site(key, synth_site.name, synth_site.column_path)
-        site.add("/robots.txt", ROBOTS, "text/plain")
-        sites[synth_site.name] = (site, synth_site, [])
-    return sites[synth_site.name]
+    if synth_site.name not in keys:
+        n = sum(k.startswith("district") for k in keys.values())
+        keys[synth_site.name] = "city" if report.region == report.city else f"district-{n + 1}"
+    return keys[synth_site.name], synth_site
 
 
 def build_corpus(seed: int = 2019, *, districts: int = 4, departments: int = 3,
@@ -187,99 +174,92 @@ def build_corpus(seed: int = 2019, *, districts: int = 4, departments: int = 3,
     """The demo's sites and what they publish (deterministic for a seed); `formats` is cycled over agencies and
     years. pdf=False (or no LibreOffice) serves .docx where a PDF was meant. `extras` publish one report each
     in rarer forms: "scan" (an image-only scanned PDF attachment, read by OCR), "xlsx" (the tables as an Excel
-    attachment), "picture" (a page whose tables are pictures stored beside it)."""
+    attachment), "picture" (a page whose tables are pictures stored beside it). Each site runs one CMS family
+    (SITE_FAMILIES)."""
     rng = random.Random(seed)
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     notes: list[str] = []
     if pdf and soffice is None:
         notes.append("LibreOffice (soffice) is not installed: the reports meant as PDF are served as Word (.docx); "
                      "install libreoffice-writer and fonts-noto-cjk for PDFs")
-    sites: dict[str, tuple[DemoSite, SynthSite, list[ListEntry]]] = {}
-    served: list[Served] = []
-    to_pdf: list[tuple[DemoSite, str, str, int, bytes]] = []  # (site, page, attachment, index, docx)
-    attachments: dict[int, tuple[DemoSite, str, str]] = {}  # served index -> (site, page, attachment path)
+    keys: dict[str, str] = {}  # site name -> key
+    synth_sites: dict[str, SynthSite] = {}
+    published: dict[str, list[Doc]] = {}  # site key -> docs
+    served: list[tuple[str, int, Served]] = []  # (site key, doc index, report)
     agencies: dict[str, int] = {}
     word: list[tuple[int, SyntheticReport, dict[str, Any]]] = []  # rendered in parallel below
+    wants_pdf: dict[int, Doc] = {}
     pending_extras = list(extras)
     for report in district_corpus(seed, n_districts=districts, n_departments=departments):
-        site, synth_site, entries = _site_for(sites, report)
+        key, synth_site = _site_key(keys, report)
+        synth_sites[key] = synth_site
+        docs = published.setdefault(key, [])
         a = agencies.setdefault(report.agency, len(agencies))
         fmt = formats[(report.year + a) % len(formats)]
         extra = next((e for e in pending_extras if report.consistent and fmt == _EXTRA_INSTEAD_OF[e]), None)
         if extra is not None and (extra != "scan" or _can_scan()) and (extra != "picture" or _can_scan()):
             pending_extras.remove(extra)
             fmt = extra
-        page_path = synth_site.column_path + doc_href(report)[2:]
-        folder = page_path.rsplit("/", 1)[0] + "/"
-        stamp = f"{report.published:%Y%m%d}{report.doc_id}"
-        link_path = page_path
-        if fmt == "html":
-            encoding = rng.choice(("utf-8", "utf-8", "gbk"))
-            body = render_html_page(report, _html_quirks(rng), encoding=encoding, site=synth_site)
-            ctype = f"text/html; charset={encoding.upper()}" if rng.random() < 0.5 else "text/html"
-            site.add(page_path, body, ctype)
-        elif fmt == "picture":
+        doc = Doc(report.title, report.published, report.year, report.agency, doc_id=int(report.doc_id))
+        wrapper = (report.intro, f"根据《中华人民共和国政府信息公开条例》规定，现公布{report.title}，全文详见附件。")
+        if fmt == "picture":  # tables printed as pictures stored beside the page
             q = HtmlQuirks(table_images="files", seed=rng.randrange(1000))
-            site.add(page_path, render_html_page(report, q, site=synth_site), "text/html; charset=UTF-8")
-            for name, png in table_image_files(report, q).items():
-                site.add(folder + name, png, "image/png")
+            doc.page = render_html_page(report, q, site=synth_site)
+            doc.page_type = "text/html; charset=UTF-8"
+            doc.beside = tuple(File(name, png, "image/png") for name, png in table_image_files(report, q).items())
         elif fmt in ("scan", "xlsx"):
-            ext = "pdf" if fmt == "scan" else "xlsx"
-            name = f"P0{stamp}.{ext}"
-            site.add(page_path, _wrapper_page(report, synth_site, rng, f"./{name}", f"{report.title}.{ext}"))
+            doc.paragraphs = wrapper
             if fmt == "scan":
                 body = render_scan_pdf(report, ScanQuirks(seed=rng.randrange(1000), filler_paragraphs=2))
-                site.add(folder + name, body, "application/pdf")
+                doc.attachments = (File(f"{report.title}.pdf", body, "application/pdf"),)
             else:
-                site.add(folder + name, render_xlsx(report, CellQuirks(**_cell_quirks(rng))),  # type: ignore[arg-type]
-                         docformats.by_key("xlsx").media_types[0])
+                body = render_xlsx(report, CellQuirks(**_cell_quirks(rng)))  # type: ignore[arg-type]
+                doc.attachments = (File(f"{report.title}.xlsx", body, docformats.by_key("xlsx").media_types[0]),)
+        elif fmt == "html":
+            encoding = rng.choice(("utf-8", "utf-8", "gbk"))
+            doc.page = render_html_page(report, _html_quirks(rng), encoding=encoding, site=synth_site)
+            doc.page_type = f"text/html; charset={encoding.upper()}" if rng.random() < 0.5 else "text/html"
         elif fmt == "text":
-            link_path = f"{folder}W0{stamp}.txt"
-            site.add(link_path, render_pipe_text(report, _text_quirks(rng)).encode("utf-8"),
-                     "text/plain; charset=utf-8")
+            doc.direct = File(f"W0{report.published:%Y%m%d}{report.doc_id}.txt",
+                              render_pipe_text(report, _text_quirks(rng)).encode("utf-8"), "text/plain; charset=utf-8")
         else:
-            ext = "pdf" if fmt == "pdf" and pdf and soffice else "docx"
-            name = f"P0{stamp}.{ext}"
-            site.add(page_path, _wrapper_page(report, synth_site, rng, f"./{name}", f"{report.title}.{ext}"))
+            fmt = "pdf" if fmt == "pdf" and pdf and soffice else "docx"
+            doc.paragraphs = wrapper
             word.append((len(served), report, _docx_options(rng)))
-            attachments[len(served)] = (site, page_path, folder + name)
-            fmt = ext
-        entries.append(ListEntry(report.title, "./" + link_path[len(synth_site.column_path):], report.published))
-        served.append(Served(site.key, report.agency, report.year, report.template, fmt, link_path,
-                             report.consistent))
-    for (i, _r, _o), docx in zip(word, render_all(word), strict=True):
-        site, page_path, path = attachments[i]
-        if path.endswith(".pdf"):
-            to_pdf.append((site, page_path, path, i, docx))
-        else:
-            site.add(path, docx, DOCX_TYPE)
-    if to_pdf:
+            if fmt == "pdf":
+                wants_pdf[len(served)] = doc
+        docs.append(doc)
+        served.append((key, len(docs) - 1, Served(key, report.agency, report.year, report.template, fmt, "",
+                                                  report.consistent)))
+    docx_of = {i: body for (i, _r, _o), body in zip(word, render_all(word), strict=True)}
+    pdfs: dict[int, bytes] = {}
+    if wants_pdf:
+        order = sorted(wants_pdf)
         try:
-            pdfs: list[bytes | None] = list(docx_to_pdfs([d for *_x, d in to_pdf], soffice or "soffice"))
+            pdfs = dict(zip(order, docx_to_pdfs([docx_of[i] for i in order], soffice or "soffice"), strict=True))
         except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
             notes.append(f"LibreOffice failed ({exc}): the reports meant as PDF are served as Word (.docx)")
-            pdfs = [None] * len(to_pdf)
-        for (site, page_path, path, i, docx), body in zip(to_pdf, pdfs, strict=True):
-            if body is not None:
-                site.add(path, body, "application/pdf")
-                continue
-            name = path.rsplit("/", 1)[1]
-            site.add(path[:-4] + ".docx", docx, DOCX_TYPE)
-            page = site.routes[page_path]
-            page.body = page.body.replace(name.encode(), name[:-4].encode() + b".docx")
-            served[i] = dataclasses.replace(served[i], fmt="docx")
-    for site, synth_site, entries in sites.values():
-        year = max(e.published.year for e in entries) - 1
-        notice = make_notice(rng, year=year, agency=site.name, region=site.name, kind="notice")
+    for i, body in docx_of.items():
+        key, idx, rep = served[i]
+        doc = published[key][idx]
+        if i in pdfs:
+            doc.attachments = (File(f"{doc.title}.pdf", pdfs[i], "application/pdf"),)
+        else:
+            doc.attachments = (File(f"{doc.title}.docx", body, DOCX_TYPE),)
+            served[i] = (key, idx, dataclasses.replace(rep, fmt="docx"))
+    for key, docs in published.items():
+        name = synth_sites[key].name
+        year = max(d.published.year for d in docs) - 1
+        notice = make_notice(rng, year=year, agency=name, region=name, kind="notice")
         while "通知" not in notice.title:  # a notice about the reports (not a 公示, which reads like a report)
-            notice = make_notice(rng, year=year, agency=site.name, region=site.name, kind="notice")
-        site.add(synth_site.column_path + doc_href(notice)[2:], render_notice_page(notice, site=synth_site))
-        _add_list(site, synth_site, [*entries, list_entry(notice)])
-    out = [s for s, _ss, _e in sites.values()]
+            notice = make_notice(rng, year=year, agency=name, region=name, kind="notice")
+        docs.append(Doc(notice.title, notice.published, None, name, is_report=False, doc_id=notice.doc_id,
+                        page=render_notice_page(notice, site=synth_sites[key])))
+    portals = {key: _portal(key, synth_sites[key].name, synth_sites[key], docs, seed + n)
+               for n, (key, docs) in enumerate(published.items())}
+    reports = [dataclasses.replace(rep, path=portals[key].paths[idx]) for key, idx, rep in served]
     seed_site, seed_report = _seed_site()
-    out.append(seed_site)
-    served.append(seed_report)
-    return Corpus(out, served, notes)
+    return Corpus([p.site for p in portals.values()] + [seed_site], [*reports, seed_report], notes)
 
 
 def _can_scan() -> bool:
@@ -296,16 +276,12 @@ def _can_scan() -> bool:
 
 
 def _seed_site() -> tuple[DemoSite, Served]:
-    """The bundled example report (伊春市金林区 2019) as a plain-text attachment linked from its site's column."""
+    """The bundled example report (伊春市金林区 2019) as a plain-text file linked from its site's column."""
     synth_site = default_site(SEED_AGENCY)
-    site = _new_site("seed-jinlin", SEED_AGENCY, synth_site.column_path)
-    site.add("/robots.txt", ROBOTS, "text/plain")
-    path = synth_site.column_path + "202001/W020200115_2019jinlin.txt"
-    site.add(path, (SAMPLES / SEED_FILE).read_bytes(), "text/plain; charset=utf-8")
-    entry = ListEntry(f"{SEED_AGENCY}2019年政府信息公开工作年度报告", "./202001/W020200115_2019jinlin.txt",
-                      dt.date(2020, 1, 15))
-    _add_list(site, synth_site, [entry])
-    return site, Served(site.key, SEED_AGENCY, 2019, "2019", "text", path)
+    doc = Doc(f"{SEED_AGENCY}2019年政府信息公开工作年度报告", dt.date(2020, 1, 15), 2019, SEED_AGENCY, doc_id=2019,
+              direct=File("W020200115_2019jinlin.txt", (SAMPLES / SEED_FILE).read_bytes(), "text/plain; charset=utf-8"))
+    portal = _portal("seed-jinlin", SEED_AGENCY, synth_site, [doc], 2019)
+    return portal.site, Served(portal.site.key, SEED_AGENCY, 2019, "2019", "text", portal.paths[0])
 
 
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate)\s*\(D:(\d{14})")
@@ -371,7 +347,8 @@ def docx_to_pdfs(docs: list[bytes], soffice: str, timeout_s: float = 240) -> lis
 
 # the registry of the served sites ------------------------------------------------------------------------
 def write_registry(path: Path, sites: list[DemoSite], bases: list[str]) -> list[str]:
-    """A registry CSV for the running servers (hosts outside .gov.cn, so marked non_gov); returns the ids."""
+    """A registry CSV for the running servers (hosts outside .gov.cn, so marked non_gov; local, so allow_local);
+    the family is named (cms=…) for some sites and left to detection for others. Returns the ids."""
     ids = []
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
@@ -379,8 +356,10 @@ def write_registry(path: Path, sites: list[DemoSite], bases: list[str]) -> list[
         for site, base in zip(sites, bases, strict=True):
             sid = f"demo_{site.key}"
             level = "city" if site.key == "city" else "county"
-            writer.writerow((sid, site.name, "", "", level, base + site.column_path,
-                             "cms=trs;non_gov=1;allow_local=1;start=column"))
+            family, hint = SITE_FAMILIES.get(site.key, ("", False))
+            years = "first_year=2019;last_year=2019" if site.key == "seed-jinlin" else f"last_year={LAST_YEAR}"
+            hints = (f"cms={family};" if hint else "") + f"{years};non_gov=1;allow_local=1;start=column"
+            writer.writerow((sid, site.name, "", "", level, base + site.column_path, hints))
             ids.append(sid)
     return ids
 

@@ -235,6 +235,12 @@ TABLES: dict[str, tuple[Field, ...]] = {
               required=True),
         Field("n_series_checks_failed", "int", "failed dataset-level checks (series.*) of these reports",
               required=True),
+        Field("n_found", "int", "reports the source's latest scrape found for this year (its discovery audit); "
+              "null when the source was not audited"),
+        Field("expected", "bool", "the year lies between the source's first year and the last complete "
+              "reporting year (reports are due by 31 January of the next year)"),
+        Field("missing", "bool", "an expected year for which neither the latest scrape nor the dataset has a "
+              "report of the source"),
     ),
 }
 # Only value tables carry the metric's unit; the data dictionary states units of metrics here.

@@ -3,7 +3,7 @@ against those found, and the comparison with its previous run.
 
 A year's reports are due by 31 January of the next year (条例 第五十条), so on or after 1 February of year Y
 the last complete year is Y-1, before it Y-2. The first year is the registry's ``first_year`` hint, else the
-earliest year found. A source that found fewer reports than its previous run, or none, is flagged.
+earliest year found; a source that stopped publishing (an agency merged or abolished) ends at its ``last_year``. A source that found fewer reports than its previous run, or none, is flagged.
 """
 
 from __future__ import annotations
@@ -70,9 +70,9 @@ def compact(years: list[int]) -> str:
 
 
 def audit(source: str, found: dict[int, int], first_year: int | None = None, *, today: dt.date,
-          since: int | None = None, previous: int | None = None) -> SourceAudit:
+          since: int | None = None, previous: int | None = None, last_year: int | None = None) -> SourceAudit:
     """The audit of one source's crawl. With ``--since`` only the years from it on are expected."""
-    last = last_complete_year(today)
+    last = last_complete_year(today) if last_year is None else min(last_year, last_complete_year(today))
     first = first_year if first_year is not None else (min(found) if found else None)
     if first is not None and since is not None:
         first = max(first, since)

@@ -244,10 +244,11 @@ class Crawler:
         previous = None
         if self.log is not None:
             previous = self.log.last_source_run(result.source, self.run_id)
-        first = run.hints.get("first_year")
-        result.audit = audit_mod.audit(result.source, result.years, int(first) if first and first.isdigit()
-                                       else None, today=self.today, since=self.since,
-                                       previous=previous["reports"] if previous else None)
+        first, last = run.hints.get("first_year", ""), run.hints.get("last_year", "")
+        result.audit = audit_mod.audit(result.source, result.years, int(first) if first.isdigit() else None,
+                                       today=self.today, since=self.since,
+                                       previous=previous["reports"] if previous else None,
+                                       last_year=int(last) if last.isdigit() else None)
         result.flags = result.audit.flags(result.status)
         if self.log is not None:
             a = result.audit

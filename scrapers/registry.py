@@ -4,7 +4,8 @@ Columns: id, agency, region, adcode (empty when unknown), level, start_urls (spa
 (``key=value;key=value``: cms=<family> (see ``scrapers.platforms``: trs_classic, trs_pagediv, trs_fujian,
 hanweb_jpage, hanweb_xxgk, hanweb_jpaas, gkmlpt, anhui_label, vsb, generic; other text is a note and detection
 decides), pager=hanweb|none, columnid, unitid, webid, perpage, max_pages, hosts=a,b (extra hosts), first_year
-(the first reporting year the discovery audit expects), non_gov=1 for a host outside .gov.cn, allow_local=1 to
+(the first reporting year the discovery audit expects), last_year (the last one, for a source that stopped
+publishing), non_gov=1 for a host outside .gov.cn, allow_local=1 to
 let the source reach loopback/private addresses (local test and demo servers only), disabled=1 to skip a source
 unless named explicitly, start=column|report). Regenerate from the corpus seed with
 ``python -m scrapers.registry build ../shared/corpus/real_sources.csv scrapers/sources.csv``.
@@ -75,9 +76,10 @@ def validate(source: Source) -> None:
         host, _port = host_and_port(url)
         if not is_gov_host(host) and source.hints.get("non_gov") != "1":
             raise RegistryError(f"{source.id}: {host} is not a .gov.cn host (mirrors copy gov paths)")
-    first = source.hints.get("first_year", "")
-    if first and not (first.isdigit() and 1990 <= int(first) <= 2100):
-        raise RegistryError(f"{source.id}: first_year={first!r} is not a year")
+    for key in ("first_year", "last_year"):
+        value = source.hints.get(key, "")
+        if value and not (value.isdigit() and 1990 <= int(value) <= 2100):
+            raise RegistryError(f"{source.id}: {key}={value!r} is not a year")
 
 
 def load(path: Path | str = REGISTRY_PATH) -> dict[str, Source]:

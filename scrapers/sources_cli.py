@@ -15,10 +15,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from .audit import compact
+from .console import make_console, markup, text
 from .crawl import Crawler, SourceResult
 from .options import AllowLocal, politeness
 from .politeness import Politeness
@@ -35,48 +35,47 @@ def list_sources(registry: dict[str, Source], show_all: bool = False) -> Table:
         enabled = src.hints.get("disabled") != "1"
         if not enabled and not show_all:
             continue
-        table.add_row(escape(src.id), escape(src.agency), escape(src.region), src.level,
-                      escape(src.hints.get("cms", "")), escape(" ".join(src.start_urls)), "yes" if enabled else "no")
+        table.add_row(text(src.id), text(src.agency), text(src.region), src.level, text(src.hints.get("cms", "")),
+                      text(" ".join(src.start_urls)), "yes" if enabled else "no")
     return table
 
 
 def check_report(result: SourceResult, console: Console) -> None:
     """What a dry run found for one source."""
     style = STATUS_STYLE.get(result.status, "white")
-    console.print(f"[bold]{escape(result.source)}[/]: [{style}]{result.status}[/]"
-                  + (f" — {escape(result.signal)}" if result.signal else ""))
-    console.print(f"  family: {escape(', '.join(result.families) or 'none detected')}; columns listed: "
-                  f"{len(result.columns)}; list pages and list API calls: {result.list_pages}; requests: "
-                  f"{result.requests}")
+    console.print(markup(f"[bold]{{}}[/]: [{style}]{{}}[/]{{}}", result.source, result.status,
+                         f" — {result.signal}" if result.signal else ""))
+    console.print(text(f"  family: {', '.join(result.families) or 'none detected'}; columns listed: "
+                       f"{len(result.columns)}; list pages and list API calls: {result.list_pages}; requests: "
+                       f"{result.requests}"))
     for column in result.columns:
-        console.print(f"    column {escape(column)}")
+        console.print(text(f"    column {column}"))
     a = result.audit
     if a is not None and a.first_year is not None:
-        console.print(f"  expected years {a.first_year}–{a.last_year}; found {len([y for y in a.found if a.found[y]])};"
-                      f" missing: {compact(a.missing) or 'none'}")
+        console.print(text(f"  expected years {a.first_year}–{a.last_year}; found "
+                           f"{len([y for y in a.found if a.found[y]])}; missing: {compact(a.missing) or 'none'}"))
     for flag in result.flags:
-        console.print(f"  [yellow]flag:[/] {escape(flag)}")
+        console.print(markup("  [yellow]flag:[/] {}", flag))
     for err in result.errors[:10]:
-        console.print(f"  [red]error:[/] {escape(err)}")
+        console.print(markup("  [red]error:[/] {}", err))
     for note in result.notes[:10]:
-        console.print(f"  note: {escape(note)}")
+        console.print(text(f"  note: {note}"))
     table = Table(title=f"reports found: {len(result.found)}", show_lines=False)
     for col in ("year", "published", "title", "url", "attachments"):
         table.add_column(col, overflow="fold")
     for r in sorted(result.found, key=lambda r: (-(r.year or 0), r.url)):
-        table.add_row(str(r.year or ""), str(r.published or ""), escape(r.title), escape(r.url),
-                      escape("\n".join(r.attachments)))
+        table.add_row(str(r.year or ""), str(r.published or ""), text(r.title), text(r.url), text("\n".join(r.attachments)))
     console.print(table)
 
 
 def check(targets: list[str], *, registry_path: Path | None = None, policy: Politeness | None = None,
           since: int | None = None, console: Console | None = None, max_pages: int = 200) -> tuple[int, list[SourceResult]]:
     """Dry-run the targets; returns (exit status, results)."""
-    console = console or Console()
+    console = console or make_console(stderr=False)
     try:
         sources = resolve(targets, load(registry_path or REGISTRY_PATH))
     except (RegistryError, OSError) as exc:
-        console.print(f"[bold red]error:[/] {escape(str(exc))}")
+        console.print(markup("[bold red]error:[/] {}", exc))
         return 2, []
     crawler = Crawler(None, policy, since=since, dry_run=True, max_list_pages=max_pages)
     results = asyncio.run(crawler.run(sources))
@@ -97,11 +96,11 @@ def register(app: typer.Typer) -> None:
         show_all: Annotated[bool, typer.Option("--all", help="include disabled sources")] = False,
     ) -> None:
         """The registry's sources (id, agency, region, level, cms hint, start URLs)."""
-        console = Console()
+        console = make_console(stderr=False)
         try:
             reg = load(registry or REGISTRY_PATH)
         except (RegistryError, OSError) as exc:
-            console.print(f"[bold red]error:[/] {escape(str(exc))}")
+            console.print(markup("[bold red]error:[/] {}", exc))
             raise typer.Exit(2) from exc
         console.print(list_sources(reg, show_all))
 

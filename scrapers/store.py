@@ -17,6 +17,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from .audit import SourceAudit
+
 _HEX = re.compile(r"[0-9a-f]{64}")
 LOG_NAME = "fetchlog.duckdb"
 
@@ -159,3 +161,21 @@ def documents(store_dir: Path | str) -> list[StoredDocument]:
     with FetchLog(root / LOG_NAME, read_only=True) as log:
         rows = _with_reports(log.documents())
     return [StoredDocument.from_row({**row, "path": str(store.path_for(row["sha256"]))}) for row in rows]
+
+
+def audits(store_dir: Path | str) -> list[SourceAudit]:
+    """The discovery audit of each source's latest scrape recorded in the store (expected against found
+    years), for the loader's ``quality`` table."""
+    from .audit import load_years
+    from .fetchlog import FetchLog
+
+    root = resolve_store_dir(store_dir)
+    if not (root / LOG_NAME).exists():
+        return []
+    with FetchLog(root / LOG_NAME, read_only=True) as log:
+        rows = log.source_runs()
+    latest: dict[str, dict[str, Any]] = {}
+    for row in rows:  # oldest first: the last one per source wins
+        latest[row["source"]] = row
+    return [SourceAudit(src, load_years(r.get("years")), r.get("first_year"), r.get("last_year"))
+            for src, r in sorted(latest.items())]

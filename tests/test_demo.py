@@ -68,10 +68,15 @@ def test_demo_builds_a_release_from_local_sites(tmp_path: Path, monkeypatch) -> 
         assert len(pictures) == 3 and {d.media_type for d in pictures} == {"image/png"}
     assert set(reports["year"].dropna()) == set(range(2019, 2025))
     assert {"2019", "2021"} <= set(reports["template"])
-    seed = reports[reports["source_url"].str.endswith("2019jinlin.txt")]
+    seed_path = next(r.path for r in corpus.reports if r.site == "seed-jinlin")
+    seed = reports[reports["source_url"].str.endswith(seed_path)]
     assert len(seed) == 1 and seed["status"].iloc[0] == "ok"
     assert "failed checks: 2 reports" in text  # the generator breaks two reports' identities on purpose
     assert re.search(r"demo took \d+ s", text)
+    md = (out / "run-report.md").read_text(encoding="utf-8")
+    families = {f for row in md.split("## Sources")[1].split("##")[0].splitlines()[2:] if row.startswith("|")
+                for f in row.split("|")[3].strip().split(",") if f}
+    assert {"trs_classic", "hanweb_jpage", "gkmlpt"} <= families  # at least three CMS families served
 
 
 def test_demo_servers_stop_even_when_the_run_fails(tmp_path: Path, monkeypatch) -> None:

@@ -160,7 +160,7 @@ def test_failing_document_and_source(sites, tmp_path: Path) -> None:
     assert (reports["status"] == "ok").sum() == 1  # the seed report went through
     md = (tmp_path / "out" / "run-report.md").read_text(encoding="utf-8")
     assert "P020240120_broken.pdf" in md and "| failed |" in md
-    failed_sources = md.split("## Failed and partial sources")[1].split("## Reports found")[0]
+    failed_sources = md.split("## Failed, blocked and partial sources")[1].split("## Discovery audit")[0]
     assert "demo_down: failed" in failed_sources and dead in failed_sources
 
 

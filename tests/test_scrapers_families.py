@@ -41,10 +41,11 @@ CASES = [
     ("hanweb_jpage", hanweb_jpage.build, dict(perpage=3, variant="post_only")),
     ("hanweb_jpage", hanweb_jpage.build, dict(perpage=3, variant="proxy_only")),
     ("hanweb_jpage", hanweb_jpage.build, dict(perpage=3, variant="encrypted")),
+    ("hanweb_jpage", hanweb_jpage.build, dict(perpage=2, variant="by_group")),
     ("hanweb_xxgk", hanweb_xxgk.build, dict(per_page=6)),
     ("hanweb_jpaas", hanweb_jpaas.build, dict(rows=5, port=True, host="jyt.zj.gov.cn")),
     ("gkmlpt", gkmlpt.build, dict(page_size=8, prefix="/zqhjj", port=True, host="www.zq.gov.cn")),
-    ("gkmlpt", gkmlpt.build, dict(variant="one_page")),
+    ("gkmlpt", gkmlpt.build, dict(variant="one_page", year_children=True)),
     ("gkmlpt", gkmlpt.build, dict(variant="escaped", page_size=10)),
     ("anhui_label", anhui_label.build, dict(page_size=6)),
     ("anhui_label", anhui_label.build, dict(hidden_params=True, prefix="/zwgk")),
@@ -57,7 +58,7 @@ CASES = [
 
 @pytest.mark.parametrize("family,build,kwargs", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_family_portal_is_crawled_completely(family: str, build, kwargs: dict, tmp_path: Path) -> None:  # noqa: ANN001
-    published = docs(seed=len(str(kwargs)), agencies=2, years=range(2011, 2026, 2), deleted=1)
+    published = docs(seed=len(str(kwargs)), agencies=2, years=range(2011, 2026, 3), deleted=1)
     with served(build, published, seed=3, **kwargs) as (portal, server):
         pol = policy([portal])
         crawler, (result,) = crawl(tmp_path, [source(portal, server)], pol)
@@ -161,11 +162,12 @@ BUILDERS = {
                                                       chan=d.draw(st.integers(100, 999999)))),
     "hanweb_jpage": (hanweb_jpage.build, lambda d: dict(perpage=d.draw(st.integers(2, 20)),
                                                         variant=d.draw(st.sampled_from(["both", "post_only",
-                                                                                        "proxy_only"])),
+                                                                                        "proxy_only", "by_group"])),
                                                         column=d.draw(st.integers(100, 10**10)),
                                                         unitid=d.draw(st.integers(1000, 99999)))),
     "gkmlpt": (gkmlpt.build, lambda d: dict(page_size=d.draw(st.integers(3, 100)),
                                             variant=d.draw(st.sampled_from(["", "one_page", "escaped"])),
+                                            year_children=d.draw(st.booleans()),
                                             prefix=d.draw(st.sampled_from(["", "/abc", "/zq/hjj"])),
                                             sid=str(d.draw(st.integers(2, 999999))))),
     "anhui_label": (anhui_label.build, lambda d: dict(page_size=d.draw(st.integers(3, 30)),
@@ -182,7 +184,7 @@ BUILDERS = {
 }
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_random_portals_are_crawled_completely(data: st.DataObject, tmp_path_factory: pytest.TempPathFactory) -> None:
     family = data.draw(st.sampled_from(sorted(BUILDERS)))

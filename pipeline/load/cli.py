@@ -30,13 +30,16 @@ def load(
     with ExtractionCache(cache_db) as cache:
         frames = cache.frames()
     documents = None
+    audits = None
     if store is not None:
+        from scrapers.store import audits as stored_audits
         from scrapers.store import documents as manifest
 
         documents = manifest(store)
+        audits = stored_audits(store)
     try:
-        release = build_release(frames, out, documents=documents, run_info={"command": "ogi load",
-                                                                            "cache": str(cache_db)})
+        release = build_release(frames, out, documents=documents, audits=audits,
+                                run_info={"command": "ogi load", "cache": str(cache_db)})
     except ReleaseError as exc:
         console.print(markup("[red]{}[/]", exc))
         raise typer.Exit(3) from exc

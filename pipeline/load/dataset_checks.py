@@ -16,6 +16,7 @@ import pandas as pd
 
 from pipeline import labels, schema
 from pipeline.load.revisions import USABLE
+from scrapers.audit import SourceAudit
 
 _TOL = 1e-6
 
@@ -139,20 +140,44 @@ def series_checks(reports: pd.DataFrame, requests: pd.DataFrame, proactive: pd.D
     return schema.conform(pd.DataFrame(rows, columns=schema.columns("checks")), "checks")
 
 
-def quality(reports: pd.DataFrame, src: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
-    """Reports, statuses, values and failed checks per source and reporting year (current reports)."""
+def quality(reports: pd.DataFrame, src: pd.DataFrame, checks: pd.DataFrame,
+            audits: list[SourceAudit] | None = None) -> pd.DataFrame:
+    """Reports, statuses, values and failed checks per source and reporting year (current reports), with the
+    scraper's discovery audit: reports found per year, expected years, and expected years missing (a row of
+    zeros for a year with no report at all)."""
     source = src.drop_duplicates("report_id").set_index("report_id")["source"] if len(src) else pd.Series(dtype=str)
     df = reports[["report_id", "year", "status", "n_values", "n_checks_failed", "superseded_by"]].copy()
     df["source"] = df["report_id"].map(source)
     failed = checks[checks["check"].str.startswith("series.") & checks["passed"].eq(False)]
     df["n_series"] = df["report_id"].map(failed["report_id"].value_counts()).fillna(0).astype(int)
     df["current"] = df["superseded_by"].isna()
+    by_source = {a.source: a for a in audits or []}
     rows = []
+    seen: set[tuple[str | None, int | None]] = set()
     for (source_, year), g in df.groupby(["source", "year"], dropna=False, sort=True):
         cur = g[g["current"]]
-        rows.append({"source": None if pd.isna(source_) else source_, "year": None if pd.isna(year) else int(year),
+        key = (None if pd.isna(source_) else source_, None if pd.isna(year) else int(year))
+        seen.add(key)
+        rows.append({"source": key[0], "year": key[1],
                      "n_reports": len(cur), **{f"n_{s}": int((cur["status"] == s).sum()) for s in schema.STATUSES},
                      "n_superseded": int((~g["current"]).sum()), "n_values": int(cur["n_values"].sum()),
                      "n_checks_failed": int(cur["n_checks_failed"].sum()),
-                     "n_series_checks_failed": int(cur["n_series"].sum())})
-    return schema.conform(pd.DataFrame(rows, columns=schema.columns("quality")), "quality")
+                     "n_series_checks_failed": int(cur["n_series"].sum()), **_audit_cells(by_source, *key, len(cur))})
+    zeros = {"n_reports": 0, **{f"n_{s}": 0 for s in schema.STATUSES}, "n_superseded": 0, "n_values": 0,
+             "n_checks_failed": 0, "n_series_checks_failed": 0}
+    for audit in by_source.values():
+        for year in sorted(set(audit.expected) | set(audit.found)):
+            if (audit.source, year) not in seen:
+                rows.append({"source": audit.source, "year": year, **zeros,
+                             **_audit_cells(by_source, audit.source, year, 0)})
+    out = pd.DataFrame(rows, columns=schema.columns("quality")).sort_values(["source", "year"], na_position="last")
+    return schema.conform(out.reset_index(drop=True), "quality")
+
+
+def _audit_cells(by_source: dict[str, SourceAudit], source: str | None, year: int | None, n_reports: int) -> dict:
+    audit = by_source.get(source or "")
+    if audit is None or year is None:
+        return {"n_found": None, "expected": None, "missing": None}
+    found = audit.found.get(year, 0)
+    expected = year in audit.expected
+    return {"n_found": found, "expected": expected, "missing": expected and found == 0 and n_reports == 0}

@@ -26,6 +26,7 @@ from pipeline.extraction import TABLE_NAMES
 from pipeline.load import dataset_checks, identity, revisions
 
 if TYPE_CHECKING:
+    from scrapers.audit import SourceAudit
     from scrapers.store import StoredDocument
 
 RELEASE_TABLES = (*TABLE_NAMES, "sources", "agencies", "quality")
@@ -46,7 +47,7 @@ def _conformed(df: pd.DataFrame, table: str) -> pd.DataFrame:
 
 
 def prepare(frames: dict[str, pd.DataFrame], documents: list[StoredDocument] | None = None,
-            timer: Timer | None = None) -> dict[str, pd.DataFrame]:
+            timer: Timer | None = None, audits: list[SourceAudit] | None = None) -> dict[str, pd.DataFrame]:
     """Every release table: identities, sources, revisions, dataset-level checks and the quality summary."""
     tick = timer or (lambda _: None)
     frames = revisions.dedupe({t: _conformed(frames.get(t, schema.empty(t)), t) for t in TABLE_NAMES})
@@ -66,7 +67,7 @@ def prepare(frames: dict[str, pd.DataFrame], documents: list[StoredDocument] | N
     checks = _conformed(checks, "checks")
     out = {**frames, "reports": reports, "checks": checks, "sources": src,
            "agencies": schema.conform(agencies, "agencies")}
-    out["quality"] = dataset_checks.quality(reports, src, checks)
+    out["quality"] = dataset_checks.quality(reports, src, checks, audits)
     tick("checks")
     return {t: out[t] for t in RELEASE_TABLES}
 

@@ -30,6 +30,7 @@ from pipeline.load import database, datapackage, datasets
 from pipeline.version import EXTRACTOR_VERSION
 
 if TYPE_CHECKING:
+    from scrapers.audit import SourceAudit
     from scrapers.store import StoredDocument
 
 DB_NAME = "ogi.duckdb"
@@ -127,7 +128,8 @@ def _remove_abandoned(releases: Path) -> None:
 
 
 def build_release(frames: dict[str, pd.DataFrame], out_root: Path, *, documents: list[StoredDocument] | None = None,
-                  run_info: dict | None = None, now: datetime | None = None) -> Path:
+                  run_info: dict | None = None, now: datetime | None = None,
+                  audits: list[SourceAudit] | None = None) -> Path:
     """Build a dated release folder under out_root atomically and point out_root/'latest' at it; returns its path."""
     out_root = Path(out_root)
     now = now or datetime.now(UTC)
@@ -144,7 +146,7 @@ def build_release(frames: dict[str, pd.DataFrame], out_root: Path, *, documents:
         timings: dict[str, float] = {}
         tick = datasets.timed(timings)
         start = time.perf_counter()
-        tables = datasets.prepare(frames, documents, tick)
+        tables = datasets.prepare(frames, documents, tick, audits)
         arrow = {t: datasets.to_arrow(df, t) for t, df in tables.items()}
         tick("arrow")
         datasets.write_parquet(arrow, tmp / "parquet")

@@ -39,6 +39,7 @@ from scrapers.crawl import Crawler, SourceResult
 from scrapers.politeness import Politeness
 from scrapers.registry import REGISTRY_PATH, RegistryError, Source, load, resolve
 from scrapers.store import StoredDocument
+from scrapers.store import audits as stored_audits
 from scrapers.store import documents as stored_documents
 
 log = logging.getLogger("ogi.run")
@@ -184,10 +185,13 @@ def _stages(result: RunResult, *, since: int | None, registry_path: Path | None,
         result.timings["load"] = time.perf_counter() - t0
     if result.exit_code == codes.OK:
         failed_sources = [s.source for s in result.sources if s.status == "failed"]
+        blocked = [s.source for s in result.sources if s.status == "blocked"]
         failed_docs = [e for e in result.extracted if e.status == "failed"]
-        if failed_sources or failed_docs:
+        if failed_sources or blocked or failed_docs:
             parts = ([f"{len(failed_sources)} source(s) failed: {', '.join(failed_sources[:5])}"] if failed_sources
-                     else []) + ([f"{len(failed_docs)} document(s) failed extraction"] if failed_docs else [])
+                     else []) + ([f"{len(blocked)} source(s) blocked by anti-bot challenges: {', '.join(blocked[:5])}"]
+                                 if blocked else []) + (
+                [f"{len(failed_docs)} document(s) failed extraction"] if failed_docs else [])
             result.exit_code, result.message = codes.SOME_FAILED, "; ".join(parts) + "; release built"
         else:
             result.message = "ok; release built"
@@ -196,8 +200,10 @@ def _stages(result: RunResult, *, since: int | None, registry_path: Path | None,
 def _scrape(result: RunResult, sources: list[Source], since: int | None, policy: Politeness | None,
             progress: Progress) -> None:
     def on_done(res: SourceResult) -> None:
-        log.info("source %s: %s, %d report links, %d new documents, %d requests%s", res.source, res.status,
-                 res.reports, res.new, res.requests, f"; errors: {res.errors[:3]}" if res.errors else "")
+        log.info("source %s: %s%s (%s), %d report links, %d new documents, %d requests%s%s", res.source, res.status,
+                 f" [{res.signal}]" if res.signal else "", ",".join(res.families) or "no family", res.reports,
+                 res.new, res.requests, f"; errors: {res.errors[:3]}" if res.errors else "",
+                 f"; flags: {'; '.join(res.flags)}" if res.flags else "")
 
     on_progress = source_progress(progress, sources, prefix="scrape ", on_done=on_done)
     try:
@@ -239,8 +245,11 @@ def _run_info(result: RunResult) -> dict[str, Any]:
         "targets": result.targets,
         "extractor_version": EXTRACTOR_VERSION,
         "timings_s": {k: round(v, 3) for k, v in result.timings.items()},
-        "sources": [{"source": s.source, "status": s.status, "report_links": s.reports, "new_documents": s.new,
-                     "requests": s.requests, "errors": s.errors[:20]} for s in result.sources],
+        "sources": [{"source": s.source, "status": s.status, "families": s.families, "signal": s.signal,
+                     "report_links": s.reports, "new_documents": s.new, "requests": s.requests,
+                     "years_found": {str(y): n for y, n in sorted(s.years.items())},
+                     "missing_years": s.audit.missing if s.audit else [], "flags": s.flags,
+                     "errors": s.errors[:20]} for s in result.sources],
         "extracted_this_run": len(result.extracted),
         "extracted_by_status": {st: sum(e.status == st for e in result.extracted)
                                 for st in sorted({e.status for e in result.extracted})},
@@ -254,7 +263,8 @@ def _load(result: RunResult, progress: Progress) -> None:
         result.fail(codes.SOME_FAILED, "no documents stored or extracted: no release built")
         return
     try:
-        result.release = _build_release(frames, result.out, documents=result.documents, run_info=_run_info(result))
+        result.release = _build_release(frames, result.out, documents=result.documents, run_info=_run_info(result),
+                                        audits=stored_audits(result.out / "raw"))
     except OSError as exc:
         log.exception("load failed")
         result.fail(codes.NOT_WRITABLE, f"release not built (previous release left as it was): cannot write "

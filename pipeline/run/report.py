@@ -95,15 +95,20 @@ def blocks(result: RunResult) -> list[Block]:
 
     out.append(("h2", "Sources"))
     by_source = Counter(g.source for g in groups)
-    out.append(_table(["source", "status", "report links", "reports stored", "new documents", "requests", "errors"],
-                      [[s.source, s.status, s.reports, by_source.get(s.source, 0), s.new, s.requests, len(s.errors)]
-                       for s in result.sources]))
+    out.append(_table(["source", "status", "family", "report links", "reports stored", "new documents", "requests",
+                       "errors"],
+                      [[s.source, s.status, ",".join(s.families), s.reports, by_source.get(s.source, 0), s.new,
+                        s.requests, len(s.errors)] for s in result.sources]))
     failed = [s for s in result.sources if s.status != "ok"]
     if failed:
-        out.append(("h2", "Failed and partial sources"))
+        out.append(("h2", "Failed, blocked and partial sources"))
         for s in failed:
             out.append(("h3", f"{s.source}: {s.status}"))
-            out.append(("list", s.errors[:20] + ([f"… and {len(s.errors) - 20} more"] if len(s.errors) > 20 else [])))
+            lines = ([f"blocked by an anti-bot challenge: {s.signal} (not retried, not solved)"] if s.signal else [])
+            lines += s.errors[:20] + ([f"… and {len(s.errors) - 20} more"] if len(s.errors) > 20 else [])
+            out.append(("list", lines))
+
+    out += _audit_blocks(result)
 
     out.append(("h2", "Reports found per source and year"))
     years = sorted({g.year for g in groups if g.year})
@@ -138,6 +143,34 @@ def blocks(result: RunResult) -> list[Block]:
         out.append(_table(["agency", "year", "check", "lhs", "rhs", "document"], rows))
     else:
         out.append(("p", "none"))
+    return out
+
+
+def _audit_blocks(result: RunResult) -> list[Block]:
+    """The discovery audit: per source, the years expected (first year to the last complete one) against those
+    found, missing years, and what changed since the previous run."""
+    from scrapers.audit import compact
+
+    rows = []
+    for s in result.sources:
+        a = s.audit
+        if a is None:
+            continue
+        expected = f"{a.first_year}–{a.last_year}" if a.first_year is not None else ""
+        rows.append([s.source, s.status, sum(a.found.values()), expected, compact(a.missing),
+                     "" if a.previous is None else a.previous, "; ".join(s.flags)])
+    if not rows:
+        return []
+    out: list[Block] = [("h2", "Discovery audit"),
+                        ("p", "Reports the scrape found per source against the years expected, from the source's "
+                              "first year to the last complete reporting year (due by 31 January)."),
+                        _table(["source", "status", "reports found", "years expected", "missing years",
+                                "previous run", "flags"], rows)]
+    missing = [(s.source, y) for s in result.sources if s.audit for y in s.audit.missing]
+    if missing:
+        out.append(("h3", "Missing years"))
+        out.append(("list", [f"{src}: {compact([y for s2, y in missing if s2 == src])}"
+                             for src in dict.fromkeys(src for src, _y in missing)]))
     return out
 
 

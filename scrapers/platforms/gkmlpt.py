@@ -10,6 +10,7 @@ be ``%u``-escaped. The walk stops at a 404, an empty page, a page adding nothing
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from urllib.parse import urljoin, urlsplit
@@ -20,7 +21,8 @@ from ..titles import annual_name
 from .base import Client, Family, Listing, Row, older_than
 
 _SID = re.compile(r"""\bSID\s*[:=]\s*['"]?(\d+)""")
-_NODE = re.compile(r"""["']?id["']?\s*:\s*(\d+)\s*,\s*["']?name["']?\s*:\s*["']([^"']+)["']""")
+_NODE = re.compile(r"""["']?id["']?\s*:\s*["']?(\d+)["']?\s*,\s*["']?name["']?\s*:\s*["']([^"']+)["']""")
+_NODE_NAME_FIRST = re.compile(r"""["']?name["']?\s*:\s*["']([^"']+)["']\s*,\s*["']?id["']?\s*:\s*["']?(\d+)""")
 
 
 def _prefix(url: str) -> str:
@@ -28,12 +30,52 @@ def _prefix(url: str) -> str:
     return path[: path.find("/gkmlpt/")] if "/gkmlpt/" in path else ""
 
 
+def _tree(html: str) -> list | None:
+    """The ``TREE`` array of ``window._CONFIG`` as data, when it is JSON (it usually is)."""
+    m = re.search(r"TREE\s*:\s*\[", html)
+    if not m:
+        return None
+    start, depth = m.end() - 1, 0
+    for i in range(start, min(len(html), start + 2_000_000)):
+        c = html[i]
+        if c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+            if depth == 0:
+                try:
+                    data = json.loads(html[start:i + 1])
+                except ValueError:
+                    return None
+                return data if isinstance(data, list) else None
+    return None
+
+
+def _walk(nodes: list, inside: bool, out: list[tuple[int, str]]) -> None:
+    for node in nodes:
+        if not isinstance(node, dict):
+            continue
+        name, ident = str(node.get("name") or ""), node.get("id")
+        chosen = inside or annual_name(name)
+        if chosen and str(ident).isdigit():
+            out.append((int(ident), name))
+        _walk(node.get("children") or [], chosen, out)
+
+
 def categories(page: Page) -> list[tuple[int, str]]:
-    """年报 categories of the TREE (the start URL's #catid first)."""
-    found = [(int(i), n) for i, n in _NODE.findall(page.html)]
+    """年报 categories of the TREE and every category below them (per-year children), the start URL's
+    ``#catid`` first."""
     frag = urlsplit(page.url).fragment
     chosen = [(int(frag), "#" + frag)] if frag.isdigit() else []
-    chosen += [(i, n) for i, n in found if annual_name(n) and (i, n) not in chosen]
+    tree = _tree(page.html)
+    if tree is not None:
+        found: list[tuple[int, str]] = []
+        _walk(tree, False, found)
+    else:
+        found = [(int(i), n) for i, n in _NODE.findall(page.html)]
+        found += [(int(i), n) for n, i in _NODE_NAME_FIRST.findall(page.html)]
+        found = [(i, n) for i, n in found if annual_name(n)]
+    chosen += [c for c in found if c not in chosen]
     return chosen
 
 

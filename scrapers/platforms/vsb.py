@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from ..pages import Page
 from .base import Family
 
-_PT = re.compile(r"""class=["']?p_t["']?[^>]*>\s*(\d+)\s*/\s*(\d+)\s*<""", re.I)
+_PT = re.compile(r"""class=["']?p_t["']?[^>]*>[^<]{0,40}?(\d+)\s*/\s*(\d+)\s*页?\s*<""", re.I)
 _INFO = re.compile(r"/info/\d+/\d+\.htm", re.I)
 
 

@@ -26,6 +26,7 @@ from .base import (
     meta_tags,
     ordered,
     page_html,
+    put_beside,
     stub_page,
 )
 
@@ -65,7 +66,7 @@ def build(docs: list[Doc], *, seed: int = 0, org: int = 6789011, cat: int = 1507
             doc.title, meta_tags(name, "政府信息公开年报", doc, path) + f'<meta name="SiteId" content="{site_id}">',
             f'<div class="wzbt">{escape(doc.title)}</div><div class="j-fontContent">{paras}</div>{links}')
         site.routes[path] = Route(body, doc.page_type if doc.page is not None else "text/html; charset=utf-8")
-        bodies[i] = [("page", body), *atts]
+        bodies[i] = [("page", body), *atts, *put_beside(site, path, doc)]
     portal.paths = hrefs
     listed = ordered(docs)
     pages = max(1, math.ceil(len(listed) / page_size))

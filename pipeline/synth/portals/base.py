@@ -47,6 +47,7 @@ class Doc:
     page_type: str = "text/html; charset=utf-8"
     paragraphs: tuple[str, ...] = ()  # article text when the portal renders the page
     attachments: tuple[File, ...] = ()
+    beside: tuple[File, ...] = ()  # files stored in the article's folder, named relatively by its page (pictures)
     direct: File | None = None  # the list links straight to this file (no article page)
     pinned: bool = False  # shown first with 置顶 (it also keeps its place in date order: a duplicate row)
     list_title: str | None = None  # what the row says when it differs from the title (``2023年度``)
@@ -169,6 +170,14 @@ def default_paragraphs(doc: Doc) -> tuple[str, ...]:
                 "一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
                 "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
     return (f"{doc.title}。", "各单位要高度重视，按时完成。")
+
+
+def put_beside(site: Site, page_path: str, doc: Doc) -> list[tuple[str, bytes]]:
+    """Serve the files a page names relatively (its table pictures) in the page's folder."""
+    folder = page_path.split("?")[0].rsplit("/", 1)[0] + "/"
+    for f in doc.beside:
+        site.routes[folder + f.name] = Route(f.body, f.content_type)
+    return [(f"beside{n}", f.body) for n, f in enumerate(doc.beside)]
 
 
 def store_doc(site: Site, path: str, body: bytes, content_type: str, **route: object) -> Route:

@@ -8,7 +8,7 @@ from html import escape
 
 from pipeline.synth.server import Route, Site
 
-from .base import Doc, Expected, Portal, default_paragraphs, expect, meta_tags, ordered, page_html
+from .base import Doc, Expected, Portal, default_paragraphs, expect, meta_tags, ordered, page_html, put_beside
 
 
 def build(docs: list[Doc], *, seed: int = 0, style: str = "next", per_page: int = 3, host: str | None = None,
@@ -47,7 +47,7 @@ def build(docs: list[Doc], *, seed: int = 0, style: str = "next", per_page: int 
         body = doc.page if doc.page is not None else page_html(doc.title, meta_tags(name, "年报", doc, path),
                                                                f"<h1>{escape(doc.title)}</h1>{paras}{links}")
         site.routes[path] = Route(body, doc.page_type if doc.page is not None else "text/html; charset=utf-8")
-        hrefs[i], bodies[i] = path, [("page", body), *atts]
+        hrefs[i], bodies[i] = path, [("page", body), *atts, *put_beside(site, path, doc)]
     portal.paths = hrefs
     rows = [f'<tr><td><a href="{hrefs[i]}">{escape(d.title)}</a></td><td>{d.published.year}年{d.published.month}月'
             f"{d.published.day}日</td></tr>" for i, d, _p in ordered(docs) if not _p]

@@ -3,7 +3,8 @@
 ``<prefix>/gkmlpt/index`` is a Vue shell with ``window._CONFIG = {SID, TREE: [{id, name, post_count, children}]}``
 (a 年报 leaf among other categories); ``GET <prefix>/gkmlpt/api/all/<cat>?page=N&sid=S`` → ``{classify:
 {post_count}, articles: [{id, title, url, created_at, date, attachment: [{name, url}]}]}``, newest first, page 0
-equal to page 1, a fixed page size the client does not choose. Variants: ``one_page`` (404 for page ≥ 2, every
+equal to page 1, a fixed page size the client does not choose. ``year_children``: the 年报 node holds nothing and
+its per-year children (``2023年``) hold the reports. Variants: ``one_page`` (404 for page ≥ 2, every
 row on page 1, as Zhaoqing), ``escaped`` (titles ``%u``-escaped). A wrong ``sid`` gives no articles. Details
 ``<prefix>/gkmlpt/content/<a>/<b>/post_<id>.html`` with ``a.nfw-cms-attachment``; attachments
 ``/attachment/<a>/<b>/<aid>/<postid>.pdf``.
@@ -18,7 +19,18 @@ from html import escape
 
 from pipeline.synth.server import Request, Route, Site
 
-from .base import Doc, Expected, Portal, default_paragraphs, expect, meta_tags, ordered, page_html, stub_page
+from .base import (
+    Doc,
+    Expected,
+    Portal,
+    default_paragraphs,
+    expect,
+    meta_tags,
+    ordered,
+    page_html,
+    put_beside,
+    stub_page,
+)
 
 
 def _u(text: str) -> str:
@@ -26,7 +38,7 @@ def _u(text: str) -> str:
 
 
 def build(docs: list[Doc], *, seed: int = 0, prefix: str = "", sid: str = "758019", page_size: int = 100,
-          variant: str = "", host: str | None = None, port: int | None = None,
+          variant: str = "", host: str | None = None, port: int | None = None, year_children: bool = False,
           name: str = "示例市生态环境局") -> Portal:
     rng = random.Random(seed)
     site = Site(name=name, key="gkmlpt")
@@ -64,14 +76,23 @@ def build(docs: list[Doc], *, seed: int = 0, prefix: str = "", sid: str = "75801
             f"{table}<h1>{escape(doc.title)}</h1><div class='article-content'>{paras}{links}</div>"
             f"<script>window._CONFIG = {{DETAIL: {{id: {post}}}}};</script>")
         site.routes[path] = Route(body, doc.page_type if doc.page is not None else "text/html; charset=utf-8")
-        bodies[i] = [("page", body), *atts]
+        bodies[i] = [("page", body), *atts, *put_beside(site, path, doc)]
     portal.paths = hrefs
     reports = [(i, d) for i, d in enumerate(docs) if d.is_report]
     notices = [(i, d) for i, d in enumerate(docs) if not d.is_report]
     cats = {2271: ("政府信息公开年报", reports), 2269: ("通知公告", notices)}
+    children: list[dict[str, object]] = []
+    if year_children:  # the 年报 category holds nothing itself: one child per year holds the reports
+        years = sorted({d.year for _i, d in reports if d.year}, reverse=True)
+        cats[2271] = ("政府信息公开年报", [])
+        for y in years:
+            cats[227100 + y % 100] = (f"{y}年", [(i, d) for i, d in reports if d.year == y])
+        children = [{"id": 227100 + y % 100, "name": f"{y}年", "post_count": len(cats[227100 + y % 100][1]),
+                     "children": [], "jump_url": ""} for y in years]
     tree = [{"id": 2266, "name": "政府信息公开目录", "post_count": len(docs), "jump_url": "",
-             "children": [{"id": cid, "name": label, "post_count": len(items), "children": [], "jump_url": ""}
-                          for cid, (label, items) in cats.items()]}]
+             "children": [{"id": cid, "name": label, "post_count": len(items), "jump_url": "",
+                           "children": children if cid == 2271 else []}
+                          for cid, (label, items) in cats.items() if cid in (2271, 2269)]}]
     shell = (f'<div id="app"></div><script>window._CONFIG = {{SID: \'{sid}\', TREE: {json.dumps(tree, ensure_ascii=False)}, '
              "SERVICE_AREA_ID: 1, DETAIL: {}};</script><script src='/gkmlpt/static/js/app.js'></script>")
     site.routes[index] = Route(page_html(f"政府信息公开目录 {name}", meta_tags(name, "政府信息公开目录"), shell))

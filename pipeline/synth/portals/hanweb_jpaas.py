@@ -17,7 +17,18 @@ from html import escape
 
 from pipeline.synth.server import Request, Route, Site
 
-from .base import Doc, Expected, Portal, expect, meta_tags, ordered, page_html, row_anchor, stub_page
+from .base import (
+    Doc,
+    Expected,
+    Portal,
+    expect,
+    meta_tags,
+    ordered,
+    page_html,
+    put_beside,
+    row_anchor,
+    stub_page,
+)
 from .hanweb_jpage import OSS_HOST, _article
 
 API = "/api-gateway/jpaas-publish-server/front/page/build/unit"
@@ -61,7 +72,7 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 1229564321, webid: in
             atts.append((f"att{n}", att.body))
         body = doc.page if doc.page is not None else _article(doc, name, path, links)
         site.routes[path] = Route(body, doc.page_type if doc.page is not None else "text/html;charset=UTF-8")
-        bodies[i] = [("page", body), *atts]
+        bodies[i] = [("page", body), *atts, *put_beside(site, path, doc)]
     portal.paths = hrefs
     listed = ordered(docs)
     tag, tpl = "列表", f"{rng.getrandbits(32):08x}"

@@ -31,6 +31,7 @@ from .base import (
     meta_tags,
     ordered,
     page_html,
+    put_beside,
     stub_page,
 )
 
@@ -69,8 +70,9 @@ def _article(doc: Doc, name: str, path: str, links: str) -> bytes:
 def build(docs: list[Doc], *, seed: int = 0, column: int = 5985, webid: int = 1, unitid: int = 30617,
           perpage: int = 15, variant: str = "both", host: str | None = None, port: int | None = None,
           name: str = "示例县人民政府") -> Portal:
-    """``variant``: both | post_only | encrypted | proxy_only. With ``port`` (the server's) one attachment is
-    served from the OSS host of the same government."""
+    """``variant``: both | post_only | encrypted | proxy_only | by_group (startrecord ignored: only ``page=N``
+    pages, by group, as Weihai's server). With ``port`` (the server's) one attachment is served from the OSS
+    host of the same government."""
     rng = random.Random(seed)
     site = Site(name=name, key="hanweb")
     col_path = f"/col/col{column}/index.html"
@@ -114,7 +116,7 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 5985, webid: int = 1,
             atts.append((f"att{n}", att.body))
         body = doc.page if doc.page is not None else _article(doc, name, path, links)
         site.routes[path] = Route(body, doc.page_type if doc.page is not None else "text/html;charset=UTF-8")
-        bodies[i] = [("page", body), *atts]
+        bodies[i] = [("page", body), *atts, *put_beside(site, path, doc)]
     portal.paths = hrefs
     records = [_record(d, hrefs[i], rng, pinned) for i, d, pinned in ordered(docs)]
     total = len(records)
@@ -148,7 +150,9 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 5985, webid: int = 1,
         q = req.params
         if q.get("columnid") != col_id or q.get("unitid") != unit_id:
             return respond([], None)
-        if "startrecord" in q:
+        if "startrecord" in q and variant == "by_group":  # startrecord ignored: the first group, always
+            start, end = 1, group
+        elif "startrecord" in q:
             try:
                 start, end = int(q["startrecord"]), int(q["endrecord"])
             except (KeyError, ValueError):

@@ -15,7 +15,7 @@ from html import escape
 
 from pipeline.synth.server import Request, Route, Site
 
-from .base import Doc, Expected, Portal, cut, expect, meta_tags, ordered, page_html
+from .base import Doc, Expected, Portal, cut, expect, meta_tags, ordered, page_html, put_beside
 from .hanweb_jpage import _article
 
 SEARCH = "/module/xxgk/search.jsp"
@@ -57,7 +57,7 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 1229, area: str = "11
             continue
         body = doc.page if doc.page is not None else _article(doc, name, path, links)
         site.routes[path] = Route(body, doc.page_type if doc.page is not None else "text/html;charset=UTF-8")
-        bodies[i] = [("page", body), *atts]
+        bodies[i] = [("page", body), *atts, *put_beside(site, path, doc)]
     portal.paths = hrefs
     rows = ordered(docs)
     pages = max(1, math.ceil(len(rows) / per_page))

@@ -29,6 +29,7 @@ from .base import (
     meta_tags,
     ordered,
     page_html,
+    put_beside,
     row_anchor,
     stub_page,
 )
@@ -104,7 +105,7 @@ def publish(site: Site, folder: str, column: str, site_name: str, docs: list[tup
                                                               "TRS_Editor")
         ctype = doc.page_type if doc.page is not None else f"text/html; charset={encoding}"
         site.routes[path] = Route(body, ctype)
-        bodies[i] = [("page", body), *atts]
+        bodies[i] = [("page", body), *atts, *put_beside(site, path, doc)]
     return hrefs
 
 

@@ -18,7 +18,18 @@ from html import escape
 
 from pipeline.synth.server import Request, Route, Site
 
-from .base import Doc, Expected, Portal, default_paragraphs, expect, meta_tags, ordered, page_html, stub_page
+from .base import (
+    Doc,
+    Expected,
+    Portal,
+    default_paragraphs,
+    expect,
+    meta_tags,
+    ordered,
+    page_html,
+    put_beside,
+    stub_page,
+)
 
 SEARCH = "/fjdzapp/search"
 
@@ -67,7 +78,7 @@ def build(docs: list[Doc], *, seed: int = 0, column: str = "/zwgk/zfxxgk/zfxxgkn
             atts.append((f"att{n}", att.body))
         body = doc.page if doc.page is not None else _article(doc, name, path, apps)
         site.routes[path] = Route(body, doc.page_type if doc.page is not None else "text/html; charset=utf-8")
-        bodies[i] = [("page", body), *atts]
+        bodies[i] = [("page", body), *atts, *put_beside(site, path, doc)]
     portal.paths = hrefs
     rows = ordered(docs)
     static = []

@@ -13,7 +13,18 @@ from html import escape
 
 from pipeline.synth.server import Route, Site
 
-from .base import Doc, Expected, Portal, expect, meta_tags, ordered, page_html, row_anchor, stub_page
+from .base import (
+    Doc,
+    Expected,
+    Portal,
+    expect,
+    meta_tags,
+    ordered,
+    page_html,
+    put_beside,
+    row_anchor,
+    stub_page,
+)
 from .trs_classic import ROBOTS, article
 
 PREFIXES = ("common_list", "fg", "xlist", "list_yw", "dc_list")
@@ -43,7 +54,7 @@ def _publish(site: Site, sec: str, chan: int, name: str, column: str, docs: list
             atts.append((f"att{n}", att.body))
         body = doc.page if doc.page is not None else article(doc, name, column, path, links, encoding, "TRS_Editor")
         site.routes[path] = Route(body, doc.page_type if doc.page is not None else f"text/html; charset={encoding}")
-        bodies[i] = [("page", body), *atts]
+        bodies[i] = [("page", body), *atts, *put_beside(site, path, doc)]
     return hrefs
 
 

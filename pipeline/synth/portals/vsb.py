@@ -24,6 +24,7 @@ from .base import (
     meta_tags,
     ordered,
     page_html,
+    put_beside,
     row_anchor,
     stub_page,
 )
@@ -74,7 +75,7 @@ def build(docs: list[Doc], *, seed: int = 0, column: str = "/xxgk/zfxxgknb", tre
             f'<form name="_newscontent_fromname"><h1>{escape(doc.title)}</h1><div id="vsb_content">{paras}</div>'
             f"<ul>{links}</ul></form>", encoding)
         site.routes[path] = Route(body, doc.page_type if doc.page is not None else charset)
-        bodies[i] = [("page", body), *atts]
+        bodies[i] = [("page", body), *atts, *put_beside(site, path, doc)]
     portal.paths = hrefs
     listed = ordered(docs)
     pages = max(1, math.ceil(len(listed) / per_page))
