@@ -28,7 +28,7 @@ from .fetchlog import FetchLog, Validators
 from .http import Exchange, PoliteClient, Reason
 from .pages import Attachment, DetailPage, Page, is_stub
 from .platforms import Family, Fetched, Row, family_for
-from .platforms.base import SubColumn, is_list_page, list_markers, subcolumns
+from .platforms.base import SubColumn, frame_lists, is_below, is_list_page, list_markers, subcolumns
 from .politeness import Politeness, host_key
 from .registry import Source
 from .store import ATTACHMENT, PAGE, PICTURE, RawStore, StoredDocument, report_of
@@ -88,6 +88,8 @@ class _Column:
     year: int | None = None  # a year sub-column's year
     label: str = ""  # the sub-column's link text (a year, a group, an agency)
     start: bool = False
+    depth: int = 0  # 0 for a start column
+    parent: str | None = None  # the column that linked it (sent as Referer)
 
 
 @dataclass
@@ -145,7 +147,7 @@ class Crawler:
         *,
         since: int | None = None,
         max_list_pages: int = 200,
-        max_columns: int = 64,
+        max_columns: int = 300,
         detail_concurrency: int = 4,
         max_sources: int = 64,
         progress: Progress | None = None,
@@ -269,7 +271,7 @@ class Crawler:
             if column.url in seen:
                 continue
             seen.add(column.url)
-            fetched = await run.fetch(column.url)
+            fetched = await run.fetch(column.url, referer=column.parent)
             if fetched is None:
                 continue
             start_ok = start_ok or column.start
@@ -307,10 +309,16 @@ class Crawler:
                     subs.append(SubColumn(row.url, row.title))
                     continue
                 new[cand.row.url] = cand
-            for sub in subs:
-                if sub.url not in seen and run.accepts(sub.url):
-                    queue.append(_Column(sub.url, annual=True, year=year_label(sub.label) or column.year,
-                                         label=sub.label if not year_label(sub.label) else column.label))
+            for sub in [*subs, *frame_lists(page)]:
+                year = year_label(sub.label)
+                if sub.url in seen or not run.accepts(sub.url) or (self.since and year and year < self.since):
+                    continue
+                if column.depth >= 1 and not year and not is_below(sub.url, column.url) and (
+                        column.depth >= 2 or not sub.label):
+                    continue  # deeper down only years, child folders, one level of groups: never the whole site
+                queue.append(_Column(sub.url, annual=True, year=year or column.year,
+                                     label=sub.label if not year else column.label, depth=column.depth + 1,
+                                     parent=page.url))
         found.update(new)
         return list(new.values()), start_ok
 

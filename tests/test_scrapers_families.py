@@ -53,6 +53,7 @@ CASES = [
     ("vsb", vsb.build, dict(per_page=9, encoding="gbk")),
     ("generic", generic.build, dict(style="next")),
     ("generic", generic.build, dict(style="query", per_page=4)),
+    ("generic", generic.build, dict(iframe=True, per_page=5)),
 ]
 
 

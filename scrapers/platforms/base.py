@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from ..pagers import link_pages
 from ..pages import Attachment, Link, Page, attachments, fragment, links_of
@@ -127,10 +127,31 @@ def _ancestor(candidate: str, here: str) -> bool:
     return c.netloc == h.netloc and hdir.startswith(cpath) and hdir != cpath and not c.query
 
 
-def _descendant(candidate: str, here: str) -> bool:
+def is_below(candidate: str, here: str) -> bool:
+    """Whether ``candidate`` lies in the folder of ``here`` (a child column), on the same host."""
     c, h = urlsplit(candidate), urlsplit(here)
     folder = h.path.rsplit("/", 1)[0] + "/"
     return c.netloc == h.netloc and c.path.startswith(folder) and c.path != h.path
+
+
+_FRAME_LIST = re.compile(r"pagemore|iframepager|list|column|subject|index", re.I)
+
+
+def frame_lists(page: Page) -> list[SubColumn]:
+    """Lists a column embeds in an ``<iframe>`` (Shanghai's ``iframePagerIndex_…html?page=N``, 信息公开
+    platforms): listed like sub-columns, with the column as Referer. PDF viewers and media are not lists."""
+    if page.doc is None:
+        return []
+    out = []
+    for el in page.doc.iter("iframe"):
+        src = (el.get("src") or "").strip()
+        if not src or src.lower().startswith(("javascript:", "about:")):
+            continue
+        url = urljoin(page.base, src)
+        if urlsplit(url).scheme in ("http", "https") and _FRAME_LIST.search(urlsplit(url).path) \
+                and "viewer" not in url.lower() and "/module/xxgk/" not in url:
+            out.append(SubColumn(url, ""))
+    return out
 
 
 def subcolumns(page: Page, annual: bool) -> list[SubColumn]:
@@ -146,7 +167,7 @@ def subcolumns(page: Page, annual: bool) -> list[SubColumn]:
         if _ancestor(link.url, page.url) or parts.path in ("", "/"):
             continue
         label = link.title
-        named = annual_name(label) and len(label) <= 16 and _descendant(link.url, page.url)
+        named = annual_name(label) and len(label) <= 16 and is_below(link.url, page.url)
         if year_label(label) or (annual and group_label(label)) or named:
             out.setdefault(link.url, SubColumn(link.url, label))
     return list(out.values())

@@ -230,7 +230,7 @@ class HanwebJpage(Family):
                 return
             jpage.seen.update(records)
             new = listing.add([r for rec in records for r in fragment_rows(rec, page.base, page.url)])
-            if total is not None and len(listing.rows) >= total:
+            if total is not None and len(jpage.seen) >= total:
                 return
             idle = idle + 1 if new == 0 else 0
             if idle >= 2:

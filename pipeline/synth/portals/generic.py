@@ -12,7 +12,9 @@ from .base import Doc, Expected, Portal, default_paragraphs, expect, meta_tags, 
 
 
 def build(docs: list[Doc], *, seed: int = 0, style: str = "next", per_page: int = 3, host: str | None = None,
-          name: str = "示例乡人民政府") -> Portal:
+          name: str = "示例乡人民政府", iframe: bool = False) -> Portal:
+    """``iframe``: the column page only embeds the list (Shanghai's ``iframePagerIndex_<node>_<type>_<size>.html
+    ?page=N``), which answers only with a Referer."""
     rng = random.Random(seed)
     site = Site(name=name, key="plain")
     site.column_path = "/list"
@@ -52,12 +54,25 @@ def build(docs: list[Doc], *, seed: int = 0, style: str = "next", per_page: int 
     rows = [f'<tr><td><a href="{hrefs[i]}">{escape(d.title)}</a></td><td>{d.published.year}年{d.published.month}月'
             f"{d.published.day}日</td></tr>" for i, d, _p in ordered(docs) if not _p]
     pages = [rows[k:k + per_page] for k in range(0, len(rows), per_page)] or [[]]
+    base = f"/pagemore/iframePagerIndex_12344_2_{per_page}.html" if iframe else "/list"
     for k, chunk in enumerate(pages):
-        url = "/list" if k == 0 else (f"/list?page={k + 1}" if style == "query" else f"/list/p{k + 1}.html")
-        nxt = "" if k == len(pages) - 1 else (
-            f'<a href="/list?page={k + 2}">{k + 2}</a>' if style == "query" else f'<a href="/list/p{k + 2}.html">下一页</a>')
-        site.routes[url] = Route(f"<html><body><table>{''.join(chunk)}</table><div>{nxt}</div></body></html>".encode())
+        if iframe:
+            url = f"{base}?page={k + 1}"
+            nxt = "" if k == len(pages) - 1 else f'<a href="{base}?page={k + 2}">下一页</a>'
+        else:
+            url = "/list" if k == 0 else (f"/list?page={k + 1}" if style == "query" else f"/list/p{k + 1}.html")
+            nxt = "" if k == len(pages) - 1 else (
+                f'<a href="/list?page={k + 2}">{k + 2}</a>' if style == "query"
+                else f'<a href="/list/p{k + 2}.html">下一页</a>')
+        route = Route(f"<html><body><table>{''.join(chunk)}</table><div>{nxt}</div></body></html>".encode())
+        if iframe:
+            route.require_referer = "http"  # any page of the site, never none
+        site.routes[url] = route
         portal.expected.list_paths.add(url)
         portal.expected.never_stored.add(url)
+    if iframe:
+        site.routes["/list"] = Route(page_html(f"政府信息公开年报 {name}", meta_tags(name, "政府信息公开年报"),
+                                               f'<iframe src="{base}?page=1" width="100%" height="800"></iframe>'))
+        portal.expected.never_stored.add("/list")
     expect(portal, docs, bodies)
     return portal
