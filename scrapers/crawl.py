@@ -393,6 +393,13 @@ class Crawler:
         if is_stub(fetched.body):
             run.result.notes.append(f"{link.url}: removed (a meta-refresh stub), not stored")
             return
+        if len(fetched.body.strip()) < NEAR_EMPTY and not fetched.page().links:  # a WAF blip: ask once more
+            await asyncio.sleep(max(self.policy.backoff_base, self.policy.min_interval))
+            again = await self._fetch(run, link.url, referer=link.list_url or None, fresh=True)
+            if again is None or len(again.body.strip()) < NEAR_EMPTY:
+                run.error(f"{link.url}: a near-empty page twice (WAF or JS shell), not stored")
+                return
+            fetched = again
         detail = DetailPage(fetched.final_url, fetched.text)
         if not detail.meta("ArticleTitle") and (list_markers(detail) or (is_list_page(detail) and not detail.year)):
             if fetched.final_url not in run.seen_columns:  # a list, not a report: list it as a sub-column

@@ -67,3 +67,19 @@ def test_fewer_reports_than_the_last_run_or_none_are_flagged(tmp_path: Path) -> 
         server.site = trs_classic.build([d for d in published if not d.is_report], per_page=4).site
         _c, (third,) = crawl(store, [source(portal, server)], policy([portal]))
     assert third.status == "failed" and "no reports found" in third.flags
+
+
+def test_a_near_empty_article_is_asked_once_more_and_never_stored_empty(tmp_path: Path) -> None:
+    published = docs(5, agencies=1, years=range(2020, 2025), notices=0, news=0, deleted=0, attachments=0, direct=0)
+    portal = trs_classic.build(published, per_page=10)
+    pages = sorted(p for p in portal.expected.reports)
+    portal.site.routes[pages[0]].fail_first = [(200, {})]  # a WAF blip: a 4-byte 200, then the page
+    portal.site.routes[pages[1]].body = b"<html><body></body></html>"  # an empty shell every time
+    portal.site.routes[pages[1]].conditional = False
+    with LocalServer(portal.site) as server:
+        _crawler, (result,) = crawl(tmp_path, [source(portal, server)], policy([portal]))
+        assert [h.path for h in server.hits].count(pages[0]) == 2
+        assert [h.path for h in server.hits].count(pages[1]) == 2
+    stored = {d.url.split(":", 2)[-1].split("/", 1)[-1] for d in documents(tmp_path)}
+    assert pages[0].lstrip("/") in stored and pages[1].lstrip("/") not in stored
+    assert result.status == "partial" and any("near-empty" in e for e in result.errors)

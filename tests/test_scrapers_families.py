@@ -201,3 +201,14 @@ def test_random_portals_are_crawled_completely(data: st.DataObject, tmp_path_fac
         _crawler, (result,) = crawl(store, [source(portal, server)], policy([portal], min_interval=0.002))
         assert result.status == "ok", (family, kwargs, result.errors)
         check_complete(store, "src", portal, server)
+
+
+@pytest.mark.parametrize("perpage,variant,agencies", [(6, "by_group", 2), (5, "encrypted", 2), (7, "post_only", 4),
+                                                      (4, "proxy_only", 2)])
+def test_hanweb_paging_past_the_inline_group(perpage: int, variant: str, agencies: int, tmp_path: Path) -> None:
+    """Columns longer than one group, whatever the proxy honours (startrecord, page=N, POST only)."""
+    published = docs(seed=1000, agencies=agencies, years=range(2011, 2026))
+    with served(hanweb_jpage.build, published, seed=1000, perpage=perpage, variant=variant) as (portal, server):
+        _crawler, (result,) = crawl(tmp_path, [source(portal, server)], policy([portal], min_interval=0.002))
+        assert result.status == "ok", result.errors
+        check_complete(tmp_path, "src", portal, server)

@@ -177,16 +177,19 @@ class HanwebJpage(Family):
         return parse_datastore(got.text)
 
     async def _batches(self, client: Client, page: Page, jpage: Jpage, inline: int, listing: Listing) -> None:
-        """startrecord/endrecord batches, POST first (the usual form), GET when POST is refused; servers that
-        ignore startrecord (the same records twice) are paged by group through ``page=N`` instead."""
+        """startrecord/endrecord batches, POST first (the usual form), GET when POST is refused; when records
+        are still missing afterwards (a server that ignores startrecord and pages by group, or refuses deep
+        batches) the ``page=N`` form of the <nextgroup> href is tried."""
         total = jpage.total
         start = inline + 1
         modes = ["post", "get"]
         mode = modes.pop(0)
-        first, idle = True, 0
+        first, idle, progressed = True, 0, False
         for _ in range(client.max_pages):
-            if client.stopped or (total is not None and start > total):
+            if client.stopped:
                 return
+            if total is not None and start > total:
+                break
             got = await self._fetch_batch(client, page, jpage, start, mode, listing)
             if first and (got is None or not got[0]):
                 if modes:  # this form of the request is refused or empty: the next form, same records
@@ -195,23 +198,28 @@ class HanwebJpage(Family):
                 break
             first = False
             if got is None:
-                return
+                break
             records, found_total = got
             total = found_total if found_total is not None else total
             listing.declared = total
             if not records:
                 if total is not None and start <= total:
                     listing.notes.append(f"dataproxy.jsp returned nothing from record {start} of {total}")
-                return
+                break
+            before = len(jpage.seen)
             jpage.seen.update(records)
             rows = [r for rec in records for r in fragment_rows(rec, page.base, page.url)]
-            new = listing.add(rows)
+            listing.add(rows)
             if older_than(rows, client.since):
                 return
+            new = len(jpage.seen) - before
+            progressed = progressed or new > 0
             idle = idle + 1 if new == 0 else 0
             if idle >= 2:
                 break  # startrecord is ignored
             start += len(records)
+        if (total is not None and len(jpage.seen) >= total) or (total is None and progressed):
+            return
         await self._pages(client, page, jpage, listing, total)
 
     async def _pages(self, client: Client, page: Page, jpage: Jpage, listing: Listing, total: int | None) -> None:
