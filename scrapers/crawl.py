@@ -337,14 +337,15 @@ class Crawler:
 
     def _is_report_page(self, run: SourceRun, page: Page, family: Family) -> bool:
         """A start URL that is a report page rather than a column: the page presents an article (its own
-        ArticleTitle names a report, or the registry or the URL's shape says so) and shows no list."""
+        ArticleTitle names a report, or the registry or the URL's shape says so) and shows no pager or list
+        API (a sidebar of related reports does not make an article a list)."""
         if family.name not in ("generic", "trs_classic", "vsb") or list_markers(page):
             return False
         article = page.meta("ArticleTitle")
         if article and report_year(article):
             return True
         if run.hints.get("start") == "report" or looks_like_detail(page.url):
-            return not is_list_page(page)
+            return True
         return False
 
     async def _is_subcolumn(self, run: SourceRun, cand: _Candidate) -> bool:

@@ -185,3 +185,23 @@ def test_cli_one_failing_site_does_not_stop_the_others(tmp_path: Path) -> None:
     assert {d.sha256 for d in documents(tmp_path)} == {sha(b) for b in portal.expected.documents.values()}
     assert RawStore(tmp_path / "raw").log_path.exists()
     assert scrape(["no_such_source"], None, tmp_path, console=console, show_progress=False) == 2
+
+
+def test_a_report_page_given_as_the_start_url_is_stored_with_its_attachment(tmp_path: Path) -> None:
+    """A report page (no ArticleTitle) whose sidebar links other years' reports: still one report, not a list."""
+    from pipeline.synth.server import Route, Site
+
+    side = "".join(f'<li><a href="/art/{y}/1/2/art_1_{y}.html">某县{y}年政府信息公开工作年度报告</a></li>'
+                   for y in (2019, 2020, 2021))
+    page = (f"<html><head><title>某县2022年政府信息公开工作年度报告</title></head><body><h1>某县2022年政府信息公开工作"
+            f"年度报告</h1><p>一、总体情况</p><a href='./P0.pdf'>附件：年度报告.pdf</a><ul class='related'>{side}</ul>"
+            "</body></html>").encode()
+    site = Site({"/art/2023/1/5/art_1_2022.html": Route(page), "/art/2023/1/5/P0.pdf": Route(b"%PDF-1.4 r", "application/pdf")})
+    with LocalServer(site) as server:
+        url = server.url("/art/2023/1/5/art_1_2022.html")
+        (result,) = asyncio.run(Crawler(tmp_path, policy()).run([Source("one", start_urls=(url,),
+                                                                         hints={"start": "report"})]))
+        assert not [p for p in server.paths() if "art_1_2019" in p]  # the sidebar is not crawled
+    docs = documents(tmp_path)
+    assert result.status == "ok" and {d.kind for d in docs} == {"page", "attachment"}
+    assert len({d.report for d in docs}) == 1 and docs[0].year == 2022
