@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
-from pipeline.text import core
+from pipeline.text import core, fold, numbering
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 VERSIONS_DIR = TEMPLATES_DIR / "versions"
@@ -312,3 +312,45 @@ def cue_score(squeezed: str) -> dict[str, int]:
 def amount_metrics() -> frozenset[str]:
     """Metrics whose value is an amount in the versions' amount unit (万元): 元 amounts are converted."""
     return frozenset().union(*(v.amount_metrics() for v in national_versions()))
+
+
+_LEVELS = {"top": 0, "group": 1, "sub": 2}
+
+
+@cache
+def _row_openers() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Header cells that open a row (row_openers.csv) and the patterns of table 二's items."""
+    heads = frozenset(core(r["label"]) for r in _read("row_openers.csv"))
+    return heads, tuple(p for i in items() for p in i.patterns)
+
+
+def opens_row(label: str, before: str | None = None) -> bool:
+    """Whether a printed label starts a row of a national table even when it follows the label `before` with no
+    cell between them (a table written one cell per line with nothing else marking its rows): a numbered row
+    label (一、 （一） 1.) unless it goes one level down `before`'s numbering (三、本年度办理结果 → （一）予以公开,
+    （三）不予公开 → 1.属于国家秘密: the same printed row), a 第二十条 clause line, an item of table 二, or the
+    first cell of a header row (row_openers.csv)."""
+    s = fold(label)
+    kind, _, _ = numbering(s)
+    if kind is not None:
+        prev = numbering(fold(before))[0] if before else None
+        return prev is None or _LEVELS[prev] >= _LEVELS[kind]
+    if s.startswith("第二十条") and s.endswith("项"):
+        return True
+    c = core(label)
+    heads, patterns = _row_openers()
+    return c in heads or (len(c) <= 12 and any(p in c for p in patterns))
+
+
+@cache
+def _column_headers() -> frozenset[str]:
+    return frozenset(core(t) for t in (*(a.label for a in applicants()), *(m.label for m in metrics()),
+                                       *(c.outcome_label for c in review_cells()),
+                                       *(c.proceeding_label for c in review_cells())))
+
+
+def column_header(label: str) -> bool:
+    """Whether a printed label is a column header of the national tables (自然人, 总计, 结果维持, 本年制发件数 …):
+    values printed after it in a run of cells belong to a row of their own. Numbered labels are row labels
+    (（七）总计 is a row, 总计 a column)."""
+    return numbering(fold(label))[0] is None and core(label) in _column_headers()

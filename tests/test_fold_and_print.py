@@ -13,7 +13,7 @@ from pipeline.readers.pdf import closing_rules
 from pipeline.synth import HtmlQuirks, generate, render_html_page
 from pipeline.synth.render_print import chromium_path, print_page
 from pipeline.text import core, fold
-from tests.test_properties import _assert_same
+from tests.roundtrip import assert_same as _assert_same
 
 
 def test_template_labels_are_unchanged_by_folding():

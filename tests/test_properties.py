@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import math
 import random
 
 import pytest
@@ -12,63 +10,17 @@ from hypothesis import strategies as st
 
 import pipeline
 from pipeline.readers.html import read_html
-from pipeline.readers.pipe_grid import printed_rows
 from pipeline.readers.text import read_text
-from pipeline.synth import (
-    HtmlQuirks,
-    expected_cells,
-    generate,
-    identity_failures,
-    render_html_page,
-    render_pipe_text,
-)
-from pipeline.synth.strategies import html_quirks, reports, text_quirks
+from pipeline.synth import HtmlQuirks, generate, render_html_page, render_pipe_text
+from pipeline.synth.strategies import html_quirks, reports, text_quirks, web_text_cases
 from pipeline.synth.web_text import PRESETS, html_to_text
+from tests.roundtrip import assert_checks as _assert_checks
+from tests.roundtrip import assert_same as _assert_same
+from tests.roundtrip import check_web_text_case, printed
 
-_KEYS = {"requests": ("outcome", "applicant"), "reviews": ("proceeding", "outcome"), "proactive": ("item", "metric")}
 _SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _got(rep) -> dict:
-    cells = {}
-    for table, (a, b) in _KEYS.items():
-        df = getattr(rep, table)
-        for x, y, v in zip(df[a], df[b], df["value"], strict=True):
-            cells[(table, x, y)] = None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pipeline_na() \
-                else float(v)
-    return cells
-
-
-def pipeline_na():
-    import pandas as pd
-
-    return pd.NA
-
-
-def _assert_same(report, rep) -> None:
-    want = expected_cells(report)
-    for table in _KEYS:  # SCHEMA: a table printed wholly blank was not filled in: null, not 0
-        df = getattr(rep, table)
-        if len(df) and (df["cell_state"] == "blank").all():
-            want.update({k: None for k in want if k[0] == table})
-    totals = rep.requests[rep.requests["applicant"] == "total"]
-    if len(totals) and (totals["cell_state"] == "blank").all():  # a wholly blank 总计 column: not published
-        want.update({k: None for k in want if k[0] == "requests" and k[2] == "total"})
-    got = _got(rep)
-    wrong = {k: (got.get(k, "missing"), v) for k, v in want.items()
-             if not (k in got and (got[k] == v or (v is not None and got[k] is not None and math.isclose(got[k], v))))}
-    assert not wrong, f"{len(wrong)} wrong cells, e.g. {list(wrong.items())[:5]}"
-    extra = [k for k in got if k not in want and k[1] != "extra"]
-    assert not extra, f"cells not generated: {extra[:5]}"
-    assert rep.row["year"] == report.year
-    assert rep.row["template"] == report.template
-    assert rep.status == "ok", rep.row["error"]
-
-
-def _assert_checks(report, rep) -> None:
-    failed = set(rep.checks.loc[~rep.checks["passed"].astype(bool), "check"])
-    evaluated = set(rep.checks["check"])  # a check over a cell that was not printed is not evaluated
-    assert failed == set(identity_failures(report)) & evaluated
+# traditional characters: what a big5 gateway serves (Big5, or Microsoft's and Hong Kong's variants)
+_BIG5_OF = {"utf-8": "utf-8", "gbk": "big5", "gb2312": "cp950"}
 
 
 @_SETTINGS
@@ -83,17 +35,12 @@ def test_pipe_text_round_trip(report, quirks):
 @_SETTINGS
 @given(report=reports(consistent=None), quirks=html_quirks(), encoding=st.sampled_from(("utf-8", "gbk", "gb2312")))
 def test_html_round_trip(report, quirks, encoding):
-    if quirks.traditional:  # what a big5 gateway serves: traditional characters, big5, declared
-        encoding, quirks = "big5", dataclasses.replace(quirks, declare_charset=True)
+    if quirks.traditional:  # declared or not (the reader then tells Big5 from GB by the characters)
+        encoding = _BIG5_OF[encoding]
     page = render_html_page(report, quirks, encoding=encoding)
     rep = pipeline.extract_bytes(page, "report.html")
     _assert_same(report, rep)
     _assert_checks(report, rep)
-
-
-def _printed(doc) -> list[list[str]]:
-    """Every table's printed cells, tables in order (a split table 三 may be one table or two)."""
-    return [row for t in doc.tables for row in printed_rows(t.rows)]
 
 
 _FAMILY_CASES = [(family, seed) for family in sorted(PRESETS) for seed in (1, 2, 3)]
@@ -114,4 +61,14 @@ def test_web_text_round_trip(family, seed):
     rep = pipeline.extract_bytes(text.encode("utf-8"), "report.txt")
     _assert_same(report, rep)
     _assert_checks(report, rep)
-    assert _printed(read_text(text.encode("utf-8"))) == _printed(read_html(page))
+    assert printed(read_text(text.encode("utf-8"))) == printed(read_html(page))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=web_text_cases())
+def test_web_text_round_trip_any_layout(case):
+    """Any report page, any HTML quirks (blank, dash and signed cells, tall rows, split tables, traditional
+    characters …) converted to text in any layout family with or without row markers, padding, indentation
+    and lines of spaces, one layout per table, in any encoding (Big5 for traditional characters): the values
+    and checks come back exactly, and where the layout marks rows, the grid is the page's."""
+    check_web_text_case(case)

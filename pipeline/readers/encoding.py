@@ -1,11 +1,11 @@
-"""Decode web pages and text files: BOM, declared charset, UTF-8, then detection; GB2312/GBK read as GB18030."""
+"""Decode web pages and text files: BOM, declared charset, UTF-8, then GB18030 or Big5 by comparing the two
+decodings (`docformats.charset`, shared with the scrapers); GB2312/GBK read as GB18030."""
 
 from __future__ import annotations
 
 import re
 
-import charset_normalizer
-
+from docformats import charset
 from pipeline.document import ReaderError
 
 _DECLARED_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
@@ -13,8 +13,6 @@ _DECLARED_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
               "euc-cn": "gb18030", "hz-gb-2312": "gb18030", "big5": "big5hkscs", "utf8": "utf-8"}
 
-
-_CJK_CODECS = ("gb18030", "big5", "utf_16", "utf_8")
 
 
 def _codec(name: str) -> str:
@@ -50,18 +48,15 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     candidates.append("utf-8")
     for enc in dict.fromkeys(candidates):
         try:
-            return data.decode(enc), enc
+            text = data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
-    # Not UTF-8 and nothing declared that works: Chinese government pages are then GB-encoded in practice.
-    # Detection alone misreads GBK as Cyrillic or Latin code pages, so it only chooses among CJK encodings.
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        pass
-    best = charset_normalizer.from_bytes(data[:200_000], cp_isolation=list(_CJK_CODECS)).best()
-    enc = _codec(best.encoding) if best is not None else "gb18030"
-    try:
-        return data.decode(enc, "replace"), enc
-    except LookupError:
-        return data.decode("gb18030", "replace"), "gb18030"
+        if enc != "utf-8":  # a GB page declared Big5 (or the reverse) decodes without error all the same
+            better = charset.check_declared(data, enc)
+            if better != enc:
+                return data.decode(better, "replace"), better
+        return text, enc
+    # Not UTF-8 and nothing declared that works: Chinese government pages are then GB18030 (GB2312, GBK) or
+    # Big5 (traditional characters from big5 gateways). Both decode almost any bytes: compare the decodings.
+    enc = charset.guess_cjk(data)
+    return data.decode(enc, "replace"), enc

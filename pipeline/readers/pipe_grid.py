@@ -8,26 +8,30 @@ Web pages converted to text write every table cell as its text followed by `|`. 
 - a cell holding paragraphs puts its text on lines of its own (one cell per line), possibly indented, with
   blank lines of spaces between cells, and a long cell may wrap over continuation lines.
 
-The text is cut into tokens, one per `|` (its text, or "" for a bare `|`), and the tokens into rows:
+The text is cut into tokens, one per `|` (its text, or "" for a bare `|`). A table whose cells are closed by
+`|` is cut into rows from what the text shows (`_rows_stream`), which holds for every layout above and any
+mix of them:
 
-- *row per line* (lines hold several cells, blank ones included; cells alone on their line come singly, e.g.
-  a clause line): each line is a row (a line of bare `|`: a row of blank cells, or no row for a lone marker);
-  a label alone joins the line of values below it; in a padded table a line short of the table's slots
-  (n cells + padding is the same for every row) that is followed by a line of values goes on with it;
-- *cell per line* (runs of lines holding one cell): where the table is padded (bare `|` after a cell on its
-  line, or several on a line of their own), a run of bare `|` that ends a line, followed by a cell, closes a
-  row (padding or markers between rows); a piece that starts with a value (after a blank cell, `|` alone on
-  its line) joins the row before when both fit the table's usual number of slots; header rows that fill the
-  width (and so need no padding) are cut off the row they ran into; bare `|` beyond a row's slots become
-  rows that print nothing or the blank cells opening the next row. Without padding, blank lines separate
-  rows (unless they stand between nearly every two cells), and rows are otherwise split where a label
-  follows a value, then re-cut from the table's end when labels placed at their grid column (blank cells for
-  the slots a span covers) made the label rule cut them wrongly (`rectangular`).
+- a label after a value or a bare `|` opens a row (labels come before values in a row; within a line, labels
+  after blank cells are labels placed at their grid column and stay in their row);
+- a label after a label opens a row when the template says it opens one (`labels.opens_row`: numbered row
+  labels unless they go one level down the label before — 三、本年度办理结果 → （一）予以公开 is one row —,
+  第二十条 clause lines, items of table 二, the first cell of a header row);
+- a line holding several cells after a line holding several opens a row (such lines hold cells written
+  inline, and a converter breaks a line between inline cells only at a row's end);
+- with row markers (the table opens with a bare `|`), a row opens at the bare `|` before its first label;
+- a row of values after a row of column headers (table 四) is a row of its own;
+- in a padded table every row is the same number of tokens (cells + padding (+ marker)): rows that ran
+  together (a row of values after a header row, rows of blank cells) are cut at that number.
+
+Lines of `a | b | c` (cells between `|`, not closed by one) are rows, one per line (`_rows_per_line`).
 
 Markers are dropped. Padding stays as empty cells after the row's last printed cell: a bare `|` there may
 as well be a blank value cell (`规章 | | | |`), so the text alone cannot say which slots a span covers; the
 printed cells of every row are those of the HTML grid (`printed_rows`), and the normaliser trims surplus
-blanks.
+blanks. Without markers or padding (cells one per line and nothing else) the rows of a header band that no
+template label opens stay one row (table 四's three header rows), and the blank cells of a tall row's
+second printed sub-row stay with the row above; the values are the page's all the same.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from pipeline.document import Cell
+from pipeline.labels import column_header, opens_row
 from pipeline.numbers import parse
 from pipeline.text import clean
 
@@ -55,6 +60,7 @@ class Token:
     first: bool = False  # first token on its line
     last: bool = False  # last token on its line
     blank_before: bool = False  # a blank line lies between this token's line and the previous token's
+    bol: bool = False  # a bare `|` that is the very first character of its line (a row marker or padding)
 
 
 def is_value(text: str) -> bool:
@@ -85,10 +91,10 @@ def tokenize(lines: list[str], *, term: bool, own_rows: set[int] = frozenset(), 
     blank = False
     last_line = len(lines) - 1
 
-    def emit(texts: list[str], i: int) -> None:
+    def emit(texts: list[str], i: int, bol: bool = False) -> None:
         nonlocal blank
         for k, t in enumerate(texts):
-            tokens.append(Token(t, i, k == 0, k == len(texts) - 1, blank and k == 0))
+            tokens.append(Token(t, i, k == 0, k == len(texts) - 1, blank and k == 0, bol and k == 0))
         if texts:
             blank = False
 
@@ -107,6 +113,7 @@ def tokenize(lines: list[str], *, term: bool, own_rows: set[int] = frozenset(), 
                 blank = True
             continue
         parts = raw.split("|")
+        bol = parts[0] == "" and not pending
         texts = []
         for j, part in enumerate(parts[:-1]):
             if j == 0 and pending:
@@ -118,7 +125,7 @@ def tokenize(lines: list[str], *, term: bool, own_rows: set[int] = frozenset(), 
             texts.append(clean(tail))  # `a | b | c`: the text after the last `|` is the last cell (maybe blank)
         elif tail.strip():
             pending.append(tail.strip())
-        emit(texts, i)
+        emit(texts, i, bol)
     if pending and not cut:
         emit([clean(" ".join(pending))], last_line)
     return tokens
@@ -134,18 +141,11 @@ def _by_line(tokens: list[Token]) -> list[list[Token]]:
     return out
 
 
-def _rows_per_line(tokens: list[Token], padded: bool = False) -> list[list[Token]]:
+def _rows_per_line(tokens: list[Token]) -> list[list[Token]]:
+    """Rows of `a | b | c` lines: one per line; a label alone on its line joins the line of values below it."""
     rows: list[list[Token]] = []
     joinable = False  # the row so far is one label alone on its line: the values may follow on the next
-    lines = _by_line(tokens)
-    # padded rows all have the table's number of slots: a line short of it that ends in a cell goes on below
-    slots = Counter(len(ln) for ln in lines if len(ln) >= 2 and ln[-1].text == "").most_common(1) if padded else []
-    width = slots[0][0] if slots else 0
-    for line in lines:
-        if rows and width and len(rows[-1]) < width and _is_number(line[0].text):
-            rows[-1].extend(line)  # a row whose cells holding paragraphs put it on several lines
-            joinable = False
-            continue
+    for line in _by_line(tokens):
         cells = [t for t in line if t.text]
         if not cells:  # a row marker (`|` alone) is no row; a row of blank cells is (a table printed blank)
             if len(line) > 1:
@@ -160,115 +160,6 @@ def _rows_per_line(tokens: list[Token], padded: bool = False) -> list[list[Token
     if rows and all(r[0].text == "" for r in rows) and any(t.text for r in rows for t in r):
         rows = [r[1:] for r in rows]  # Markdown: every row opens with `|`
     return rows
-
-
-def _usual_width(pieces: list[list[Token]]) -> int | None:
-    """The usual number of slots of the table's rows: the commonest length of pieces followed by a label."""
-    complete = [len(p) for p, nxt in zip(pieces, pieces[1:], strict=False) if nxt[0].text and not is_value(nxt[0].text)]
-    counts = Counter(complete or [len(p) for p in pieces[:-1]])
-    if not counts:
-        return None
-    top = max(counts.values())
-    return max(n for n, c in counts.items() if c == top)
-
-
-def _split_at_labels(row: list[Token]) -> list[list[Token]]:
-    """Rows of a piece that holds several: a label after a value starts a new row."""
-    out: list[list[Token]] = [[]]
-    seen_value = False
-    for t in row:
-        if t.text and not is_value(t.text) and seen_value:
-            out.append([])
-            seen_value = False
-        out[-1].append(t)
-        seen_value = seen_value or _is_number(t.text)
-    return [r for r in out if r]
-
-
-def _padded(lines: list[list[Token]]) -> bool:
-    """Padding: bare `|` after the last cell of a line, or several on a line of their own (a lone `|` on a
-    line may as well be a blank cell or a row marker)."""
-    return any(len(ln) >= 2 and ln[-1].text == "" for ln in lines)
-
-
-def _rows_per_cell(tokens: list[Token]) -> list[list[Token]]:
-    padded = _padded(_by_line(tokens))
-    starts = [t for t in tokens[1:] if t.first]
-    gaps = sum(1 for t in starts if t.blank_before)
-    blanks = not padded and 0 < gaps < 0.8 * len(starts)  # blank lines between every cell tell nothing
-    pieces: list[list[Token]] = []
-    run_ends_line = False  # the bare `|` since the last cell include one that ends its line
-    for t in tokens:
-        if t.text and pieces:
-            pad_break = padded and run_ends_line
-            blank_break = blanks and t.blank_before and t.first
-            if pad_break or blank_break:
-                pieces.append([])
-        if not pieces:
-            pieces.append([])
-        pieces[-1].append(t)
-        run_ends_line = (run_ends_line or t.last) if not t.text else False
-    if pieces and pieces[0] and pieces[0][0].text == "":
-        first = pieces[0]
-        k = next((j for j, t in enumerate(first) if t.text), len(first))
-        pieces[0] = first[k:]  # a leading marker (or padding of a row that is not there)
-        if not pieces[0]:
-            pieces.pop(0)
-    if not (padded or blanks):
-        return rectangular([r for p in pieces for r in _split_at_labels(p)], lambda t: t.text)
-    width = _usual_width(pieces)
-    rows: list[list[Token]] = []
-    for piece in pieces:
-        parts = _split_at_labels(piece) if _is_number(_lead(piece)) else [piece]
-        for p in parts:
-            if rows and width and _is_number(_lead(p)) and len(rows[-1]) + _printed(p) <= width:
-                rows[-1].extend(p)  # the rest of a row cut by a blank cell
-            else:
-                for r in _header_rows(p, width):
-                    rows += _split_at_labels(r) if width is None or len(r) > width else [r]
-    if padded and width:
-        rows = _balanced(rows, width)
-    return rows if padded else rectangular(rows, lambda t: t.text)
-
-
-def _lead(row: list[Token]) -> str:
-    return next((t.text for t in row if t.text), "")
-
-
-def _printed(row: list[Token]) -> int:
-    """Slots up to the row's last printed cell (its padding left out)."""
-    return 1 + max((k for k, t in enumerate(row) if t.text), default=-1)
-
-
-def _balanced(rows: list[list[Token]], width: int) -> list[list[Token]]:
-    """Bare `|` beyond a row's slots: rows that print nothing (every slot covered by spans), then blank cells
-    that open the next row."""
-    out: list[list[Token]] = []
-    carry: list[Token] = []
-    for i, row in enumerate(rows):
-        row = carry + row
-        carry = []
-        extra = len(row) - max(width, _printed(row))
-        if extra > 0 and i + 1 < len(rows):
-            tail = row[-extra:]
-            out.append(row[:-extra])
-            n_blank = len(tail) // width
-            out += [tail[k * width:(k + 1) * width] for k in range(n_blank)]
-            carry = tail[n_blank * width:]
-        else:
-            out.append(row)
-    return out
-
-
-def _header_rows(piece: list[Token], width: int | None) -> list[list[Token]]:
-    """A piece cut into full rows of labels and what follows: rows that fill the table's width need no padding,
-    so header rows run into the row below them (`信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |` then
-    `规章 |` …). At least one label stays with the row it starts."""
-    if not width or len(piece) <= width:
-        return [piece]
-    labels = next((k for k, t in enumerate(piece) if not t.text or is_value(t.text)), len(piece))
-    k = (labels - 1) // width
-    return [piece[i * width:(i + 1) * width] for i in range(k)] + [piece[k * width:]]
 
 
 def rectangular(rows: list[list[T]], text: Callable[[T], str]) -> list[list[T]]:
@@ -329,6 +220,73 @@ def _chunked(rows: list[list[T]], width: int, text: Callable[[T], str]) -> list[
     return head + chunks
 
 
+# ---- cells one per line (or some inline, some on lines of their own) -------------------------------------
+def _kind(t: Token) -> str:
+    """"bare" (a `|` with no text: blank cell, padding or row marker), "value" (number or dash) or "label"."""
+    if not t.text:
+        return "bare"
+    return "value" if _is_number(t.text) else "label"
+
+
+def _row_starts(tokens: list[Token], marked: bool) -> list[int]:
+    """Indexes of the tokens that open a row: a label after a value or a bare `|` (labels come before values in
+    a row); a label that opens a row of the national tables after another label (`labels.opens_row`); the first
+    cell of a line holding several cells after a line holding several (such lines hold cells written inline,
+    and a converter breaks a line between inline cells only at a row's end). With row markers (`marked`) a row
+    opens at the bare `|` alone at the start of a line before such a label."""
+    per_line = Counter(t.line for t in tokens)
+    starts: set[int] = set()
+    for i in range(1, len(tokens)):
+        t, p = tokens[i], tokens[i - 1]
+        # within a line, labels after blank cells are labels at their grid column (`| | 2.重复申请 | 4 |`)
+        at_start = t.first or (p.first and not p.text and p.bol)
+        if _kind(t) == "label" and (at_start if _kind(p) != "label" else opens_row(t.text, p.text)):
+            starts.add(i)
+        elif t.first and per_line[t.line] >= 2 and per_line[p.line] >= 2:
+            starts.add(i)
+    if marked:
+        starts = {s - 1 if not tokens[s - 1].text and tokens[s - 1].first and tokens[s].text else s for s in starts}
+    return sorted(starts | {0})
+
+
+def _period(segments: list[list[Token]]) -> int | None:
+    """Tokens per row in a padded table: every row is its cells plus bare `|` for the slots spans cover (plus
+    its marker), the same number for every row; rows glued together (a row of blank cells, a row of values
+    after a header row) hold a multiple of it. None when the rows do not show one (the table's last row may
+    be left unpadded)."""
+    lengths = [len(s) for s in segments[:-1]]
+    if len(lengths) < 2:
+        return None
+    period, count = Counter(lengths).most_common(1)[0]
+    if period < 2 or count < 2:
+        return None
+    return period if sum(1 for n in lengths if n % period == 0) >= 0.9 * len(lengths) else None
+
+
+def _rows_stream(tokens: list[Token]) -> list[list[Token]]:
+    """Rows of a table whose cells stand one per line, or some inline and some on lines of their own."""
+    marked = not tokens[0].text  # a bare `|` before the first cell: every row opens with a marker
+    starts = _row_starts(tokens, marked)
+    segments = [tokens[a:b] for a, b in zip(starts, [*starts[1:], len(tokens)], strict=True)]
+    period = _period(segments)
+    rows: list[list[Token]] = []
+    for seg in segments:
+        if period:
+            while len(seg) > period and seg[period].first:
+                rows.append(seg[:period])
+                seg = seg[period:]
+        else:  # a row of values after a row of column headers (or, marked, opening at its marker)
+            k = next((k for k, t in enumerate(seg[1:], 1) if _kind(t) != "label"), len(seg))
+            if 1 < k < len(seg) - 1 and (
+                    column_header(seg[k - 1].text) or (marked and seg[k].bol and seg[k].first)):
+                rows.append(seg[:k])
+                seg = seg[k:]
+        rows.append(seg)
+    if marked:
+        rows = [r[1:] if not r[0].text else r for r in rows]
+    return [r for r in rows if r]
+
+
 def token_rows(tokens: list[Token], term: bool = True) -> list[list[Token]]:
     """Tokens grouped into table rows (see the module docstring); `term`: the table closes every cell with `|`
     (else `a | b | c` lines are rows, and bare `|` at a line's end are blank cells, not padding)."""
@@ -337,8 +295,8 @@ def token_rows(tokens: list[Token], term: bool = True) -> list[list[Token]]:
     alone = [len(ln) == 1 and bool(ln[0].text) for ln in lines]
     # cells one per line come in runs; a label alone between rows (a clause line) is a row of its own
     single = sum(1 for i, a in enumerate(alone) if a and ((i and alone[i - 1]) or (i + 1 < len(alone) and alone[i + 1])))
-    by_line = multi and single <= 0.2 * (multi + single)
-    rows = _rows_per_line(tokens, term and _padded(lines)) if by_line else _rows_per_cell(tokens)
+    by_line = not term and multi and single <= 0.2 * (multi + single)
+    rows = _rows_per_line(tokens) if by_line else _rows_stream(tokens)
     return [r for r in rows if len(r) > 1 or any(t.text for t in r)]
 
 

@@ -75,15 +75,27 @@ def _continues(lines: list[str], i: int) -> bool:
     return False
 
 
-def _wrapped_start(run: list[str], first: str) -> list[str]:
+def _indent(raw: str) -> int:
+    return len(raw) - len(raw.lstrip(" \t\u3000"))
+
+
+def _wrapped_start(run: list[str], first: str, before: list[str]) -> list[str]:
     """The last short lines before a table's first `|` line that are the start of its first cell, wrapped
-    (`(本` / `列数据的勾稽关系为… |`): at most 3 lines of at most 30 characters, no heading, no sentence."""
+    (`(本` / `列数据的勾稽关系为… |`): at most 3 lines of at most 30 characters, no heading, no sentence; longer
+    lines where one leaves a bracket open or where the cell's text is indented (`       之和)  |`) and the lines
+    just before it are indented alike (`before`: the raw lines before the table's first line)."""
     if first.lstrip().startswith("|"):
         return []
+    indent = _indent(first)
     k = len(run)
     while k > 0 and len(run) - k < 3:
         line = run[k - 1]
-        if not line or len(line) > 30 or section_heading(line) is not None or line.endswith(_SENTENCE_ENDS):
+        raw = before[len(before) - (len(run) - k) - 1] if len(run) - k < len(before) else ""
+        alike = indent >= 2 and _indent(raw) == indent and clean(raw) == line
+        if not line or section_heading(line) is not None or line.endswith(_SENTENCE_ENDS):
+            break
+        unclosed = line.count("(") > line.count(")")  # a bracket the cell's next line closes: no paragraph
+        if len(line) > (_STREAM_MAX_LEN if alike or unclosed else 30):
             break
         k -= 1
     return run[k:]
@@ -145,7 +157,7 @@ def blocks_of(text: str) -> list[Paragraph | Table]:
     while i < len(lines):
         raw = lines[i]
         if _starts_table(lines, i):
-            wrapped = _wrapped_start(run, lines[i])
+            wrapped = _wrapped_start(run, lines[i], lines[:i])
             del run[len(run) - len(wrapped):]
             flush_run()
             end = _block_end(lines, i)

@@ -8,6 +8,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from html import escape
 
 from .grid import CellQuirks, GCell, Grid, report_grids
@@ -227,8 +228,9 @@ def _page(site: Site, q: HtmlQuirks, encoding: str, rng: random.Random, *, title
     enc = encoding.lower()
     charset = ""
     if q.declare_charset:
+        name = "big5" if enc in ("cp950", "big5hkscs") else encoding  # pages declare Big5 whatever the variant
         charset = ('<meta charset="utf-8" />' if enc in ("utf-8", "utf8")
-                   else f'<meta http-equiv="Content-Type" content="text/html; charset={encoding}" />')
+                   else f'<meta http-equiv="Content-Type" content="text/html; charset={name}" />')
     metas = "\n".join(f'<meta name="{k}" content="{escape(v)}" />' for k, v in meta.items()) if q.meta_tags else ""
     nav = "".join(f'<li><a href="https://{site.domain}/{p}/">{t}</a></li>' for t, p in
                   (("首页", ""), ("政务公开", "zwgk"), ("政务服务", "zwfw"), ("互动交流", "hdjl"), ("走进本地", "zjbd")))
@@ -279,10 +281,16 @@ def _page(site: Site, q: HtmlQuirks, encoding: str, rng: random.Random, *, title
 
 
 def gateway_traditional(text: str) -> str:
-    """Text as a big5 gateway serves a page: simplified → traditional characters (OpenCC s2t), 信息 → 資訊."""
+    """Text as a big5 gateway serves a page: simplified → traditional characters in Taiwan's standard forms
+    (OpenCC s2tw: 為 not 爲, every character one Big5 holds), 信息 → 資訊."""
+    return _s2tw().convert(text).replace("信息", "資訊")
+
+
+@cache
+def _s2tw():
     import opencc
 
-    return opencc.OpenCC("s2t").convert(text).replace("信息", "資訊")
+    return opencc.OpenCC("s2tw")
 
 
 def _meta(site: Site, title: str, published: date, source: str, url: str) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
@@ -70,3 +71,31 @@ def web_text_layouts(draw: st.DrawFn) -> WebTextLayout:
     return WebTextLayout(family=family, marker=draw(st.booleans()), pad=draw(st.sampled_from((True, True, False))),
                          pad_last_row=draw(st.booleans()), indent=draw(st.sampled_from((0, 4, 7))) if own else 0,
                          gap_lines=own and draw(st.booleans()), title=draw(st.booleans()))
+
+
+@dataclass(frozen=True)
+class WebTextCase:
+    """A report page (report + HTML quirks) converted to text with `layouts` (one per table, in turn), saved
+    in `encoding`."""
+
+    report: SyntheticReport
+    quirks: HtmlQuirks
+    layouts: tuple[WebTextLayout, ...]
+    encoding: str = "utf-8"
+
+    def encode(self, text: str) -> bytes:
+        return text.encode(self.encoding)
+
+
+TEXT_ENCODINGS = ("utf-8", "gbk", "gb18030")
+BIG5_ENCODINGS = ("big5", "cp950", "big5hkscs")
+
+
+@st.composite
+def web_text_cases(draw: st.DrawFn) -> WebTextCase:
+    """Any report page with any HTML quirks converted to text in any layout, or a mix of layouts per table, saved
+    in any encoding its characters fit (traditional characters: Big5 and its variants too)."""
+    quirks = draw(html_quirks())
+    layouts = tuple(draw(st.lists(web_text_layouts(), min_size=1, max_size=3)))
+    encodings = TEXT_ENCODINGS + BIG5_ENCODINGS if quirks.traditional else TEXT_ENCODINGS
+    return WebTextCase(draw(reports(consistent=None)), quirks, layouts, draw(st.sampled_from(encodings)))
