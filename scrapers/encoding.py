@@ -1,4 +1,5 @@
-"""Decode Chinese government pages (GBK/GB2312/GB18030/UTF-8) and read attachment names."""
+"""Decode Chinese government pages (GBK/GB2312/GB18030, Big5/CP950/Big5-HKSCS, UTF-8) and read attachment
+names. Undeclared GB and Big5 bytes are told apart as the pipeline's readers do (`docformats.charset`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import re
 from email.message import Message
 from urllib.parse import unquote, unquote_to_bytes
 
-from charset_normalizer import from_bytes
+from docformats import charset
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_\-]+)""", re.I)
@@ -47,7 +48,8 @@ def sniff_charset(body: bytes) -> str | None:
 
 
 def detect_charset(body: bytes) -> str:
-    """Best guess for undeclared bytes: strict UTF-8, else charset-normalizer, else GB18030."""
+    """Best guess for undeclared bytes: strict UTF-8, else GB18030 or Big5, whichever decoding reads as text
+    (`docformats.charset.guess_cjk`)."""
     sample = body[:200_000]
     try:
         sample.decode("utf-8")
@@ -55,9 +57,7 @@ def detect_charset(body: bytes) -> str:
     except UnicodeDecodeError as exc:
         if exc.start > len(sample) - 4 and len(body) > len(sample):  # cut inside a multibyte sequence
             return "utf-8"
-    best = from_bytes(sample, cp_isolation=["utf_8", "gb18030", "big5hkscs", "utf_16"]).best()
-    codec = normalize_charset(best.encoding) if best else None
-    return codec or "gb18030"
+    return charset.guess_cjk(body)
 
 
 def _decodes(body: bytes, codec: str) -> bool:
@@ -78,7 +78,8 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
         return body[3:].decode("utf-8", errors="replace"), "utf-8"
     for codec in (header_charset(content_type), sniff_charset(body)):
         if codec and _decodes(body, codec):
-            return body.decode(codec), codec
+            better = charset.check_declared(body, codec)  # a GB page declared Big5, or the reverse
+            return (body.decode(codec), codec) if better == codec else (body.decode(better, "replace"), better)
     codec = detect_charset(body)
     return body.decode(codec, errors="replace"), codec
 
