@@ -48,3 +48,14 @@ def fold_label(text: str) -> str:
         if variant in out:
             out = out.replace(variant, canonical)
     return out
+
+
+def fold_name(text: str) -> str:
+    """A name (agency, region) in simplified characters: t2s; the gateway words (资讯 → 信息) only where the text
+    was printed in traditional characters, so a name printed in simplified characters is kept as printed."""
+    out = to_simplified(text)
+    if out == text:
+        return text
+    for variant, canonical in synonyms():
+        out = out.replace(variant, canonical)
+    return out

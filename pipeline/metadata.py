@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.fold import fold_name
 from pipeline.labels import template_for_year  # noqa: F401 - re-exported: the template in force for a year
 from pipeline.text import fold, squeeze
 
@@ -89,11 +90,11 @@ def place_chain(name: str) -> list[str]:
 
 def find_agency_region(title: str, lines: list[str], author: str | None = None) -> tuple[str | None, str | None]:
     """(agency, region) from the title's name part and the 由…编制 sentence, in simplified characters (one
-    agency's name is the same whether a report was served in traditional characters or not)."""
-    name = _name_from_title(fold(title))
+    agency's name is the same whether a report was served in traditional characters or not: `fold_name`)."""
+    name = _name_from_title(fold_name(squeeze(title)))
     compiler = None
     for line in lines[:15]:
-        m = _COMPILER_RE.search(fold(line))
+        m = _COMPILER_RE.search(fold_name(squeeze(line)))
         if m:
             compiler = m.group(1)
             break

@@ -78,9 +78,13 @@ TABLES: dict[str, tuple[Field, ...]] = {
         Field("source_url", "string", "URL the document was fetched from, when known"),
         Field("source_path", "string", "path of the document file as extracted"),
         Field("media_type", "string", "IANA media type of the document"),
-        Field("title", "string", "title of the report as published"),
-        Field("agency", "string", "publishing agency (发布机关), e.g. 伊春市金林区人民政府"),
-        Field("region", "string", "administrative area the report covers, e.g. 金林区"),
+        Field("title", "string", "title of the report as published (traditional characters kept as printed)"),
+        Field("agency", "string", "publishing agency (发布机关), e.g. 伊春市金林区人民政府; always in simplified "
+              "characters: a report served in traditional characters (a big5 gateway's copy) names the same agency "
+              "as its original (金林区财政局, not 金林區財政局), so agency_id and adcode join across copies "
+              "and years"),
+        Field("region", "string", "administrative area the report covers, e.g. 金林区; simplified characters, like "
+              "agency (the GB/T 2260 names)"),
         Field("adcode", "string", "6-digit GB/T 2260 administrative code, where known"),
         Field("year", "int", "reporting year (not the publication year)"),
         Field("template", "string", "template version the report follows (pipeline/templates/versions/): 2019 "
@@ -212,8 +216,8 @@ TABLES: dict[str, tuple[Field, ...]] = {
         Field("agency_id", "string", "stable id: first 12 hex digits of sha1(agency_key)", required=True),
         Field("agency_key", "string", "normalised identity: adcode (or place names) | agency body, e.g. "
               "230751|人民政府", required=True),
-        Field("agency", "string", "the agency name as printed in its latest report"),
-        Field("names", "string", "every agency name printed in its reports, ' | '-separated"),
+        Field("agency", "string", "the agency name of its latest report (reports.agency: simplified characters)"),
+        Field("names", "string", "every agency name of its reports (reports.agency), ' | '-separated"),
         Field("place", "string", "the lowest administrative area in the agency's name, e.g. 金林区"),
         Field("adcode", "string", "6-digit GB/T 2260 code of the place, where resolved"),
         Field("first_year", "int", "first reporting year in the dataset"),

@@ -4,6 +4,9 @@ printed grid an extraction gives back, compared with what the generator made."""
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -12,7 +15,7 @@ from pipeline.readers.html import read_html
 from pipeline.readers.pipe_grid import printed_rows
 from pipeline.readers.text import read_text
 from pipeline.synth import expected_cells, identity_failures, render_html_page
-from pipeline.synth.strategies import WebTextCase
+from pipeline.synth.strategies import WebTextCase, case_combinations, case_tags, combinations, web_text_cases
 from pipeline.synth.web_text import html_to_text
 
 KEYS = {"requests": ("outcome", "applicant"), "reviews": ("proceeding", "outcome"), "proactive": ("item", "metric")}
@@ -83,32 +86,60 @@ def check_web_text_case(case: WebTextCase, grid: bool = True) -> None:
         assert printed(read_text(data)) == printed(read_html(page))
 
 
-def quirk_summary(case: WebTextCase) -> set[str]:
-    """The layouts and the quirks that are on, as short tags (for the sweep's failure statistics)."""
-    tags = {f"family={q.family}" for q in case.layouts}
-    for q in case.layouts:
-        tags |= {name for name in ("marker", "pad", "pad_last_row", "gap_lines", "title") if getattr(q, name)}
-        if q.indent:
-            tags.add("indent")
-        if not q.marks_rows:
-            tags.add("unmarked")
-    if len({q for q in case.layouts}) > 1:
-        tags.add("mixed")
-    qk = case.quirks
-    for name in ("traditional", "word_styles", "split_table3", "split_inline", "misaligned_colspan", "wide_clause",
-                 "truncate_headers", "units", "clause_spaces"):
-        if getattr(qk, name):
-            tags.add(name)
-    for name in ("tall_rows", "blank_zero", "dash_zero", "thousands", "plus_sign", "fullwidth_digits",
-                 "label_typos", "split_cell_text", "nbsp_padding"):
-        if getattr(qk, name):
-            tags.add(name)
-    r = case.report
-    tags |= {f"template={r.template}", f"enc={case.encoding}"}
-    if r.legacy:
-        tags.add("legacy_20.1")
-    if r.single_other:
-        tags.add("single_other")
-    if any(v is None for v in r.requests.values()):
-        tags.add("total_blank")
-    return tags
+@dataclass
+class Sweep:
+    """What a sweep of web-text round trips drew and which examples failed."""
+
+    n: int = 0
+    tags: Counter[str] = field(default_factory=Counter)  # examples per tag (layouts as family=…)
+    combos: Counter[tuple[str, str]] = field(default_factory=Counter)  # examples per (layout, tag)
+    bad_tags: Counter[str] = field(default_factory=Counter)
+    bad_combos: Counter[tuple[str, str]] = field(default_factory=Counter)
+    failures: list[tuple[WebTextCase, str]] = field(default_factory=list)
+    forced: int = 0  # examples drawn to cover combinations the random ones missed
+
+    def missing(self) -> list[tuple[str, str]]:
+        """Possible (layout, tag) combinations no example exercised."""
+        return [c for c in combinations() if not self.combos[c]]
+
+    def check(self, case: WebTextCase, grid: bool, on_fail: Callable[[int, WebTextCase, str], None] | None) -> None:
+        self.n += 1
+        tags, combos = case_tags(case), case_combinations(case)
+        self.tags.update(tags)
+        self.combos.update(combos)
+        try:
+            check_web_text_case(case, grid=grid)
+        except Exception as e:  # noqa: BLE001 - a sweep records every failure
+            self.bad_tags.update(tags)
+            self.bad_combos.update(combos)
+            self.failures.append((case, f"{type(e).__name__}: {str(e)[:300]}"))
+            if on_fail:
+                on_fail(self.n, case, self.failures[-1][1])
+
+
+def sweep(n: int, seed: int, *, grid: bool = True, cover: int = 2,
+          on_fail: Callable[[int, WebTextCase, str], None] | None = None) -> Sweep:
+    """`n` random web-text cases (hypothesis generation with `seed`, no shrinking), then `cover` cases forced onto
+    every possible (layout, tag) combination the random ones missed; every failure is recorded (see `Sweep`)."""
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as hseed
+
+    out = Sweep()
+    quiet = settings(deadline=None, database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+
+    def run(strategy, examples: int, seed_: int) -> None:
+        @hseed(seed_)
+        @settings(quiet, max_examples=examples)
+        @given(case=strategy)
+        def one(case: WebTextCase) -> None:
+            out.check(case, grid, on_fail)
+
+        one()
+
+    run(web_text_cases(), n, seed)
+    if cover:
+        for k, (layout, tag) in enumerate(out.missing()):
+            before = out.n
+            run(web_text_cases(layout, tag), cover, seed * 1000 + k)
+            out.forced += out.n - before
+    return out

@@ -12,11 +12,19 @@ import pipeline
 from pipeline.readers.html import read_html
 from pipeline.readers.text import read_text
 from pipeline.synth import HtmlQuirks, generate, render_html_page, render_pipe_text
-from pipeline.synth.strategies import html_quirks, reports, text_quirks, web_text_cases
+from pipeline.synth.strategies import (
+    case_combinations,
+    case_tags,
+    combinations,
+    html_quirks,
+    reports,
+    text_quirks,
+    web_text_cases,
+)
 from pipeline.synth.web_text import PRESETS, html_to_text
 from tests.roundtrip import assert_checks as _assert_checks
 from tests.roundtrip import assert_same as _assert_same
-from tests.roundtrip import check_web_text_case, printed
+from tests.roundtrip import check_web_text_case, printed, sweep
 
 _SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # traditional characters: what a big5 gateway serves (Big5, or Microsoft's and Hong Kong's variants)
@@ -64,11 +72,38 @@ def test_web_text_round_trip(family, seed):
     assert printed(read_text(text.encode("utf-8"))) == printed(read_html(page))
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# CI: a seeded sweep (the same cases every run: a failure is reproducible from its seed) plus hypothesis's own
+# random cases (new ones every run, shrunk on failure). scripts/web_text_sweep.py runs the same sweep at any size.
+SWEEP_N, SWEEP_SEED = 300, 20261206
+
+
+def test_web_text_round_trip_seeded_sweep():
+    """SWEEP_N seeded random pages, then cases forced onto every possible layout x quirk combination the random
+    ones missed (`strategies.combinations`): every case reads back exactly (values, checks, and the page's grid
+    where the layout marks rows), and no combination is left untried."""
+    s = sweep(SWEEP_N, SWEEP_SEED, grid=True, cover=2)
+    assert not s.missing(), f"combinations never drawn: {s.missing()}"
+    assert s.n >= SWEEP_N
+    failed = "\n".join(f"{sorted(case_tags(c))}: {msg}" for c, msg in s.failures[:5])
+    assert not s.failures, f"{len(s.failures)} of {s.n} cases failed (python scripts/web_text_sweep.py --n {SWEEP_N} " \
+                           f"--seed {SWEEP_SEED} --show 1 to see them):\n{failed}"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=web_text_cases())
 def test_web_text_round_trip_any_layout(case):
     """Any report page, any HTML quirks (blank, dash and signed cells, tall rows, split tables, traditional
     characters …) converted to text in any layout family with or without row markers, padding, indentation
     and lines of spaces, one layout per table, in any encoding (Big5 for traditional characters): the values
     and checks come back exactly, and where the layout marks rows, the grid is the page's."""
+    check_web_text_case(case)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_web_text_round_trip_forced_combination(data):
+    """A random possible layout x quirk combination forced on (`web_text_cases(layout, tag)`), the rest random."""
+    layout, tag = data.draw(st.sampled_from(combinations()), label="combination")
+    case = data.draw(web_text_cases(layout, tag), label="case")
+    assert (layout, tag) in case_combinations(case)
     check_web_text_case(case)
