@@ -134,15 +134,36 @@ def attachment_extensions() -> tuple[str, ...]:
     return tuple(sorted({e for f in FORMATS if f.attachment for e in f.extensions}, key=lambda e: (-len(e), e)))
 
 
+_CONTROL_BYTES = bytes(range(9)) + bytes(range(14, 32))
+_UTF16_BOMS = ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
 def looks_binary(data: bytes) -> bool:
-    """True for bytes that are not text in any encoding we read (NULs, many control bytes)."""
+    """True for bytes that are not text in any encoding we read (NULs, many control bytes).
+
+    A byte-order mark does not make bytes text: after a UTF-16 BOM the code units must decode to text
+    (no lone surrogates, private-use, unassigned or control characters beyond a stray one), after a UTF-8 BOM
+    the bytes are judged as without it. Random bytes that happen to start with a BOM are binary.
+    """
     head = data[:8192]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False
+    for bom, codec in _UTF16_BOMS:
+        if head.startswith(bom):
+            return not _utf16_text(head[len(bom):], codec)
+    if head.startswith(_BOM):
+        head = head[len(_BOM):]
     if b"\x00" in head:
         return True
-    ctrl = sum(1 for b in head if b < 9 or 13 < b < 32)
+    ctrl = len(head) - len(head.translate(None, _CONTROL_BYTES))  # bytes < 9 or 13 < b < 32
     return ctrl > max(8, len(head) // 50)
+
+
+def _utf16_text(body: bytes, codec: str) -> bool:
+    """Whether UTF-16 code units read as text: at most 1% of the characters (and one at least) are not text."""
+    import unicodedata
+
+    text = body[: len(body) // 2 * 2].decode(codec, "surrogatepass")
+    bad = sum(1 for ch in text if ch not in "\t\n\r\f" and unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"))
+    return bad <= max(1, len(text) // 100)
 
 
 def _zip_format(data: bytes, suffix_fmt: Format | None) -> Format | None:

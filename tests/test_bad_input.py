@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 
 import pandas as pd
 import pytest
@@ -25,10 +26,31 @@ def test_empty_file(tmp_path):
     assert rep.status == "failed" and "empty" in rep.row["error"]
 
 
+def _garbage(n: int, seed: int) -> bytes:
+    """Random bytes, the same on every run (a flaky test is no test)."""
+    return random.Random(seed).randbytes(n)
+
+
 def test_binary_garbage_named_html():
-    rep = pipeline.extract_bytes(os.urandom(4096) + b"\x00" * 64, "report.html")
+    rep = pipeline.extract_bytes(_garbage(4096, 1) + b"\x00" * 64, "report.html")
     assert rep.status == "failed"
     assert "binary" in rep.row["error"]
+
+
+@pytest.mark.parametrize("bom", [b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf"], ids=["utf16le", "utf16be", "utf8"])
+@pytest.mark.parametrize("name", ["report.html", "report.txt", "report"])
+def test_binary_garbage_behind_a_byte_order_mark(bom, name):
+    """Random bytes that start with a BOM are binary, not a text report (one in 32768 random files starts so)."""
+    for seed in range(3):
+        rep = pipeline.extract_bytes(bom + _garbage(2048, seed), name)
+        assert rep.status == "failed" and "binary" in rep.row["error"], (seed, rep.status, rep.row["error"])
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_text_with_its_byte_order_mark_is_read(codec):
+    bom = b"\xff\xfe" if codec.endswith("le") else b"\xfe\xff"
+    rep = pipeline.extract_bytes(bom + _report().decode().encode(codec), "report.txt")
+    assert rep.status == "partial" and len(rep.requests) == 23 * 7
 
 
 def test_gbk_page_without_charset_declaration():
@@ -104,7 +126,8 @@ def test_five_megabyte_page():
 
 def test_batch_goes_on_past_bad_files(tmp_path):
     (tmp_path / "a_empty.txt").write_bytes(b"")
-    (tmp_path / "b_garbage.html").write_bytes(os.urandom(2048) + b"\x00")
+    (tmp_path / "b_garbage.html").write_bytes(_garbage(2048, 2) + b"\x00")
+    (tmp_path / "b_garbage_bom.html").write_bytes(b"\xff\xfe" + _garbage(2048, 3))
     (tmp_path / "c_good.txt").write_bytes(_report())
     (tmp_path / "d_notice.html").write_text(NOTICE, encoding="utf-8")
     unreadable = tmp_path / "e_locked.txt"
@@ -116,6 +139,7 @@ def test_batch_goes_on_past_bad_files(tmp_path):
     reports = pd.read_parquet(out / "reports.parquet")
     by_file = dict(zip(reports["source_path"].map(lambda p: p.rsplit("/", 1)[-1]), reports["status"], strict=True))
     assert by_file["a_empty.txt"] == "failed" and by_file["b_garbage.html"] == "failed"
+    assert by_file["b_garbage_bom.html"] == "failed"
     assert by_file["c_good.txt"] == "partial" and by_file["d_notice.html"] == "no_tables"
     if os.geteuid() != 0:  # root reads a chmod-0 file anyway
         assert by_file["e_locked.txt"] == "failed"

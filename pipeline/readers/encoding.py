@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from docformats import charset
+from docformats import charset, looks_binary
 from pipeline.document import ReaderError
 
 _DECLARED_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
@@ -20,25 +20,14 @@ def _codec(name: str) -> str:
     return _SUPERSETS.get(name, name)
 
 
-def looks_binary(data: bytes) -> bool:
-    """True for bytes that are not text in any encoding we read (NULs, many control bytes)."""
-    head = data[:8192]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False
-    if b"\x00" in head:
-        return True
-    ctrl = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return ctrl > max(8, len(head) // 50)
-
-
 def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Return (text, encoding used). Raises ReaderError for binary content."""
+    if looks_binary(data):  # also bytes that merely start with a byte-order mark
+        raise ReaderError("binary content, not a text or HTML document")
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", "replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", "replace"), "utf-16"
-    if looks_binary(data):
-        raise ReaderError("binary content, not a text or HTML document")
     candidates: list[str] = []
     if declared:
         candidates.append(_codec(declared))
