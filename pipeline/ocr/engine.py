@@ -3,7 +3,12 @@
 Only the recogniser is used (text lines are found by the page analysis, not by a detection model), on one
 thread. Short crops (a table's numbers) are packed side by side into strips, so one recogniser call reads a
 row of values instead of one call per cell; the CTC output is decoded here with each character's position and
-probability, which assigns characters back to their crops and gives every value its confidence.
+probability, which assigns characters back to their crops and gives every value its confidence. Crops that
+print the same value (pipeline.ocr.alike) are read once for all, checked by a second copy.
+
+In a crop that reads as a number, characters that print alike and mean the same digit (0 and the letters O/o,
+〇; 1 and l/I/|) count as one: a lone round glyph is 0 in a table of numbers, and its confidence is the
+probability of that digit's look, not the recogniser's doubt between the digit and the letter.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import cv2
 import numpy as np
 
 from pipeline.document import ReaderError
+from pipeline.ocr import alike as _alike
 
 EXTRA = "ocr"
 INSTALL_HINT = f"install the OCR extra: pip install 'ogi-reports[{EXTRA}]' (rapidocr + onnxruntime)"
@@ -23,6 +29,10 @@ LINE_HEIGHT = 48  # the recogniser's input height
 _STRIP_WIDTH = 960  # packed strips are at most this wide (pixels at LINE_HEIGHT)
 _lock = threading.Lock()
 _engine = None
+# characters the recogniser confuses with a digit, by the digit they stand for in a number
+_DIGIT_ALIKES = {"0": "OoＯ０〇", "1": "lI|１Ｉｌ"}
+_NUMBER_CHARS = set("0123456789.,%-") | {c for v in _DIGIT_ALIKES.values() for c in v}
+_folds: list[tuple[str, np.ndarray]] | None = None  # (digit, class indices of the digit and its look-alikes)
 
 
 class OcrUnavailable(ReaderError):
@@ -59,6 +69,15 @@ def _load():
     return _engine
 
 
+def _fold_classes(rec) -> list[tuple[str, np.ndarray]]:
+    global _folds
+    if _folds is None:
+        charset = rec.postprocess_op.character
+        index = {ch: i for i, ch in enumerate(charset)}
+        _folds = [(d, np.array([index[c] for c in d + alikes if c in index])) for d, alikes in _DIGIT_ALIKES.items()]
+    return _folds
+
+
 def available() -> bool:
     try:
         _load()
@@ -75,10 +94,12 @@ def _to_line(img: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(line, cv2.COLOR_GRAY2BGR) if line.ndim == 2 else line
 
 
-def _infer(lines: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray, float]]:
-    """Per line: (char index per frame, probability per frame, pixels per frame)."""
+def _infer(lines: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, float]]:
+    """Per line: (char index per frame, probability per frame, the same with digit look-alikes summed, pixels per
+    frame)."""
     rec = _load()
-    out: list[tuple[np.ndarray, np.ndarray, float]] = [None] * len(lines)  # type: ignore[list-item]
+    folds = _fold_classes(rec)
+    out: list[tuple[np.ndarray, np.ndarray, np.ndarray, float]] = [None] * len(lines)  # type: ignore[list-item]
     order = sorted(range(len(lines)), key=lambda i: lines[i].shape[1])
     batch = 6
     for b in range(0, len(order), batch):
@@ -90,27 +111,48 @@ def _infer(lines: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray, float]
         width = norm.shape[3]
         for k, i in enumerate(idx):
             p = preds[k]
-            out[i] = (p.argmax(axis=1), p.max(axis=1), width / p.shape[0])
+            best, prob = p.argmax(axis=1), p.max(axis=1)
+            folded = prob.copy()
+            for _digit, classes in folds:
+                at = np.isin(best, classes)
+                if at.any():
+                    folded[at] = p[at][:, classes].sum(axis=1)
+            out[i] = (best, prob, folded, width / p.shape[0])
     return out
 
 
-def _decode(best: np.ndarray, prob: np.ndarray) -> list[tuple[int, int, float]]:
-    """CTC: (character index, frame, probability) for every emitted character."""
-    chars = []
+def _decode(best: np.ndarray, prob: np.ndarray, folded: np.ndarray) -> list[tuple[int, int, float, float]]:
+    """CTC: (character index, frame, probability, probability with digit look-alikes) for every emitted character."""
+    chars: list[tuple[int, int, float, float]] = []
     prev = -1
-    for t, (c, p) in enumerate(zip(best.tolist(), prob.tolist(), strict=True)):
+    for t, (c, p, f) in enumerate(zip(best.tolist(), prob.tolist(), folded.tolist(), strict=True)):
         if c != 0 and c != prev:
-            chars.append((c, t, p))
+            chars.append((c, t, p, f))
         elif c != 0 and c == prev and p > chars[-1][2]:
-            chars[-1] = (c, chars[-1][1], p)
+            chars[-1] = (c, chars[-1][1], p, f)
         prev = c
     return chars
 
 
-def recognise(crops: list[np.ndarray], pack: bool = True) -> list[Reading]:
-    """Read single-line crops (grey, dark text on white). Narrow crops are packed into shared strips."""
+def _as_number(chars: list[tuple[str, float, float]]) -> list[tuple[str, float]]:
+    """A reading's characters: in a number (every character a digit, a digit look-alike or number punctuation,
+    one a digit at least, or a single look-alike) look-alikes become their digit with the summed probability."""
+    text = "".join(ch for ch, _, _ in chars)
+    number = bool(text) and set(text) <= _NUMBER_CHARS and (any(ch.isascii() and ch.isdigit() for ch in text)
+                                                           or len(text) == 1)
+    if not number:
+        return [(ch, p) for ch, p, _ in chars]
+    digit_of = {c: d for d, alikes in _DIGIT_ALIKES.items() for c in alikes}
+    return [(digit_of.get(ch, ch), f if (ch in digit_of or ch in _DIGIT_ALIKES) else p) for ch, p, f in chars]
+
+
+def recognise(crops: list[np.ndarray], pack: bool = True, alike: bool = False) -> list[Reading]:
+    """Read single-line crops (grey, dark text on white). Narrow crops are packed into shared strips; with
+    `alike`, crops that print the same thing are read once (two copies, which must agree) for all."""
     if not crops:
         return []
+    if alike and pack:
+        return _recognise_alike(crops)
     rec = _load()
     charset = rec.postprocess_op.character
     lines = [_to_line(c) for c in crops]
@@ -140,16 +182,16 @@ def recognise(crops: list[np.ndarray], pack: bool = True) -> list[Reading]:
         parts.append(np.full((LINE_HEIGHT, gap // 2, 3), 255, np.uint8))
         images.append(np.concatenate(parts, axis=1))
         ranges.append(spans)
-    found: dict[int, list[tuple[str, float]]] = {i: [] for i in range(len(lines))}
-    for (best, prob, px), spans in zip(_infer(images), ranges, strict=True):
-        for c, t, p in _decode(best, prob):
+    found: dict[int, list[tuple[str, float, float]]] = {i: [] for i in range(len(lines))}
+    for (best, prob, folded, px), spans in zip(_infer(images), ranges, strict=True):
+        for c, t, p, f in _decode(best, prob, folded):
             x = (t + 0.5) * px
             # the crop whose extent (widened by half the gap on each side) holds the character
             owner = min(spans, key=lambda s: 0 if s[1] - gap / 2 <= x <= s[2] + gap / 2 else min(
                 abs(x - s[1]), abs(x - s[2])))
             ch = charset[c] if c < len(charset) else ""
             if ch.strip() or owner[1] < x < owner[2]:  # a space read in the gap between crops is no character
-                found[owner[0]].append((ch, p))
+                found[owner[0]].append((ch, p, f))
     out = []
     for i in range(len(lines)):
         chars = found[i]
@@ -157,7 +199,38 @@ def recognise(crops: list[np.ndarray], pack: bool = True) -> list[Reading]:
             chars = chars[1:]
         while chars and not chars[-1][0].strip():
             chars = chars[:-1]
-        text = "".join(ch for ch, _ in chars)
-        probs = tuple(round(p, 4) for _, p in chars)
+        read = _as_number(chars)
+        text = "".join(ch for ch, _ in read)
+        probs = tuple(round(p, 4) for _, p in read)
         out.append(Reading(text, min(probs) if probs else 1.0, probs))
     return out
+
+
+def _recognise_alike(crops: list[np.ndarray]) -> list[Reading]:
+    """Crops grouped by appearance: each group's representative and its least similar member are read; when they
+    agree the group takes their reading (each character's lower probability), else every member is read."""
+    groups = _alike.groups(crops)
+    first: list[int] = []
+    for members in groups:
+        first.append(members[0][0])
+        if len(members) > 1:
+            first.append(min(members[1:], key=lambda m: m[1])[0])
+    read = dict(zip(first, recognise([crops[i] for i in first]), strict=True))
+    again: list[int] = []
+    out: dict[int, Reading] = {}
+    for members in groups:
+        if len(members) == 1:
+            out[members[0][0]] = read[members[0][0]]
+            continue
+        copies = [read[i] for i, _ in members if i in read]
+        a, b = copies[0], copies[-1]
+        if a.text != b.text or len(a.chars) != len(b.chars):
+            again += [i for i, _ in members if i not in read]
+            out.update({i: read[i] for i, _ in members if i in read})
+            continue
+        chars = tuple(min(p, q) for p, q in zip(a.chars, b.chars, strict=True))
+        shared = Reading(a.text, min(chars) if chars else 1.0, chars)
+        out.update({i: shared for i, _ in members})
+    if again:
+        out.update(zip(again, recognise([crops[i] for i in again]), strict=True))
+    return [out[i] for i in range(len(crops))]

@@ -177,7 +177,7 @@ def read_page(img: PageImage, *, page_no: int | None, title_lines: int = 0,
         below = [b for b in lines if b[1] >= table.ys[-1]]
         wanted.update(above[-2:] + below[:2])
     items += [_Item(b, ("line", b[1])) for b in sorted(wanted, key=lambda b: b[1])]
-    readings = engine.recognise([_crop(gray, rules, it.box, pad) for it in items])
+    readings = engine.recognise([_crop(gray, rules, it.box, pad) for it in items], alike=True)
     for it, reading in zip(items, readings, strict=True):
         it.reading = reading
     result = PageOcr(n_lines=len(items))
