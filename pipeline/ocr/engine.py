@@ -27,6 +27,7 @@ EXTRA = "ocr"
 INSTALL_HINT = f"install the OCR extra: pip install 'ogi-reports[{EXTRA}]' (rapidocr + onnxruntime)"
 LINE_HEIGHT = 48  # the recogniser's input height
 _STRIP_WIDTH = 960  # packed strips are at most this wide (pixels at LINE_HEIGHT)
+_LONG = 4  # crops wider than this many line heights are text lines (labels, prose), not values
 _lock = threading.Lock()
 _engine = None
 # characters the recogniser confuses with a digit, by the digit they stand for in a number
@@ -156,13 +157,12 @@ def recognise(crops: list[np.ndarray], pack: bool = True, alike: bool = False) -
     rec = _load()
     charset = rec.postprocess_op.character
     lines = [_to_line(c) for c in crops]
-    gap = LINE_HEIGHT  # white between packed crops: narrower gaps lower the digits' confidence
     strips: list[list[int]] = []
     if pack:
         current: list[int] = []
         width = 0
         for i in sorted(range(len(lines)), key=lambda i: lines[i].shape[1]):
-            w = lines[i].shape[1] + gap
+            w = lines[i].shape[1] + _gap(lines[i])
             if current and width + w > _STRIP_WIDTH:
                 strips.append(current)
                 current, width = [], 0
@@ -174,21 +174,25 @@ def recognise(crops: list[np.ndarray], pack: bool = True, alike: bool = False) -
         strips = [[i] for i in range(len(lines))]
     images, ranges = [], []
     for members in strips:
-        parts, spans, x = [], [], gap // 2
-        for i in members:
+        gaps = [_gap(lines[i]) for i in members]
+        between = [max(a, b) for a, b in zip(gaps, gaps[1:], strict=False)]  # the wider need of two neighbours
+        parts, spans, x = [], [], gaps[0] // 2
+        parts.append(np.full((LINE_HEIGHT, gaps[0] // 2, 3), 255, np.uint8))
+        for k, i in enumerate(members):
             spans.append((i, x, x + lines[i].shape[1]))
-            parts += [np.full((LINE_HEIGHT, gap if parts else gap // 2, 3), 255, np.uint8), lines[i]]
-            x += lines[i].shape[1] + gap
-        parts.append(np.full((LINE_HEIGHT, gap // 2, 3), 255, np.uint8))
+            parts.append(lines[i])
+            x += lines[i].shape[1]
+            after = between[k] if k < len(between) else gaps[-1] // 2
+            parts.append(np.full((LINE_HEIGHT, after, 3), 255, np.uint8))
+            x += after
         images.append(np.concatenate(parts, axis=1))
         ranges.append(spans)
     found: dict[int, list[tuple[str, float, float]]] = {i: [] for i in range(len(lines))}
     for (best, prob, folded, px), spans in zip(_infer(images), ranges, strict=True):
         for c, t, p, f in _decode(best, prob, folded):
             x = (t + 0.5) * px
-            # the crop whose extent (widened by half the gap on each side) holds the character
-            owner = min(spans, key=lambda s: 0 if s[1] - gap / 2 <= x <= s[2] + gap / 2 else min(
-                abs(x - s[1]), abs(x - s[2])))
+            # the crop nearest the character (the one that holds it, else the nearer edge across the gap)
+            owner = min(spans, key=lambda s: 0 if s[1] <= x <= s[2] else min(abs(x - s[1]), abs(x - s[2])))
             ch = charset[c] if c < len(charset) else ""
             if ch.strip() or owner[1] < x < owner[2]:  # a space read in the gap between crops is no character
                 found[owner[0]].append((ch, p, f))
@@ -204,6 +208,12 @@ def recognise(crops: list[np.ndarray], pack: bool = True, alike: bool = False) -
         probs = tuple(round(p, 4) for _, p in read)
         out.append(Reading(text, min(probs) if probs else 1.0, probs))
     return out
+
+
+def _gap(line: np.ndarray) -> int:
+    """White to leave beside a crop in a packed strip: a full line height beside short crops (a lone value
+    read between narrow gaps loses confidence), half of it between text lines."""
+    return LINE_HEIGHT if line.shape[1] < _LONG * LINE_HEIGHT else LINE_HEIGHT // 2
 
 
 def _recognise_alike(crops: list[np.ndarray]) -> list[Reading]:
