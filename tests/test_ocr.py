@@ -1,8 +1,9 @@
 """Scanned reports and tables printed as pictures, read by OCR (the optional extra `ocr`) and checked.
 
 The real scans of the corpus score 100%; the generator's own reports, rendered as degraded scans (150 dpi,
-rotation, speckle, JPEG, a red seal, a page break inside table 三, labels one character per line) and as
-pictures in web pages and Word files, extract exactly. Kept few: OCR takes seconds per page.
+rotation, speckle, JPEG, a red seal, a page break inside table 三, labels one character per line; and the
+families draw_quirks varies: pages turned by quarter turns, skew beyond 6°, heavy noise) and as pictures in
+web pages and Word files, extract exactly. Kept few: OCR takes seconds per page.
 """
 
 from __future__ import annotations
@@ -21,7 +22,14 @@ import pipeline
 from pipeline.document import Cell, Document, Table
 from pipeline.synth import HtmlQuirks, expected_cells, generate, render_docx, render_html_page
 from pipeline.synth.render_html import table_image_files
-from pipeline.synth.render_scan import FontMissing, ScanQuirks, font_file, render_scan_pages, render_scan_pdf
+from pipeline.synth.render_scan import (
+    FontMissing,
+    ScanQuirks,
+    draw_quirks,
+    font_file,
+    render_scan_pages,
+    render_scan_pdf,
+)
 from tests.conftest import SCORER
 from tests.test_office_roundtrip import assert_exact
 
@@ -80,6 +88,65 @@ def test_generated_scan_round_trip(cjk_font, seed, year, quirks):
     rep = pipeline.extract_bytes(render_scan_pdf(report, quirks), "scan.pdf")
     assert_exact(rep, expected_cells(report), year=year, template=report.template, failures=[])
     assert rep.row["year"] == year and rep.row["ocr"]
+
+
+@pytest.mark.parametrize(("families", "seed"), [
+    (("rotation",), 3),  # pages turned by 90°, 180° and 270° in one document
+    (("skew",), 5),  # 6-15° either way
+    (("noise",), 8),  # faded toner, blur, tinted paper, uneven lighting, speckle, strong JPEG
+    (("rotation", "skew", "noise"), 12),
+])
+def test_generated_scan_families_round_trip(cjk_font, families, seed):
+    """Scan damage drawn per family by the generator (draw_quirks) on a generated report: read exactly."""
+    rng = random.Random(seed)
+    quirks = draw_quirks(rng, families)
+    year = rng.choice([2020, 2021, 2022, 2023, 2024])
+    report = generate(random.Random(seed), year=year)
+    rep = pipeline.extract_bytes(render_scan_pdf(report, quirks), "scan.pdf")
+    assert_exact(rep, expected_cells(report), year=year, template=report.template, failures=[])
+    assert rep.row["ocr"]
+
+
+def test_pages_turned_and_skewed_are_stood_upright(cjk_font):
+    """Each quarter turn and a skew far beyond 6° are found and undone: the straightened page is the upright one."""
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    from pipeline.ocr.image import drop_colour
+    from pipeline.ocr.orient import straighten
+
+    report = generate(random.Random(2), year=2023)
+    page = render_scan_pages(report, ScanQuirks(seed=2, max_angle=0, seal=False, speckle=0))[0]
+    for turns, skew in [(0, 0.0), (1, 11.0), (2, -8.5), (3, 14.0)]:
+        img = page.rotate(skew, resample=Image.BICUBIC, fillcolor="white", expand=True).rotate(90 * turns, expand=True)
+        bgr = cv2.cvtColor(np.asarray(img.convert("RGB")), cv2.COLOR_RGB2BGR)
+        got = straighten(drop_colour(bgr), 150)
+        assert (got.turns + turns) % 4 == 0, (turns, skew, got.turns)
+        assert got.angle == pytest.approx(-skew, abs=0.3)
+        assert got.gray.shape[0] > got.gray.shape[1]  # portrait again
+
+
+def test_marks_along_the_scan_edge_are_not_text():
+    """A broken, slanted line along the image edge (the paper's edge, its shadow) does not join the text lines
+    beside it into one band; lines longer than any glyph are dropped too."""
+    import cv2
+    import numpy as np
+
+    from pipeline.ocr.page import _text_mask, text_bands
+
+    ink = np.zeros((600, 900), np.uint8)
+    for k in range(4):  # four lines of glyph-like blobs
+        y = 100 + 60 * k
+        for x in range(150, 700, 26):
+            cv2.rectangle(ink, (x, y), (x + 18, y + 22), 255, 2)
+    for y in range(80, 400, 14):  # the paper's edge: dashes slanting away from the border
+        x = 10 + (y - 80) // 60
+        cv2.line(ink, (x, y), (x, y + 9), 255, 2)
+    cv2.line(ink, (150, 480), (800, 480), 255, 2)  # a long stray line
+    text = _text_mask(ink, np.zeros_like(ink), 150)
+    bands = text_bands(text, 22.0)
+    assert len(bands) == 4 and all(b[0] >= 140 for b in bands), bands
 
 
 def test_picture_tables_in_a_web_page(cjk_font):

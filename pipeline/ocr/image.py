@@ -1,4 +1,8 @@
-"""Page images for OCR: decoding, seal removal, deskewing and binarisation (OpenCV, numpy)."""
+"""Page images for OCR: decoding, seal removal, deskewing and binarisation (OpenCV, numpy).
+
+A page is straightened in two steps: the skew (any angle within MAX_SKEW degrees either way, found from the row
+profile, which rules and text lines make sharpest when level), then whole quarter turns (a page scanned sideways
+or upside down; pipeline.ocr.orient decides them by reading a few lines)."""
 
 from __future__ import annotations
 
@@ -11,15 +15,18 @@ import numpy as np
 from pipeline.document import ReaderError
 
 MAX_PIXELS = 40_000_000  # an image larger than this (e.g. a decompression bomb) is refused
+MAX_SKEW = 20.0  # degrees either way: a page fed askew, a phone photo; beyond, quarter turns take over
+_EXPAND = 2.0  # pages turned by more than this many degrees get a canvas that keeps their corners
 
 
 @dataclass
 class PageImage:
-    """One page as pixels: ``gray`` (seal removed, deskewed) and the angle it was turned by."""
+    """One page as pixels: ``gray`` (seal removed, straightened), the angle and quarter turns that straightened it."""
 
     gray: np.ndarray  # uint8, H×W, white background
     dpi: float  # pixels per inch (the render scale, or the image's own resolution)
     angle: float = 0.0  # degrees the page was rotated to straighten it
+    turns: int = 0  # then quarter turns counter-clockwise (numpy.rot90) to stand it upright
 
 
 def decode_image(data: bytes) -> tuple[np.ndarray, float]:
@@ -56,11 +63,14 @@ def drop_colour(bgr: np.ndarray) -> np.ndarray:
     out = gray.copy()
     out[tinted] = np.clip(hi[tinted] + lift[tinted], 0, 255).astype(np.uint8)
     # around red ink (a seal), JPEG's halved colour resolution leaves stroke cores nearly grey: there the red
-    # channel decides (red ink is bright in it, black text dark)
+    # channel decides (red ink is bright in it, black text dark); those pixels take the paper's level around them
+    # (white paper, or a grey one under uneven lighting), so no pale halo is left where the seal was
     red = (r - (g + b) // 2) > 12
     if red.any():
         near = cv2.dilate(red.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-        out[near & (r > 190)] = 255
+        paper = cv2.dilate(out, np.ones((15, 15), np.uint8))
+        lift = near & (r > 0.75 * paper)
+        out[lift] = paper[lift]
     return out
 
 
@@ -70,41 +80,51 @@ def binarise(gray: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY_INV, block, 15)
 
 
-def skew_angle(ink: np.ndarray, max_angle: float = 6.0) -> float:
+def skew_angle(ink: np.ndarray, max_angle: float = MAX_SKEW) -> float:
     """Angle (degrees) that makes text rows and rules horizontal: the rotation maximising the variance of
-    the row profile, coarse to fine on a reduced image."""
-    h, w = ink.shape
-    scale = min(1.0, 900 / max(h, w))
-    small = cv2.resize(ink, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
-    if not small.any():
+    the row profile, whole degrees on a small image, then finer steps on a larger one."""
+    if not ink.any():
         return 0.0
-    centre = (small.shape[1] / 2, small.shape[0] / 2)
 
-    def score(angle: float) -> float:
-        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
+    def reduced(side: int) -> np.ndarray:
+        h, w = ink.shape
+        scale = min(1.0, side / max(h, w))
+        return cv2.resize(ink, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+
+    def score(small: np.ndarray, angle: float) -> float:
+        m = cv2.getRotationMatrix2D((small.shape[1] / 2, small.shape[0] / 2), angle, 1.0)
         rot = cv2.warpAffine(small, m, (small.shape[1], small.shape[0]), flags=cv2.INTER_NEAREST)
-        profile = rot.sum(axis=1, dtype=np.float64)
-        return float(np.var(profile))
+        return float(np.var(rot.sum(axis=1, dtype=np.float64)))
 
-    best, step = 0.0, 1.0
-    candidates = np.arange(-max_angle, max_angle + 1e-9, step)
-    best = max(candidates, key=score)
+    coarse, fine = reduced(450), reduced(900)
+    best = max(np.arange(-max_angle, max_angle + 1e-9, 1.0), key=lambda a: score(coarse, a))
     for step in (0.25, 0.05):
         candidates = np.arange(best - 4 * step, best + 4 * step + 1e-9, step)
-        best = max(candidates, key=score)
+        best = max(candidates, key=lambda a: score(fine, a))
     return float(best)
 
 
 def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
+    """The page turned by angle degrees (counter-clockwise); beyond _EXPAND degrees on a canvas large enough to
+    keep its corners."""
     if abs(angle) < 0.02:
         return gray
     h, w = gray.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
+    size = (w, h)
+    if abs(angle) > _EXPAND:
+        cos, sin = abs(m[0, 0]), abs(m[0, 1])
+        size = (int(np.ceil(h * sin + w * cos)), int(np.ceil(h * cos + w * sin)))
+        m[0, 2] += size[0] / 2 - w / 2
+        m[1, 2] += size[1] / 2 - h / 2
+    return cv2.warpAffine(gray, m, size, flags=cv2.INTER_CUBIC, borderValue=255)
 
 
-def prepare(bgr: np.ndarray, dpi: float) -> PageImage:
-    """Seal and shading removed, straightened."""
-    gray = drop_colour(bgr)
-    angle = skew_angle(binarise(gray))
-    return PageImage(rotate(gray, angle), dpi, angle)
+def turn(gray: np.ndarray, turns: int) -> np.ndarray:
+    """The page turned by whole quarter turns counter-clockwise."""
+    return np.ascontiguousarray(np.rot90(gray, turns % 4)) if turns % 4 else gray
+
+
+def redo(gray: np.ndarray, angle: float, turns: int) -> np.ndarray:
+    """The straightening found for a page applied to another rendering of it (a finer one)."""
+    return turn(rotate(gray, angle), turns)

@@ -64,12 +64,45 @@ class PageOcr:
 
 
 def _text_mask(ink: np.ndarray, rules: np.ndarray, dpi: float) -> np.ndarray:
-    """Ink without the table rules and without speckle."""
+    """Ink without the table rules, without lines longer than any glyph (a page edge, its shadow, a scanner
+    streak, a rule of a table that is not ruled all round) and without speckle."""
     text = cv2.bitwise_and(ink, cv2.bitwise_not(rules))
+    long_v, long_h = max(9, round(dpi * 0.45)), max(12, round(dpi * 0.6))  # 32 pt, 43 pt: taller, wider than glyphs
+    stray = cv2.bitwise_or(
+        cv2.morphologyEx(text, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long_v))),
+        cv2.morphologyEx(text, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long_h, 1))))
+    # the scan's border: a broken line along the image edge (the paper's edge, its shadow), joined across its gaps
+    m, bridge = max(4, round(dpi * 0.15)), max(3, round(dpi * 0.05))
+    long_edge = max(9, round(dpi * 0.3))
+    for side in ("left", "right", "top", "bottom"):
+        vertical = side in ("left", "right")
+        band = (np.s_[:, :m] if side == "left" else np.s_[:, -m:] if side == "right" else np.s_[:m, :] if side == "top"
+                else np.s_[-m:, :])
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge) if vertical else (bridge, 1))
+        joined = cv2.morphologyEx(text[band], cv2.MORPH_CLOSE, kernel)
+        n, labels, stats, _c = cv2.connectedComponentsWithStats(joined, connectivity=8)
+        w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+        length = h if vertical else w
+        # long and thin on average (a slanted line has a wide box but little ink per unit of length)
+        edge_line = (length >= long_edge) & (stats[:, cv2.CC_STAT_AREA] <= length * max(2.0, dpi * 0.03))
+        edge_line[0] = False
+        if edge_line.any():
+            stray[band] |= edge_line[labels].astype(np.uint8) * 255
+    if stray.any():
+        text = cv2.bitwise_and(text, cv2.bitwise_not(cv2.dilate(stray, np.ones((3, 3), np.uint8))))
     n, labels, stats, _c = cv2.connectedComponentsWithStats(text, connectivity=8)
     min_area = max(4, round(12 * (dpi / 150) ** 2))  # specks are smaller than a hyphen
-    keep = np.zeros(n, np.uint8)
-    keep[1:] = (stats[1:, cv2.CC_STAT_AREA] >= min_area).astype(np.uint8) * 255
+    x, y, w, h = (stats[:, k] for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
+    # the scan's border: thin marks on the image edge, or along it within 2 mm (the paper's edge, its shadow),
+    # are not text
+    big_h, big_w = text.shape
+    m, long = dpi * 0.08, dpi * 0.2
+    edge = (x == 0) | (y == 0) | (x + w >= big_w) | (y + h >= big_h)
+    along = (((x < m) | (x + w > big_w - m)) & (h >= 3 * w) & (h >= long)) | (
+        ((y < m) | (y + h > big_h - m)) & (w >= 3 * h) & (w >= long))
+    border = (edge & (np.minimum(w, h) <= max(2, dpi * 0.04))) | along
+    keep = ((stats[:, cv2.CC_STAT_AREA] >= min_area) & ~border).astype(np.uint8) * 255
+    keep[0] = 0
     return keep[labels]
 
 
@@ -170,20 +203,21 @@ def read_page(img: PageImage, *, page_no: int | None, title_lines: int = 0,
         covered[int(table.ys[0]) - pad: int(table.ys[-1]) + pad] = True
     free = text.copy()
     free[covered] = 0
+    spans = [(int(t.ys[0]), int(t.ys[-1])) for t in tables]
     lines = [b for b in text_bands(free, glyph) if b[3] - b[1] >= 0.4 * glyph]
     wanted: set[tuple[int, int, int, int]] = set(lines[:title_lines])
-    for table in tables:  # a caption above, a note or the next section's heading below
-        above = [b for b in lines if b[3] <= table.ys[0]]
-        below = [b for b in lines if b[1] >= table.ys[-1]]
+    for top, bottom in spans:  # a caption above, a note or the next section's heading below
+        above = [b for b in lines if b[3] <= top]
+        below = [b for b in lines if b[1] >= bottom]
         wanted.update(above[-2:] + below[:2])
     items += [_Item(b, ("line", b[1])) for b in sorted(wanted, key=lambda b: b[1])]
     readings = engine.recognise([_crop(gray, rules, it.box, pad) for it in items], alike=True)
     for it, reading in zip(items, readings, strict=True):
-        it.reading = reading
+        it.reading = _missed(reading, it.box, glyph)
     result = PageOcr(n_lines=len(items))
     doubtful = [it for it in items if _doubtful(it)]
     if doubtful and finer is not None:
-        result.n_refined = refine_items(doubtful, img, finer(), rules)
+        result.n_refined = refine_items(doubtful, img, finer(), rules, glyph)
     result.doubtful = sum(1 for it in items if _doubtful(it))
     for t_no, table in enumerate(tables):
         result.items.append((int(table.ys[0]), _assemble(table, t_no, items, page_no, dpi, page_no if source is None else source)))
@@ -203,10 +237,17 @@ def _doubtful(it: _Item) -> bool:
     if any(ch.isdigit() and p < LOW_CONFIDENCE for ch, p in zip(r.text, r.chars, strict=False)):
         return True
     short = len(r.text) <= 3 and it.owner[0] == "cell"
-    return r.confidence < (LOW_CONFIDENCE if short else 0.5)
+    return r.confidence < (LOW_CONFIDENCE if short else 0.5) or (short and _implausible(r.text))
 
 
-def refine_items(items: list[_Item], img: PageImage, fine: PageImage, rules: np.ndarray) -> int:
+def _implausible(text: str) -> bool:
+    """A short cell read as Latin letters alone (a C, an O with a digit): no cell of the tables prints that, a
+    broken or faded digit does."""
+    return 0 < len(text) <= 3 and any(ch.isascii() and ch.isalpha() for ch in text) and not any(
+        "\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def refine_items(items: list[_Item], img: PageImage, fine: PageImage, rules: np.ndarray, glyph: float = 0.0) -> int:
     """Read doubtful lines again, one by one, from the finer image; keep the more confident reading."""
     scale = fine.gray.shape[1] / img.gray.shape[1]
     fine_rules = cv2.resize(rules, (fine.gray.shape[1], fine.gray.shape[0]), interpolation=cv2.INTER_NEAREST)
@@ -217,10 +258,19 @@ def refine_items(items: list[_Item], img: PageImage, fine: PageImage, rules: np.
         crops.append(_crop(fine.gray, fine_rules, (x0, y0, x1, y1), pad))
     changed = 0
     for it, again in zip(items, engine.recognise(crops, pack=False), strict=True):
+        again = _missed(again, it.box, glyph) if glyph else again
         if it.reading is None or again.confidence > it.reading.confidence:
             changed += it.reading is None or again.text != it.reading.text
             it.reading = again
     return changed
+
+
+def _missed(reading: engine.Reading, box: tuple[int, int, int, int], glyph: float) -> engine.Reading:
+    """A line of glyph-sized ink read as nothing is a miss (confidence 0: read again, then flagged), not a
+    blank read for sure; specks smaller than a glyph's part read as nothing are nothing."""
+    if reading.text or box[3] - box[1] < 0.5 * glyph or box[2] - box[0] < 0.3 * glyph:
+        return reading
+    return engine.Reading("", 0.0, ())
 
 
 def _assemble(table: RuledTable, t_no: int, items: list[_Item], page_no: int | None, dpi: float,
@@ -235,8 +285,11 @@ def _assemble(table: RuledTable, t_no: int, items: list[_Item], page_no: int | N
     for c_no, cell in enumerate(table.cells):
         parts = sorted(texts.get(c_no, []))
         text = _join([p[1] for p in parts])
-        # a cell with no ink reads blank for sure; one with text has its lowest character probability
-        confidence = min((p[2] for p in parts), default=1.0) if text else 1.0
+        # a cell with no ink reads blank for sure; one with text has its lowest character probability; ink of a
+        # glyph's size read as nothing leaves the cell blank and doubtful
+        confidence = min((p[2] for p in parts), default=1.0)
+        if _implausible(text):  # read again finer and still letters: kept as read, doubtful
+            confidence = min(confidence, 0.5)
         for r in range(cell.r0, cell.r1):
             for c in range(cell.c0, cell.c1):
                 slots[(r, c)] = Cell(text, r, c, page_no, (r, c) != (cell.r0, cell.c0), confidence,

@@ -18,7 +18,8 @@ import pypdfium2.raw as pdfium_c
 from pipeline.document import Cell, ReaderError
 from pipeline.ocr import engine
 from pipeline.ocr.grid import find_tables
-from pipeline.ocr.image import PageImage, binarise, drop_colour, rotate, skew_angle
+from pipeline.ocr.image import PageImage, binarise, drop_colour, redo, rotate, skew_angle
+from pipeline.ocr.orient import straighten
 from pipeline.ocr.page import OcrLine, OcrTable, read_cells, read_page
 
 PROBE_DPI = 60
@@ -31,7 +32,7 @@ class PdfOcr:
     """OCR results by page (items in page points, top to bottom) and what it cost."""
 
     pages: dict[int, list[tuple[float, OcrLine | OcrTable]]] = field(default_factory=dict)
-    # page → (dpi, angle, x0, y0, width, height) as read: resolution, straightening, the part of the page read
+    # page → (dpi, angle, turns, x0, y0, width, height) as read: resolution, straightening, the part of the page read
     geometry: dict[int, tuple[float, ...]] = field(default_factory=dict)
     probed: int = 0
     read: list[int] = field(default_factory=list)
@@ -71,11 +72,11 @@ def _render(page: pdfium.PdfPage, dpi: float) -> np.ndarray:
     return arr[..., :3].copy() if arr.ndim == 3 else np.stack([arr] * 3, axis=-1)
 
 
-def _fine_image(page: pdfium.PdfPage, dpi: float, angle: float, crop: tuple, factor: int) -> PageImage:
+def _fine_image(page: pdfium.PdfPage, dpi: float, angle: float, turns: int, crop: tuple, factor: int) -> PageImage:
     """The part of the page read at dpi, rendered again at factor × dpi and straightened the same way."""
     x0, y0, w, h = (round(v * factor) for v in crop)
     fine = _render(page, dpi * factor)[y0:y0 + h, x0:x0 + w]
-    return PageImage(rotate(drop_colour(fine), angle), dpi * factor, angle)
+    return PageImage(redo(drop_colour(fine), angle, turns), dpi * factor, angle, turns)
 
 
 def has_ruled_table(page: pdfium.PdfPage, min_rows: int = 3) -> bool:
@@ -131,12 +132,10 @@ def read_pages(data: bytes, pages: list[int], *, title_page: int | None = 1, dea
                     crop = (max(0, x0), max(0, y0), bgr.shape[1], bgr.shape[0])
                 else:
                     crop = (0, 0, bgr.shape[1], bgr.shape[0])
-                gray = drop_colour(bgr)
-                angle = skew_angle(binarise(gray))
-                img = PageImage(rotate(gray, angle), dpi, angle)
+                img = straighten(drop_colour(bgr), dpi)
 
-                def finer(page=page, dpi=dpi, angle=angle, crop=crop) -> PageImage:
-                    return _fine_image(page, dpi, angle, crop, 2)
+                def finer(page=page, img=img, crop=crop) -> PageImage:
+                    return _fine_image(page, img.dpi, img.angle, img.turns, crop, 2)
 
                 result = read_page(img, page_no=pno, title_lines=TITLE_LINES if pno == title_page else 0,
                                    finer=finer)
@@ -147,7 +146,7 @@ def read_pages(data: bytes, pages: list[int], *, title_page: int | None = 1, dea
                     items.append((offset + top * 72 / dpi, item))
                 out.pages[pno] = items
                 out.read.append(pno)
-                out.geometry[pno] = (dpi, angle, *crop)
+                out.geometry[pno] = (dpi, img.angle, img.turns, *crop)
                 out.lines += result.n_lines
                 out.refined += result.n_refined
                 out.doubtful += result.doubtful
@@ -164,7 +163,7 @@ FINEST = 3  # the identity pass reads cells at three times the scan's resolution
 
 def refiner(data: bytes, geometry: dict[int, tuple[float, ...]]):
     """The finer pass for cells named by the identity checks: their pages rendered at FINEST × the resolution
-    they were read at, straightened by the same angle, each cell read alone."""
+    they were read at, straightened by the same angle and turns, each cell read alone."""
 
     def refine(cells: list[Cell]) -> dict[tuple[int, ...], tuple[str, float]]:
         by_page: dict[int, list[tuple[int, ...]]] = {}
@@ -175,10 +174,10 @@ def refiner(data: bytes, geometry: dict[int, tuple[float, ...]]):
         doc = pdfium.PdfDocument(data)
         try:
             for pno, boxes in by_page.items():
-                dpi, angle, *crop = geometry[pno]
+                dpi, angle, turns, *crop = geometry[pno]
                 page = doc[pno - 1]
                 try:
-                    fine = _fine_image(page, dpi, angle, tuple(crop), FINEST)
+                    fine = _fine_image(page, dpi, angle, int(turns), tuple(crop), FINEST)
                 finally:
                     page.close()
                 boxes = list(dict.fromkeys(boxes))

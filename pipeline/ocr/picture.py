@@ -14,7 +14,8 @@ import numpy as np
 
 from pipeline.document import Block, Cell, Paragraph, Table
 from pipeline.ocr.grid import find_tables
-from pipeline.ocr.image import PageImage, binarise, decode_image, drop_colour, rotate, skew_angle
+from pipeline.ocr.image import PageImage, binarise, decode_image, drop_colour
+from pipeline.ocr.orient import straighten
 from pipeline.ocr.page import OcrTable, read_cells, read_page
 
 GLYPH_INCHES = 10.5 / 72  # a body glyph's height
@@ -55,7 +56,7 @@ def _glyph_px(ink: np.ndarray) -> float | None:
 
 
 def prepare_picture(data: bytes) -> PageImage | None:
-    """The picture straightened, seal and shading removed, enlarged when its text is small; None for icons."""
+    """The picture deskewed and stood upright, seal and shading removed, enlarged when its text is small; None for icons."""
     bgr, _declared = decode_image(data)
     if min(bgr.shape[:2]) < MIN_SIDE:
         return None
@@ -66,8 +67,7 @@ def prepare_picture(data: bytes) -> PageImage | None:
         gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
         glyph *= factor
     dpi = float(min(600, max(100, (glyph or 30) / GLYPH_INCHES)))
-    angle = skew_angle(binarise(gray))
-    return PageImage(rotate(gray, angle), dpi, angle)
+    return straighten(gray, dpi)
 
 
 def has_table(img: PageImage) -> bool:

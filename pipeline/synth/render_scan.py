@@ -1,9 +1,11 @@
 """Render a SyntheticReport as a degraded scan: pages drawn as images (Pillow), then printed-and-scanned damage.
 
-The pages are laid out as offices print them — title, prose, tables 二/三/四 with merged cells, group labels
-one character per line, a table broken across pages inside a rowspan — and then damaged the way scans of
-real reports are: low resolution (150 dpi), a slight rotation, speckle, JPEG compression and a red seal
-stamped over text and table cells. `render_scan_pdf` gives an image-only PDF (no text layer);
+The pages are laid out as offices print them — title, prose, tables 二/三/四 with merged cells (ruled, or
+printed without rules: cells aligned by position only), group labels one character per line, a table broken
+across pages inside a rowspan — and then damaged the way scans of real reports are: low resolution (150 dpi),
+skew (slight, or well beyond 6° for a page fed askew), pages lying sideways or upside down (quarter turns),
+noise (speckle, faded toner, blur, tinted paper, uneven lighting), JPEG compression and a red seal stamped
+over text and table cells. `render_scan_pdf` gives an image-only PDF (no text layer);
 `render_table_images` gives the tables alone as pictures (a 统计表 image in a web page or a Word file).
 """
 
@@ -39,10 +41,17 @@ class ScanQuirks:
     """How the report was printed and scanned; chances and amounts are drawn per page from `seed`."""
 
     dpi: int = 150
-    max_angle: float = 1.2  # degrees, either way
+    max_angle: float = 1.2  # skew in degrees, either way
+    min_angle: float = 0.0  # the skew is at least this large (either way)
+    turns: tuple[int, ...] = (0,)  # quarter turns counter-clockwise of each page, cycled (1: sideways, 2: upside down)
     speckle: float = 0.0006  # share of pixels turned into dark specks
+    dropout: float = 0.0  # share of ink pixels lost (faded toner, a worn ribbon)
+    blur: float = 0.0  # Gaussian blur radius in pixels (a scan out of focus, a photo)
+    paper: int = 255  # background grey level (recycled or yellowed paper)
+    lighting: float = 0.0  # darkening towards one edge, as a share of the paper level (a lid left open)
     jpeg_quality: int = 55
     seal: bool = True  # a red seal over the first table page (and the title)
+    rules: str = "grid"  # table rules: "grid" (every cell ruled) | "none" (cells aligned by position only)
     rule_px: int = 2  # weight of the table rules at the scan's resolution
     serif: bool = False
     vertical_labels: bool = True  # table 三's tall group labels printed one character per line
@@ -50,6 +59,27 @@ class ScanQuirks:
     font_pt: float = 10.5
     filler_paragraphs: int = 0  # prose before table 三: moves the page break to inside it
     seed: int = 0
+
+
+FAMILIES = ("rotation", "skew", "noise")  # what draw_quirks varies; each on top of the usual slight damage
+
+
+def draw_quirks(rng: random.Random, families: tuple[str, ...] = FAMILIES) -> ScanQuirks:
+    """Scan damage drawn at random within each family asked for: pages turned by any quarter turns (one page
+    in a document, or all), skew of 6-15° either way, noise (faded toner, blur, tinted paper, uneven lighting,
+    heavy speckle, strong JPEG)."""
+    q = ScanQuirks(seed=rng.randrange(10_000))
+    if "rotation" in families:
+        q = replace(q, turns=tuple(rng.choice((0, 1, 2, 3)) for _ in range(rng.randint(1, 3))) or (0,))
+        if q.turns == (0,) * len(q.turns):
+            q = replace(q, turns=(rng.choice((1, 2, 3)),))
+    if "skew" in families:
+        q = replace(q, min_angle=6.0, max_angle=rng.uniform(8.0, 15.0))
+    if "noise" in families:
+        q = replace(q, dropout=rng.uniform(0.0, 0.06), blur=rng.uniform(0.0, 0.8), paper=rng.randint(215, 255),
+                    lighting=rng.uniform(0.0, 0.3), speckle=rng.uniform(0.0006, 0.0015),
+                    jpeg_quality=rng.randint(35, 70))
+    return q
 
 
 @cache
@@ -189,7 +219,8 @@ def _draw_table(cv: _Canvas, grid: Grid) -> None:
             cv.table_pages.add(p)
             if q.shade_clause_rows and c.kind == "clause":
                 draw.rectangle((x0, top, x1, bot), fill=(197, 217, 241))
-            draw.rectangle((x0, top, x1, bot), outline=(10, 10, 10), width=q.rule_px)
+            if q.rules == "grid":
+                draw.rectangle((x0, top, x1, bot), outline=(10, 10, 10), width=q.rule_px)
             if k == 0:
                 _cell_text(cv, draw, c, (x0, top, x1, bot), pad)
 
@@ -260,22 +291,43 @@ def _seal(img, rng: random.Random, dpi: int, centre: tuple[int, int]) -> None:
     img.paste(Image.alpha_composite(img.convert("RGBA"), layer).convert("RGB"))
 
 
-def degrade(img, q: ScanQuirks, rng: random.Random, *, seal_at: tuple[int, int] | None = None):
-    """Scanner damage: seal, speckle, a slight rotation, then JPEG (returns the JPEG bytes' image)."""
+def degrade(img, q: ScanQuirks, rng: random.Random, *, seal_at: tuple[int, int] | None = None, turns: int = 0):
+    """Scanner damage: seal, speckle and faded toner, skew, paper tone and uneven lighting, blur, quarter turns,
+    then JPEG (returns the JPEG bytes' image)."""
     import numpy as np
-    from PIL import Image
+    from PIL import Image, ImageFilter
 
     if seal_at is not None:
         _seal(img, rng, q.dpi, seal_at)
     arr = np.asarray(img).copy()
+    if q.dropout:
+        lost = (arr.min(axis=2) < 128) & (np.random.default_rng(rng.randrange(2**32)).random(arr.shape[:2]) < q.dropout)
+        arr[lost] = 255
     if q.speckle:
         n = int(arr.shape[0] * arr.shape[1] * q.speckle)
         ys = np.array([rng.randrange(arr.shape[0]) for _ in range(n)])
         xs = np.array([rng.randrange(arr.shape[1]) for _ in range(n)])
         arr[ys, xs] = rng.randint(20, 90)
     img = Image.fromarray(arr)
-    angle = rng.uniform(-q.max_angle, q.max_angle)
-    img = img.rotate(angle, resample=Image.BICUBIC, fillcolor=(255, 255, 255))
+    if q.min_angle:
+        angle = rng.uniform(q.min_angle, max(q.min_angle, q.max_angle)) * rng.choice((-1, 1))
+    else:
+        angle = rng.uniform(-q.max_angle, q.max_angle)
+    img = img.rotate(angle, resample=Image.BICUBIC, fillcolor=(255, 255, 255), expand=abs(angle) > 3)
+    if q.paper < 255 or q.lighting:  # over the whole scan, so the paper's edge leaves no line
+        arr = np.asarray(img)
+        h, w = arr.shape[:2]
+        edge = rng.choice(("left", "right", "top", "bottom"))
+        ramp = np.linspace(1.0, 0.0, w if edge in ("left", "right") else h) ** 2
+        ramp = ramp[::-1] if edge in ("right", "bottom") else ramp
+        shade = 1.0 - q.lighting * (ramp[None, :] if edge in ("left", "right") else ramp[:, None])
+        tone = np.array([1.0, 0.985, 0.93])  # paper yellows: less blue
+        paper = (q.paper * shade)[..., None] * tone
+        img = Image.fromarray(np.minimum(arr.astype(np.float32), paper).astype(np.uint8))
+    if q.blur:
+        img = img.filter(ImageFilter.GaussianBlur(q.blur))
+    if turns % 4:
+        img = img.rotate(90 * (turns % 4), expand=True)
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=q.jpeg_quality)
     return Image.open(io.BytesIO(buf.getvalue()))
@@ -295,7 +347,7 @@ def render_scan_pages(report: SyntheticReport, q: ScanQuirks | None = None,
             seal = (rng.randint(cv.w // 2, cv.w - cv.margin_x), rng.randint(cv.h // 4, cv.h * 3 // 4))
         elif q.seal and i == 0:
             seal = (cv.w * 2 // 3, cv.margin_y + cv.line_h)
-        out.append(degrade(page, replace(q), rng, seal_at=seal))
+        out.append(degrade(page, replace(q), rng, seal_at=seal, turns=q.turns[i % len(q.turns)] if q.turns else 0))
     return out
 
 
