@@ -21,7 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
+sys.path.insert(0, str(ROOT))
+
+from pipeline.devdata import corpus_files  # noqa: E402  (light: the OCR modules are imported after _one_core)
 
 
 def _one_core() -> None:
@@ -106,7 +108,7 @@ def main() -> None:
         print(json.dumps(result))
         return
     with tempfile.TemporaryDirectory(prefix="ogi-bench-ocr-") as tmp:
-        files = sorted(CORPUS.glob("*_scan.pdf")) if CORPUS.is_dir() else []
+        files = corpus_files("*_scan.pdf")
         gen = generated_scan(Path(tmp))
         files += [gen] if gen else []
         if not files:

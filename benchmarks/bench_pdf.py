@@ -19,9 +19,8 @@ import pdfplumber
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pipeline.devdata import corpus_files  # noqa: E402
 from pipeline.readers.pdf import read_pdf  # noqa: E402
-
-CORPUS = ROOT.parent / "shared" / "corpus"
 
 
 def every_page(data: bytes) -> int:
@@ -71,7 +70,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--pages", type=int, default=33, help="11 prose paragraphs each, ~1.2 PDF pages (33 → ~40 pages)")
     args = ap.parse_args()
-    docs = [(p.name, p.read_bytes()) for p in sorted(CORPUS.glob("*.pdf"))]
+    docs = [(p.name, p.read_bytes()) for p in corpus_files("*.pdf")]
     try:
         docs.append(generated_report(args.pages))
     except (RuntimeError, OSError) as exc:  # SofficeError: LibreOffice missing or failing

@@ -1,4 +1,4 @@
-"""Shared fixtures: where the real corpus lives (../shared beside the checkout) and helpers."""
+"""Shared fixtures: the real corpus (../shared beside the checkout, located by pipeline.devdata) and helpers."""
 
 from __future__ import annotations
 
@@ -8,22 +8,29 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from pipeline import devdata
+from pipeline.devdata import CORPUS, LEGACY_SCORER, REPO, SCORER, SHARED
+
 # CI runs the property tests derandomized (the same examples every run); locally each run explores new ones.
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-CORPUS = SHARED / "corpus"
-SCORER = SHARED / "tools" / "score.py"
-LEGACY_SCORER = SHARED / "tools" / "score_legacy.py"
+__all__ = ["CORPUS", "LEGACY_SCORER", "REPO", "SCORER", "SHARED", "corpus_file"]
+
+
+def corpus_file(name: str) -> Path:
+    """A file of the real corpus (pipeline.devdata); skips the calling test, saying why, when it is absent."""
+    path = devdata.corpus_file(name)
+    if path is None:
+        pytest.skip(f"corpus file {name} not in {CORPUS}" if CORPUS.is_dir() else devdata.ABSENT)
+    return path
 
 
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     if not CORPUS.is_dir():
-        pytest.skip(f"real corpus not present at {CORPUS} (CI places ../shared beside the checkout)")
+        pytest.skip(devdata.ABSENT)
     return CORPUS
 
 

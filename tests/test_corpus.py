@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -9,7 +10,9 @@ import pandas as pd
 import pytest
 
 import pipeline
-from tests.conftest import LEGACY_SCORER, SCORER
+from pipeline import devdata
+from tests import conftest
+from tests.conftest import LEGACY_SCORER, REPO, SCORER
 
 TEXT_AND_HTML_TRUTH = ["2019_jinlin_seed.txt", "2019_pingtan_page.html", "2021_pingtan_page.html",
                        "2022_pingtan_page.html", "2024_pingtan_page.html",
@@ -174,3 +177,23 @@ def test_browser_print_rows_after_each_page_break_keep_their_label_path(corpus):
     assert after_break["value"] == 1 and after_break["page"] == 6
     assert "三、本年度办理结果" in after_break["row_label"] and "（三）不予公开" in after_break["row_label"]
     assert req.loc[("other_misc", "total"), "value"] == 1 and req.loc[("other_misc", "total"), "page"] == 7
+
+
+def test_the_corpus_is_located_in_one_place():
+    """../shared beside the checkout, resolved by pipeline.devdata alone: the tests and scripts have no path of
+    their own, and nothing anywhere a machine-specific one."""
+    assert devdata.CORPUS == REPO.parent / "shared" / "corpus" and conftest.CORPUS == devdata.CORPUS
+    assert (conftest.SCORER, conftest.LEGACY_SCORER) == (devdata.SCORER, devdata.LEGACY_SCORER)
+    own = re.compile(r"""["']shared["']\s*/\s*["']corpus["']""")
+    fixed = re.compile(r"/work/shared|/home/\w+/")
+    offenders = []
+    for folder in ("tests", "scripts", "benchmarks", "pipeline", "scrapers"):
+        for path in (REPO / folder).rglob("*.py"):
+            if path.name == "test_corpus.py":  # the patterns above
+                continue
+            text = path.read_text(encoding="utf-8")
+            if fixed.search(text):
+                offenders.append(f"{path}: a machine-specific path")
+            if folder in ("tests", "scripts") and own.search(text):
+                offenders.append(f"{path}: its own corpus path (use pipeline.devdata / tests.conftest)")
+    assert offenders == []

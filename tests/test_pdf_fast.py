@@ -24,9 +24,9 @@ from pipeline.document import Table
 from pipeline.readers import pdf_lattice
 from pipeline.readers.pdf import LATTICE, read_pdf
 from pipeline.readers.pdfium_page import Declined, PdfiumPage, read_page
+from tests.conftest import corpus_file
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
 OFFICE = ROOT / "tests" / "fixtures" / "office"
 FIXTURES = sorted(p.name for p in OFFICE.glob("*.pdf") if p.name != "encrypted.pdf")
 CORPUS_PDFS = ("2021_pingtan_browser.pdf", "2023_hongze-qu.pdf", "2024_hongze-qu.pdf", "2024_huaian-shizhengfu.pdf",
@@ -57,9 +57,7 @@ def test_both_paths_read_each_fixture_the_same(name: str) -> None:
 
 @pytest.mark.parametrize("name", CORPUS_PDFS)
 def test_both_paths_read_each_corpus_pdf_the_same(name: str) -> None:
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip(f"corpus file {path} not present (shared/corpus is beside the repository)")
+    path = corpus_file(name)
     fast = both(path.read_bytes())
     if "browser" in name:  # Skia's Type 3 CJK fonts under /ActualText: no advances in pdfium, pdfplumber reads
         assert fast.meta["pdf_fast_pages"] == "" and "/ActualText" in fast.meta["pdf_declined"]

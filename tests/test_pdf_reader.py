@@ -18,9 +18,9 @@ from pipeline.readers.cjk_fold import clean_cell_text, fold_cjk, is_page_number
 from pipeline.readers.pdf import _append_continuation, _Grid, find_title, read_pdf, select_table_pages
 from pipeline.synth.templates import APPLICANT_PARTS, PROCEEDINGS, request_row_keys
 from pipeline.synth.templates import REVIEW_OUTCOMES as REVIEW_OUTCOME_KEYS
+from tests.conftest import corpus_file
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
 OFFICE = ROOT / "tests" / "fixtures" / "office"
 APPLICANTS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
 REVIEW_KINDS = ["行政复议", "行政诉讼-未经复议直接起诉", "行政诉讼-复议后起诉"]
@@ -28,9 +28,7 @@ REVIEW_OUTCOMES = ["结果维持", "结果纠正", "其他结果", "尚未审结
 
 
 def corpus_pdf(name: str) -> tuple[bytes, dict]:
-    path = CORPUS / name
-    if not path.exists():
-        pytest.skip(f"corpus file {path} not present (shared/corpus is beside the repository)")
+    path = corpus_file(name)
     return path.read_bytes(), json.loads(path.with_name(name + ".truth.json").read_text())
 
 

@@ -14,10 +14,7 @@ from scrapers.pagers import link_pages, page_count, pager_call, parse_datastore
 from scrapers.pages import DetailPage, ListPage, Page
 from scrapers.platforms.hanweb_jpage import find_jpage
 from scrapers.store import RawStore
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-if not CORPUS.exists():
-    CORPUS = Path("/work/shared/corpus")
+from tests.conftest import corpus_file
 
 TEXT = "平潭综合实验区2022年度政府信息公开工作年度报告"
 
@@ -141,18 +138,16 @@ def test_hanweb_jpage_and_datastore() -> None:
     assert [i.url for i in items] == ["http://www.hbkc.gov.cn/art/2024/1/26/art_5985_1.html"]
 
 
-@pytest.mark.skipif(not (CORPUS / "pingtan_zfxxgknb_list.html").exists(), reason="shared corpus absent")
 def test_real_pingtan_list_page() -> None:
-    html = (CORPUS / "pingtan_zfxxgknb_list.html").read_text(encoding="utf-8")
+    html = corpus_file("pingtan_zfxxgknb_list.html").read_text(encoding="utf-8")
     items = ListPage("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/", html).items()
     assert [i.year for i in items] == list(range(2025, 2015, -1))
     assert items[1].url == "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202503/t20250310_97791.htm"
     assert str(items[1].published) == "2025-03-10"
 
 
-@pytest.mark.skipif(not (CORPUS / "2019_pingtan_page.html").exists(), reason="shared corpus absent")
 def test_real_pingtan_detail_page() -> None:
-    text, _ = decode_html((CORPUS / "2019_pingtan_page.html").read_bytes())
+    text, _ = decode_html(corpus_file("2019_pingtan_page.html").read_bytes())
     page = DetailPage("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202001/t20200120_80576.htm", text)
     assert page.title == "平潭综合实验区2019年度政府信息公开工作年度报告" and page.year == 2019
     assert str(page.published) == "2020-01-20" and page.is_report
