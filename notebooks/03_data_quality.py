@@ -35,6 +35,7 @@ from IPython.display import display
 from matplotlib.colors import ListedColormap
 
 from pipeline.analysis import notebook_setup
+from pipeline.schema import STATUS_REGISTRY
 
 rel = notebook_setup()  # $OGI_RELEASE, else extracted/latest, else the generated sample; CJK font; wide tables
 print(rel)
@@ -52,8 +53,8 @@ print(f"release {m['release']}, extractor {m['extractor_version']}: statuses {m[
 # after an agency's last report are not shown: not yet published, or the agency was merged.
 
 # %%
-STATUS_ORDER = ["ok", "partial", "no_tables", "needs_ocr", "failed", "missing"]
-STATUS_COLORS = ["#8ce99a", "#ffe066", "#ffa8a8", "#ffa8a8", "#e03131", "#ffffff"]
+STATUS_ORDER = [s.name for s in STATUS_REGISTRY] + ["missing"]  # the status vocabulary, then no report
+STATUS_COLORS = [s.color for s in STATUS_REGISTRY] + ["#ffffff"]
 cov = rel.coverage()
 cov["n_failed"] = cov["n_checks_failed"].fillna(0) + cov["n_series_errors"].fillna(0)
 grid = cov.pivot(index="agency_name", columns="year", values="status")
@@ -119,10 +120,9 @@ else:
 
 # %%
 rates = rel.sql("""
-    SELECT regexp_extract("check", '^([a-z_]+\\.[a-z_]+)', 1) AS family,
-           count(DISTINCT report_id) AS reports_evaluated,
+    SELECT family, count(DISTINCT report_id) AS reports_evaluated,
            count(DISTINCT report_id) FILTER (WHERE NOT passed) AS reports_failing
-    FROM checks WHERE "check" NOT LIKE 'series.%' GROUP BY 1 ORDER BY 1""")
+    FROM checks WHERE scope = 'report' GROUP BY 1 ORDER BY 1""")
 rates["share_failing"] = rates["reports_failing"] / rates["reports_evaluated"]
 rates
 
@@ -177,6 +177,5 @@ breaks[["agency_name", "year", "applicant", "carried_over", "prev_carried_forwar
 # consolidated or the count was re-based, not an extraction error.
 
 # %%
-rel.sql("""SELECT split_part("check", '.', 2) AS series_check, severity, count(*) AS evaluated,
-                  count(*) FILTER (WHERE NOT passed) AS failed
-           FROM checks WHERE "check" LIKE 'series.%' GROUP BY ALL ORDER BY 1""")
+rel.sql("""SELECT family, severity, count(*) AS evaluated, count(*) FILTER (WHERE NOT passed) AS failed
+           FROM checks WHERE scope = 'series' GROUP BY ALL ORDER BY 1""")

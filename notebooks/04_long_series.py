@@ -171,7 +171,7 @@ plt.show()
 # %%
 cum = rel.sql("""SELECT r.year, c."check", c.lhs AS prev_cum_plus_year, c.rhs AS cumulative, c.passed
                  FROM checks c JOIN reports r USING (report_id) JOIN agencies a USING (agency_id)
-                 WHERE c."check" LIKE 'series.legacy_cumulative.%' AND a.place = ?
+                 WHERE c.family = 'series.legacy_cumulative' AND a.place = ?
                  ORDER BY r.year, c."check" """, [PLACE])
 print(f"{len(cum)} cumulative checks for {PLACE}, {int((~cum['passed'].astype(bool)).sum())} restarts or re-basings")
 cum[~cum["passed"].astype(bool)].head(20) if len(cum) else cum

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline import schema
+from pipeline import checks, schema
 from pipeline.extraction import TABLE_NAMES, Report
 from pipeline.output import concat
 from pipeline.version import EXTRACTOR_VERSION
@@ -40,6 +40,25 @@ class ExtractionCache:
         for f in schema.TABLES[table]:
             if f.name not in have:
                 self.con.execute(f'ALTER TABLE {table} ADD COLUMN "{f.name}" {_DUCK_TYPES[f.dtype]}')
+        if table == "checks" and "family" not in have:
+            self._structure_old_checks()
+
+    def _structure_old_checks(self) -> None:
+        """Checks cached by an extractor before 0.3.0 had only their id: family, kind, scope and subject from
+        the registered families (`ogi run` extracts such documents again; `ogi load` reads them as they are)."""
+        ids = [r[0] for r in self.con.execute('SELECT DISTINCT "check" FROM checks').fetchall()]
+        rows = []
+        for check in ids:
+            split = checks.split_id(check)
+            if split is not None:
+                fam = schema.check_family(split[0])
+                rows.append({"check": check, "family": fam.name, "kind": fam.kind, "scope": fam.scope,
+                             "subject": split[1]})
+        if rows:
+            self.con.register("_ids", pd.DataFrame(rows))
+            self.con.execute('UPDATE checks SET family = i.family, kind = i.kind, scope = i.scope, subject = i.subject '
+                             'FROM _ids i WHERE checks."check" = i."check"')
+            self.con.unregister("_ids")
 
     def done(self, version: str = EXTRACTOR_VERSION) -> set[str]:
         """report_ids already extracted by this extractor version."""

@@ -2,6 +2,8 @@
 
 The identities are data: each template version declares them (templates/versions/<name>.toml); a table is
 checked with the identities of the version it follows (the default version when that is unknown).
+Every producer of `checks` rows (here, pipeline.legacy.checks, pipeline.ocr.verify, pipeline.load.dataset_checks)
+makes them with `check_row`: the id `<family>.<subject>` and the structured columns from one call.
 """
 
 from __future__ import annotations
@@ -11,17 +13,33 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline import labels
+from pipeline import labels, schema
 
 _TOL = 1e-6
 # (row key column, column key column) of the national value tables
 AXES = {"requests": ("outcome", "applicant"), "reviews": ("proceeding", "outcome")}
 
 
-def _check(report_id: str, name: str, lhs: float, rhs: float, cells: list[str],
-           severity: str = "error") -> dict[str, Any]:
-    return {"report_id": report_id, "check": name, "lhs": lhs, "rhs": rhs,
-            "passed": math.isclose(lhs, rhs, abs_tol=_TOL), "cells": ",".join(cells), "severity": severity}
+def check_row(report_id: str, family: str, subject: str, lhs: float | None, rhs: float | None,
+              cells: list[str] | str, severity: str, *, passed: bool | None = None, related_report_id: str | None = None,
+              related_year: int | None = None) -> dict[str, Any]:
+    """One row of the `checks` table; `kind` and `scope` come from the family's registry entry
+    (schema.check_families), `passed` by default from lhs = rhs."""
+    fam = schema.check_family(family)
+    if passed is None:
+        passed = lhs is not None and rhs is not None and math.isclose(lhs, rhs, abs_tol=_TOL)
+    return {"report_id": report_id, "check": f"{family}.{subject}", "lhs": lhs, "rhs": rhs, "passed": passed,
+            "cells": cells if isinstance(cells, str) else ",".join(cells), "severity": severity, "family": family, "kind": fam.kind, "scope": fam.scope,
+            "subject": subject, "related_report_id": related_report_id, "related_year": related_year}
+
+
+def split_id(check: str) -> tuple[str, str] | None:
+    """(family, subject) of a check id by the registered families (the longest that fits); for rows written
+    before checks carried their family (pipeline.cache), never for reading a check's meaning."""
+    for family in sorted(schema.check_families(), key=len, reverse=True):
+        if check.startswith(family + ".") and len(check) > len(family) + 1:
+            return family, check[len(family) + 1:]
+    return None
 
 
 def _grid(df: pd.DataFrame, row: str, col: str) -> dict[tuple[str, str], float]:
@@ -80,8 +98,8 @@ def table_checks(report_id: str, table: str, df: pd.DataFrame) -> list[dict[str,
             rhs_cells = [(k, each) if by_column else (each, k) for k in rhs_keys]
             lhs, rhs = _sum(grid, lhs_cells), _sum(grid, rhs_cells)
             if lhs is not None and rhs is not None:
-                out.append(_check(report_id, ident.name(each), lhs, rhs,
-                                  [".".join(c) for c in (*lhs_cells, *rhs_cells)], ident.severity))
+                out.append(check_row(report_id, ident.family, each, lhs, rhs,
+                                     [".".join(c) for c in (*lhs_cells, *rhs_cells)], ident.severity))
     return out
 
 

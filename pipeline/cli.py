@@ -23,7 +23,7 @@ app = typer.Typer(help="ogi-reports: China's government information-disclosure a
 console = make_console()
 if not console.is_terminal:  # logs and CI: room for the summary table instead of 80 columns
     console.width = 150
-_STATUS_STYLE = {"ok": "green", "partial": "yellow", "no_tables": "blue", "needs_ocr": "magenta", "failed": "red"}
+_STATUS_STYLE = {s.name: s.style for s in schema.STATUS_REGISTRY}
 
 
 def _summary(rows: list[tuple[Path, Report]]) -> Table:

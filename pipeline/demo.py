@@ -35,6 +35,7 @@ from rich.table import Table
 
 import docformats
 from pipeline.run.orchestrate import RunResult
+from pipeline.run.outcome import RunSummary, by_rank
 from pipeline.synth import (
     HtmlQuirks,
     SyntheticReport,
@@ -401,44 +402,29 @@ def run_demo(out: Path, seed: int = 2019, *, console: Console | None = None, sho
 
 
 # what the demo prints ----------------------------------------------------------------------------------
-def _by_format_and_status(run: RunResult) -> Table:
+def _by_format_and_status(summary: RunSummary) -> Table:
     """Documents stored by the run, by format and extraction status, with the reports they make up."""
-
-    from pipeline.run.report import STATUS_RANK, report_groups
-
-    reports = (run.frames or {}).get("reports")
-    status = dict(zip(reports["report_id"], reports["status"], strict=True)) if reports is not None else {}
-    seen: dict[str, str] = {}
-    for d in run.documents:
-        seen.setdefault(d.sha256, docformats.display_name(d.media_type))
-    counts = Counter((fmt, status.get(sha, "not extracted")) for sha, fmt in seen.items())
-    statuses = sorted({s for _f, s in counts}, key=lambda s: STATUS_RANK.get(s, 9))
+    by_format = summary.documents_by_format()
+    statuses = by_rank({s for counts in by_format.values() for s in counts})
     table = Table(title="documents by format and status")
     for col in ("format", *statuses, "total"):
         table.add_column(col, justify="left" if col == "format" else "right")
-    for fmt in sorted({f for f, _s in counts}):
-        row = [counts.get((fmt, s), 0) for s in statuses]
+    for fmt, counts in by_format.items():
+        row = [counts.get(s, 0) for s in statuses]
         table.add_row(text(fmt), *map(str, row), str(sum(row)))
-    groups = report_groups(run.documents, reports) if reports is not None else []
-    by = Counter(g.status for g in groups)
-    table.caption = text(f"{len(groups)} reports (a page and its attachment count once): "
-                     + ", ".join(f"{by[s]} {s}" for s in sorted(by, key=lambda s: STATUS_RANK.get(s, 9))))
+    by = summary.reports_by_status()
+    table.caption = text(f"{len(summary.reports)} reports (a page and its attachment count once): "
+                         + ", ".join(f"{by[s]} {s}" for s in by_rank(set(by))))
     return table
 
 
-def _failed_checks(run: RunResult) -> list[str]:
-    frames = run.frames or {}
-    checks, reports = frames.get("checks"), frames.get("reports")
-    if checks is None or reports is None or not len(checks):
-        return []
-    failed = checks[~checks["passed"].astype("boolean").fillna(True)]
-    meta = reports.set_index("report_id")
+def _failed_checks(summary: RunSummary) -> list[str]:
+    """One line per report that fails checks: agency, year and the first checks' ids."""
     out = []
-    for rid, group in failed.groupby("report_id", sort=False):
-        agency = meta.at[rid, "agency"] if rid in meta.index else "?"
-        year = meta.at[rid, "year"] if rid in meta.index else "?"
-        out.append(f"{agency} {year}: " + ", ".join(group["check"].head(4))
-                   + (f" (+{len(group) - 4})" if len(group) > 4 else ""))
+    for checks in summary.failing_reports().values():
+        first = checks[0]
+        out.append(f"{first.agency or '?'} {first.year or '?'}: " + ", ".join(c.check for c in checks[:4])
+                   + (f" (+{len(checks) - 4})" if len(checks) > 4 else ""))
     return out
 
 
@@ -464,8 +450,9 @@ def print_summary(result: DemoResult, console: Console) -> None:
         if run.log_path:
             where.add_row("log", text(run.log_path))
         console.print(where)
-    console.print(_by_format_and_status(run))
-    checks = _failed_checks(run)
+    summary = run.summary()
+    console.print(_by_format_and_status(summary))
+    checks = _failed_checks(summary)
     console.print(f"failed checks: {len(checks)} reports break template identities (published numbers are "
                   "flagged, never corrected)" + (":" if checks else ""))
     for line in checks:

@@ -150,6 +150,11 @@ class Identity:
     def name(self, value: str) -> str:
         return self.id.replace("{" + self.each + "}", value)
 
+    @property
+    def family(self) -> str:
+        """The id without its subject (`requests.balance` of `requests.balance.{applicant}`): checks.family."""
+        return self.id.removesuffix(".{" + self.each + "}")
+
 
 @dataclass(frozen=True)
 class TemplateVersion:
@@ -209,6 +214,8 @@ class TemplateVersion:
 
 
 def _identity(d: dict) -> Identity:
+    if not d["id"].endswith(".{" + d["each"] + "}"):
+        raise ValueError(f"identity {d['id']!r}: the id must end with .{{{d['each']}}} (check ids are <family>.<subject>)")
     return Identity(d["id"], d["table"], d["each"], tuple(d["lhs"]), tuple(d["rhs"]), d.get("severity", "error"),
                     d.get("min_parts"), tuple(d.get("requires", ())), tuple(d.get("excludes", ())), d.get("source"))
 

@@ -53,7 +53,118 @@ def _legacy_keys() -> tuple[str, ...]:
 
 
 CELL_STATES = ("number", "blank", "dash", "text")
-STATUSES = ("ok", "partial", "no_tables", "needs_ocr", "failed")
+
+
+@dataclass(frozen=True)
+class Status:
+    """One value of `reports.status`, with everything that is decided by it."""
+
+    name: str
+    rank: int  # best first: a report published as several documents (a page, its attachment) takes the best
+    usable: bool  # its numbers feed the dataset-level checks (series.*)
+    style: str  # rich style on the command line
+    color: str  # fill colour in figures
+    description: str
+
+
+# The status vocabulary, in the order of the quality table's n_<status> columns.
+STATUS_REGISTRY: tuple[Status, ...] = (
+    Status("ok", 0, True, "green", "#8ce99a", "every table read (a pre2019 report: its statistics table read, every "
+           "key figure a number)"),
+    Status("partial", 1, True, "yellow", "#ffe066", "tables, rows or cells missing (a pre2019 report: key figures "
+           "from its prose only, or some of them unreadable: see error and the legacy table)"),
+    Status("no_tables", 3, False, "blue", "#ffa8a8", "no table recognised (a pre2019 report: no key figure found in "
+           "its tables or prose either)"),
+    Status("needs_ocr", 2, False, "magenta", "#ffa8a8", "a scan without text"),
+    Status("failed", 4, False, "red", "#e03131", "unreadable"),
+)
+STATUSES = tuple(s.name for s in STATUS_REGISTRY)
+USABLE_STATUSES = tuple(s.name for s in STATUS_REGISTRY if s.usable)
+
+
+def status(name: str) -> Status:
+    """The registry entry of a status; SchemaError for a name outside the vocabulary."""
+    for s in STATUS_REGISTRY:
+        if s.name == name:
+            return s
+    raise SchemaError(f"unknown status {name!r} (the vocabulary: {', '.join(STATUSES)})")
+
+
+def status_rank(name: str | None) -> int:
+    """Sort key of statuses, best first; a name outside the vocabulary (e.g. "not extracted") sorts after them."""
+    return next((s.rank for s in STATUS_REGISTRY if s.name == name), len(STATUS_REGISTRY))
+
+
+@dataclass(frozen=True)
+class CheckFamily:
+    """A family of checks: each check's id is `<family>.<subject>`, one check per subject evaluated."""
+
+    name: str  # e.g. requests.balance
+    kind: str  # CHECK_KINDS
+    scope: str  # CHECK_SCOPES
+    subject: str  # what the subject names: applicant, outcome, proceeding, period, key, table, item, year
+    description: str
+
+
+CHECK_KINDS = ("identity", "legacy", "ocr", "coverage")
+CHECK_SCOPES = ("report", "series")
+# Families not declared by a template version (those are its `identities`, see check_families).
+_FIXED_FAMILIES = (
+    CheckFamily("legacy.prose_vs_table", "legacy", "report", "key",
+                "a key figure the prose states (lhs) against the same figure in the statistics table (rhs)"),
+    CheckFamily("ocr.confidence", "ocr", "report", "table",
+                "values of the table read by OCR below the confidence threshold (lhs: the lowest confidence, rhs: "
+                "the threshold; cells: the doubtful values)"),
+    CheckFamily("series.carried_over", "identity", "series", "applicant",
+                "二、上年结转 (y) = 四、结转下年度 (y−1) of the same agency"),
+    CheckFamily("series.in_force", "identity", "series", "item",
+                "in_force (y) = in_force (y−1) + issued (y) − repealed (y), both years of a template declaring it"),
+    CheckFamily("series.missing_year", "coverage", "series", "year",
+                "no report for a year between an agency's first and last report (on the agency's next report)"),
+    CheckFamily("series.legacy_cumulative", "legacy", "series", "key",
+                "历年累计 (y−1) + year (y) = 历年累计 (y) on pre-2019 statistics tables (such columns restart)"),
+)
+
+
+@cache
+def check_families() -> dict[str, CheckFamily]:
+    """Every check family by name: the identities the template versions declare, then the fixed ones."""
+    found: dict[str, list[tuple[labels.Identity, str]]] = {}
+    for v in labels.versions().values():
+        for ident in v.identities:
+            found.setdefault(ident.family, []).append((ident, v.name))
+    out: dict[str, CheckFamily] = {}
+    for name, idents in found.items():
+        shapes = {(i.table, i.each) for i, _v in idents}
+        if len(shapes) > 1:
+            raise SchemaError(f"check family {name}: declared on different tables or axes: {sorted(shapes)}")
+        table, each = shapes.pop()
+        sums = dict.fromkeys(f"{_terms(i.lhs)} = {_terms(i.rhs)}" for i, _v in idents)
+        versions = list(dict.fromkeys(v for _i, v in idents))
+        out[name] = CheckFamily(name, "legacy" if table == "legacy" else "identity", "report", each,
+                                f"{' or '.join(sums)}, per {each} (template{'s' if len(versions) > 1 else ''} "
+                                f"{', '.join(versions)})")
+    for fam in _FIXED_FAMILIES:
+        if fam.name in out:
+            raise SchemaError(f"check family {fam.name}: declared by a template version and fixed")
+        out[fam.name] = fam
+    order = sorted(out.values(), key=lambda f: (CHECK_SCOPES.index(f.scope), CHECK_KINDS.index(f.kind)))
+    return {f.name: f for f in order}
+
+
+_TERMS = {"@leaves": "the outcome rows printed (leaves)", "@parts": "the applicant columns"}
+
+
+def _terms(keys: tuple[str, ...]) -> str:
+    return " + ".join(_TERMS.get(k, k) for k in keys)
+
+
+def check_family(name: str) -> CheckFamily:
+    try:
+        return check_families()[name]
+    except KeyError:
+        raise SchemaError(f"unknown check family {name!r}: declare it as an identity of a template version "
+                          "(pipeline/templates/versions/) or in schema._FIXED_FAMILIES") from None
 
 _REPORT_ID = Field("report_id", "string", "sha256 of the document bytes (hex): the report's identity", required=True)
 _PROVENANCE = (
@@ -94,12 +205,9 @@ TABLES: dict[str, tuple[Field, ...]] = {
         Field("published_date", "string", "publication date (ISO 8601) when printed or in page metadata"),
         Field("fetched_at", "string", "when the document was downloaded (ISO 8601 UTC), when known"),
         Field("extractor_version", "string", "version of the extractor that produced these rows", required=True),
-        Field("status", "string", "extraction status. ok: every table read (a pre2019 report: its statistics table "
-              "read, every key figure a number); partial: tables, rows or cells missing (a pre2019 report: key "
-              "figures from its prose only, or some of them unreadable: see error and the legacy table); "
-              "no_tables: no table recognised (a pre2019 report: no key figure found in its tables or prose "
-              "either); needs_ocr: a scan without text; failed: unreadable", allowed=_fixed(*STATUSES),
-              required=True),
+        Field("status", "string", "extraction status. " + "; ".join(f"{s.name}: {s.description}"
+                                                                     for s in STATUS_REGISTRY),
+              allowed=_fixed(*STATUSES), required=True),
         Field("error", "string", "why the status is not ok"),
         Field("n_values", "int", "value cells extracted (proactive + requests + reviews)", required=True),
         Field("n_legacy", "int", "key figures of a pre-2019 report in the legacy table (non-null values)"),
@@ -157,6 +265,22 @@ TABLES: dict[str, tuple[Field, ...]] = {
         Field("passed", "bool", "whether the identity holds"),
         Field("cells", "string", "the keys of the cells involved, comma-separated"),
         Field("severity", "string", "error (the template states it) or warning", allowed=_fixed("error", "warning")),
+        Field("family", "string", "the check's family: its id without the subject (requests.balance, "
+              "series.carried_over, …; see Check families below)", allowed=lambda: tuple(check_families()),
+              required=True),
+        Field("kind", "string", "what is checked. identity: arithmetic the national template states (within a "
+              "report, or across an agency's years); legacy: the key figures of a pre-2019 report (sums, prose "
+              "against table, 历年累计 across years); ocr: values read by OCR with a low confidence; coverage: a "
+              "year missing from an agency's series", allowed=_fixed(*CHECK_KINDS), required=True),
+        Field("scope", "string", "report: evaluated on one report's tables (by the extractor); series: across an "
+              "agency's years (by the loader, in a release)", allowed=_fixed(*CHECK_SCOPES), required=True),
+        Field("subject", "string", "what the family was evaluated on (the id after the family): an applicant "
+              "column, an outcome row or a proceeding (identities), a period (legacy sums), a legacy key, a table "
+              "(ocr), a proactive item (in_force), the missing year (missing_year)", required=True),
+        Field("related_report_id", "string", "series checks: the agency's report of related_year that this one is "
+              "compared with; null within a report and for series.missing_year (that year has no report)"),
+        Field("related_year", "int", "series checks: the other reporting year involved, the year before "
+              "(carried_over, in_force, legacy_cumulative) or the missing year (missing_year)"),
     ),
     "legacy": (
         _REPORT_ID,
@@ -328,7 +452,17 @@ def data_dictionary_markdown() -> str:
             req = " (required)" if r.required else ""
             lines.append(f"| `{r.field}` | {r.type}{req} | {r.description} | {r.allowed_values} |")
         lines.append("")
-    return "\n".join(lines + _legacy_vocabulary_markdown())
+    return "\n".join(lines + _check_families_markdown() + _legacy_vocabulary_markdown())
+
+
+def _check_families_markdown() -> list[str]:
+    out = ["## Check families (`checks.family`)", "",
+           "A check's id is `<family>.<subject>`. Identities come from the template versions' declarations "
+           "(`pipeline/templates/versions/*.toml`); `scope = series` checks are added by the loader.", "",
+           "| family | kind | scope | subject | what it checks |", "|---|---|---|---|---|"]
+    for f in check_families().values():
+        out.append(f"| `{f.name}` | {f.kind} | {f.scope} | {f.subject} | {f.description} |")
+    return [*out, ""]
 
 
 _PRE2019_NOTE = (

@@ -1,3 +1,3 @@
 """Extractor version: bump when extraction output may change, so incremental runs re-extract."""
 
-EXTRACTOR_VERSION = "0.2.0"  # 0.2.0: pre2019 key figures (legacy table)
+EXTRACTOR_VERSION = "0.3.0"  # 0.3.0: checks carry family, kind, scope, subject, related_report_id, related_year

@@ -215,6 +215,7 @@ def test_the_two_broken_reports_show_up(rel: Release, corpus):
     assert found == {(_agency_id(rel, a), y) for a, y in corpus.broken}
     assert set(fails["family"]) <= {"requests.balance", "requests.total_processed", "requests.row_total",
                                     "reviews.total"}
+    assert (fails["check"] == fails["family"] + "." + fails["detail"]).all()  # detail: the check's subject
     assert (fails["difference"] != 0).all()
 
 
@@ -224,6 +225,10 @@ def test_carry_over_break_and_missing_year(rel: Release, corpus):
     assert set(zip(breaks["agency_id"], breaks["year"], strict=True)) == {(_agency_id(rel, agency), year)}
     assert set(breaks["applicant"]) == {"natural_person", "total"} and (breaks["difference"] > 0).all()
     assert breaks["prev_report_id"].str.fullmatch(r"[0-9a-f]{64}").all()
+    s = rel.summary()
+    report_of = dict(zip(zip(s["agency_id"], s["year"], strict=True), s["report_id"], strict=True))
+    assert [report_of[(a, y - 1)] for a, y in zip(breaks["agency_id"], breaks["year"], strict=True)] == list(
+        breaks["prev_report_id"])  # the same agency's report of the year before
     pairs = rel.carry_over(breaks_only=False)
     assert len(pairs) > len(breaks) and pairs["passed"].sum() == len(pairs) - len(breaks)
 

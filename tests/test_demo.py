@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 import shutil
 import socket
@@ -77,6 +78,41 @@ def test_demo_builds_a_release_from_local_sites(tmp_path: Path, monkeypatch) -> 
     families = {f for row in md.split("## Sources")[1].split("##")[0].splitlines()[2:] if row.startswith("|")
                 for f in row.split("|")[3].strip().split(",") if f}
     assert {"trs_classic", "hanweb_jpage", "gkmlpt"} <= families  # at least three CMS families served
+
+
+def test_demo_summary_is_printed_from_the_runs_public_result(tmp_path: Path, monkeypatch) -> None:
+    """The summary reads RunResult.summary() (typed records), nothing of the run's tables or the run report."""
+    from rich.console import Console
+
+    from pipeline.run import DocumentOutcome, FailedCheck, ReportGroup, RunResult, RunSummary
+
+    a, b, c, d = (x * 64 for x in "abcd")
+    summary = RunSummary(
+        documents=[DocumentOutcome(a, "PDF", "ok"), DocumentOutcome(b, "HTML", "no_tables"),
+                   DocumentOutcome(c, "HTML", "ok"), DocumentOutcome(d, "PDF", "not extracted")],
+        reports=[ReportGroup("demo_city", "http://127.0.0.1:1/a.htm", 2023, "西山区人民政府", "ok", "", ["HTML", "PDF"],
+                             [b, a]),
+                 ReportGroup("demo_city", "http://127.0.0.1:1/c.htm", 2022, "西山区人民政府", "ok", "", ["HTML"], [c]),
+                 ReportGroup("demo_city", "http://127.0.0.1:1/d.pdf", None, "", "not extracted", "", ["PDF"], [d])],
+        failed_checks=[FailedCheck(a, f"requests.balance.{k}", "requests.balance", k, "identity", "error", 3.0, 4.0,
+                                   "西山区人民政府", 2023, "http://127.0.0.1:1/a.pdf")
+                       for k in ("natural_person", "legal_person", "total", "research", "other")])
+    run = RunResult(out=tmp_path, targets=[], started_at=dt.datetime.now(dt.UTC))
+    assert run.frames is None and run.documents == []  # nothing to print from but the summary
+    monkeypatch.setattr(RunResult, "summary", lambda self: summary)
+    console = Console(record=True, width=200)
+    demo = pipeline.demo.DemoResult(pipeline.demo.Corpus([], []), run, {"generate": 1.0, "run": 2.0}, 5)
+    pipeline.demo.print_summary(demo, console)
+    out = console.export_text()
+    header = next(line for line in out.splitlines() if "format" in line and "total" in line)
+    assert re.findall(r"ok|no_tables|not extracted|total", header) == ["ok", "no_tables", "not extracted", "total"]
+    rows = {line.split()[1]: re.findall(r"\b\d+\b", line) for line in out.splitlines()
+            if re.search(r"\b(PDF|HTML)\b", line)}
+    assert rows == {"HTML": ["1", "1", "0", "2"], "PDF": ["1", "0", "1", "2"]}
+    assert "3 reports (a page and its attachment count once): 2 ok, 1 not extracted" in " ".join(out.split())
+    assert "failed checks: 1 reports break template identities" in out
+    assert ("西山区人民政府 2023: requests.balance.natural_person, requests.balance.legal_person, "
+            "requests.balance.total, requests.balance.research (+1)") in out
 
 
 def test_demo_servers_stop_even_when_the_run_fails(tmp_path: Path, monkeypatch) -> None:

@@ -363,6 +363,8 @@ def test_checks_are_warnings_and_flag_what_does_not_add_up():
     assert not checks.loc["legacy.proactive_channels_sum.year", "passed"]
     assert checks.loc["legacy.proactive_channels_sum.cumulative", "passed"]
     assert not checks.loc["legacy.prose_vs_table.proactive.total", "passed"]
+    assert tuple(checks.loc["legacy.prose_vs_table.proactive.total", ["family", "subject", "kind"]]) == (
+        "legacy.prose_vs_table", "proactive.total", "legacy")
     assert checks.loc["legacy.reply_types_sum.year", "passed"]
     assert set(rep.checks["severity"]) == {"warning"} and rep.row["n_checks_failed"] == 0
     assert rep.status == "ok"

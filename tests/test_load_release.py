@@ -129,9 +129,14 @@ def test_carried_over_break_is_detected(frames, tmp_path):
     assert list(zip(failed.report_id, failed.check, strict=True)) == [(target, "series.carried_over.natural_person")]
     row = failed.iloc[0]
     assert row.lhs == row.rhs + 5
+    assert (row.family, row.subject, row.kind, row.scope, row.related_year) == (
+        "series.carried_over", "natural_person", "identity", "series", 2020)
     with open_release(rel) as con:
         n = con.execute("SELECT n_series_errors FROM report_summary WHERE report_id = ?", [target]).fetchone()[0]
+        prev = con.execute("""SELECT report_id FROM reports WHERE year = 2020 AND agency_id =
+                              (SELECT agency_id FROM reports WHERE report_id = ?)""", [target]).fetchall()
     assert n == 1
+    assert [row.related_report_id] == [p[0] for p in prev]  # the same agency's report of the year before
 
 
 def test_in_force_stock_flow_break_is_a_warning(frames, tmp_path):
@@ -160,6 +165,8 @@ def test_missing_year_is_flagged(frames, tmp_path):
     rel = build_release(keep, tmp_path / "b", now=T0)
     missing = _series(rel, "series.missing_year.")
     assert missing["check"].tolist() == ["series.missing_year.2020"]
+    assert missing[["family", "subject", "kind", "related_year"]].values.tolist() == [
+        ["series.missing_year", "2020", "coverage", 2020]] and missing["related_report_id"].isna().all()
     assert ids[missing.report_id.iloc[0]] == aid and not missing.passed.iloc[0]
     with open_release(rel) as con:
         year = con.execute("SELECT year FROM reports WHERE report_id = ?", [missing.report_id.iloc[0]]).fetchone()[0]

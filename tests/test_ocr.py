@@ -256,6 +256,7 @@ def test_doubtful_values_are_flagged_never_guessed():
     flag = frames["checks"][frames["checks"]["check"] == "ocr.confidence.reviews"]
     assert len(flag) == 1 and not flag["passed"].iloc[0]
     assert flag["cells"].iloc[0] == "litigation_after_review.total" and flag["lhs"].iloc[0] == pytest.approx(0.42)
+    assert flag[["family", "subject", "kind", "scope"]].values.tolist() == [["ocr.confidence", "reviews", "ocr", "report"]]
     rv = frames["reviews"].set_index(["proceeding", "outcome"])
     assert rv.loc[("litigation_after_review", "total"), "value"] == 3  # kept as read, flagged
     assert fields["ocr_min_confidence"] == pytest.approx(0.42) and fields["n_checks_failed"] >= 1

@@ -104,6 +104,16 @@ def test_run_end_to_end_then_incremental(sites, corpus: Corpus, tmp_path: Path, 
     assert reports["fetched_at"].notna().all()
     seed = [g for g in groups if g.source == "demo_seed-jinlin"]
     assert len(seed) == 1 and seed[0].year == 2019
+    # the run's public result, as `ogi demo` and the run report print it
+    summary = first.summary()
+    assert summary.reports == groups
+    assert sorted(d.sha256 for d in summary.documents) == sorted(stored)
+    assert {d.status for d in summary.documents} == {"ok"}
+    assert set(summary.documents_by_format()) == {"HTML", "text"}
+    broken = {r.path for r in corpus.reports if not r.consistent}
+    assert len(broken) == 2 and {"/" + c.document.split("/", 3)[3] for c in summary.failed_checks} == broken
+    assert all(c.check == f"{c.family}.{c.subject}" and c.kind == "identity" for c in summary.failed_checks)
+    assert len(summary.failing_reports()) == 2
     # run report (Markdown and HTML) in the release and in OUT, log file
     for folder in (out, first.release):
         md = (folder / "run-report.md").read_text(encoding="utf-8")

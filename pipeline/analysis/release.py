@@ -284,29 +284,30 @@ class Release:
 
     # ---- data quality ---------------------------------------------------------------------------------
     def identity_failures(self) -> pd.DataFrame:
-        """Failed template identities within reports: one row per failed check, with the report's identity
-        (the warnings on pre-2019 key figures, legacy.*, are not template identities: see `legacy_warnings`).
+        """Failed checks within reports (scope report) but the warnings on pre-2019 key figures (kind legacy: see
+        `legacy_warnings`): the template identities and the OCR confidence flags, with the report's identity.
 
         `family` is the identity (requests.balance, requests.total_processed, requests.row_total,
-        reviews.total) and `detail` the column or row it was evaluated on; `difference` = lhs − rhs.
+        reviews.total; ocr.confidence) and `detail` its subject, the column or row it was evaluated on;
+        `difference` = lhs − rhs.
         """
         return self.sql("""
             SELECT c.report_id, r.agency_id, a.agency AS agency_name, a.place, r.year, r.template, r.status,
-                   regexp_extract(c."check", '^([a-z_]+\\.[a-z_]+)', 1) AS family,
-                   regexp_extract(c."check", '^[a-z_]+\\.[a-z_]+\\.(.*)$', 1) AS detail,
-                   c."check", c.lhs, c.rhs, c.lhs - c.rhs AS difference, c.cells, c.severity
+                   c.family, c.subject AS detail, c."check", c.lhs, c.rhs, c.lhs - c.rhs AS difference, c.cells,
+                   c.severity
             FROM checks c JOIN reports r USING (report_id) LEFT JOIN agencies a USING (agency_id)
-            WHERE NOT c.passed AND c."check" NOT LIKE 'series.%' AND c."check" NOT LIKE 'legacy.%'
+            WHERE NOT c.passed AND c.scope = 'report' AND c.kind <> 'legacy'
             ORDER BY a.place, a.agency, r.year, c."check" """)
 
     def legacy_warnings(self) -> pd.DataFrame:
-        """Failed checks on pre-2019 key figures (legacy.*: channel and reply sums, prose against table; and
-        series.legacy_cumulative.*: 历年累计 columns that restart), with the report's identity."""
+        """Failed checks on pre-2019 key figures (kind legacy: channel and reply sums, prose against table within
+        a report; series.legacy_cumulative across years: 历年累计 columns that restart), with the report's
+        identity; `family` and `subject` as in `checks`, `related_report_id` the year-before report."""
         return self.sql("""
-            SELECT c.report_id, r.agency_id, a.agency AS agency_name, a.place, r.year, c."check", c.lhs, c.rhs,
-                   c.lhs - c.rhs AS difference, c.cells
+            SELECT c.report_id, r.agency_id, a.agency AS agency_name, a.place, r.year, c."check", c.family,
+                   c.subject, c.lhs, c.rhs, c.lhs - c.rhs AS difference, c.cells, c.related_report_id
             FROM checks c JOIN reports r USING (report_id) LEFT JOIN agencies a USING (agency_id)
-            WHERE NOT c.passed AND (c."check" LIKE 'legacy.%' OR c."check" LIKE 'series.legacy_%')
+            WHERE NOT c.passed AND c.kind = 'legacy'
             ORDER BY a.place, a.agency, r.year, c."check" """)
 
     def carry_over(self, *, breaks_only: bool = True) -> pd.DataFrame:
@@ -317,22 +318,22 @@ class Release:
         """
         where = "AND NOT c.passed" if breaks_only else ""
         return self.sql(f"""
-            SELECT c.report_id, regexp_extract(c.cells, '\\(([0-9a-f]+)\\)', 1) AS prev_report_id,
+            SELECT c.report_id, c.related_report_id AS prev_report_id,
                    r.agency_id, a.agency AS agency_name, a.place, r.year,
-                   split_part(c."check", '.', 3) AS applicant, c.lhs AS carried_over,
+                   c.subject AS applicant, c.lhs AS carried_over,
                    c.rhs AS prev_carried_forward, c.lhs - c.rhs AS difference, c.passed
             FROM checks c JOIN reports r USING (report_id) LEFT JOIN agencies a USING (agency_id)
-            WHERE c."check" LIKE 'series.carried_over.%' {where}
+            WHERE c.family = 'series.carried_over' {where}
             ORDER BY a.place, a.agency, r.year, applicant""")
 
     def missing_years(self) -> pd.DataFrame:
         """series.missing_year: years without a report between an agency's first and last report."""
         return self.sql("""
             SELECT r.agency_id, a.agency AS agency_name, a.place,
-                   CAST(split_part(c."check", '.', 3) AS INTEGER) AS missing_year,
+                   c.related_year AS missing_year,
                    r.year AS next_report_year, c.report_id AS next_report_id, a.first_year, a.last_year
             FROM checks c JOIN reports r USING (report_id) LEFT JOIN agencies a USING (agency_id)
-            WHERE c."check" LIKE 'series.missing_year.%' AND NOT c.passed
+            WHERE c.family = 'series.missing_year' AND NOT c.passed
             ORDER BY a.place, a.agency, missing_year""")
 
     def coverage(self) -> pd.DataFrame:

@@ -3,21 +3,15 @@ against table. Published numbers are never changed, only flagged."""
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from typing import Any
 
 from pipeline import labels
+from pipeline.checks import check_row
 from pipeline.legacy import vocabulary
 from pipeline.legacy.records import KeyFigure
 
 PERIODS = ("year", "cumulative")
-_TOL = 1e-6
-
-
-def _row(report_id: str, check: str, lhs: float, rhs: float, cells: list[str], severity: str) -> dict[str, Any]:
-    return {"report_id": report_id, "check": check, "lhs": lhs, "rhs": rhs,
-            "passed": math.isclose(lhs, rhs, abs_tol=_TOL), "cells": ",".join(cells), "severity": severity}
 
 
 def _values(figures: list[KeyFigure], period: str, source: str | None) -> dict[str, list[KeyFigure]]:
@@ -49,7 +43,7 @@ def identity_checks(report_id: str, figures: list[KeyFigure]) -> list[dict[str, 
             lhs = sum(vals[k][0].value or 0.0 for k in ident.lhs)
             rhs = sum(f.value or 0.0 for f in parts)
             cells = [*ident.lhs, *dict.fromkeys(f.key + (f"[{f.qualifier}]" if f.qualifier else "") for f in parts)]
-            out.append(_row(report_id, ident.name(period), lhs, rhs, cells, ident.severity))
+            out.append(check_row(report_id, ident.family, period, lhs, rhs, cells, ident.severity))
     return out
 
 
@@ -59,8 +53,8 @@ def prose_vs_table(report_id: str, figures: list[KeyFigure]) -> list[dict[str, A
     out = []
     for key in table:
         if key in prose and not table[key][0].qualifier:
-            out.append(_row(report_id, f"legacy.prose_vs_table.{key}", prose[key][0].value or 0.0,
-                            table[key][0].value or 0.0, [key], "warning"))
+            out.append(check_row(report_id, "legacy.prose_vs_table", key, prose[key][0].value or 0.0,
+                                 table[key][0].value or 0.0, [key], "warning"))
     return out
 
 

@@ -59,7 +59,7 @@ WITH req AS (SELECT report_id, {', '.join(received + rows)} FROM requests GROUP 
 rev AS (SELECT report_id, {', '.join(cells)} FROM reviews GROUP BY report_id),
 ser AS (SELECT report_id, count(*) FILTER (WHERE NOT passed AND severity = 'error') AS n_series_errors,
                count(*) FILTER (WHERE NOT passed AND severity = 'warning') AS n_series_warnings
-        FROM checks WHERE "check" LIKE 'series.%' GROUP BY report_id)
+        FROM checks WHERE scope = 'series' GROUP BY report_id)
 SELECT r.report_id, r.agency_id, r.agency, r.region, r.adcode, r.year, r.template, r.status, r.error,
        r.superseded_by IS NULL AS current, r.superseded_by, r.title, r.published_date, r.source_url,
        {', '.join(f'req.{c}' for c in req_cols)},

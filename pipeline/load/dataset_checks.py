@@ -1,6 +1,7 @@
 """Dataset-level checks across an agency's years, appended to `checks`, and the quality summary per source and year.
 
-Over current reports (not superseded, status ok or partial, agency and year known):
+Over current reports (not superseded, a usable status: ok or partial, agency and year known); each
+row names the year-before report it compares with in `related_report_id` / `related_year`:
 - `series.carried_over.<applicant>` (error): carried_over(y) = carried_forward(y-1), same agency;
 - `series.in_force.<item>` (warning, both years of a template declaring it, i.e. 2021): in_force(y) =
   in_force(y-1) + issued(y) - repealed(y);
@@ -15,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline import labels, schema
+from pipeline.checks import check_row
 from pipeline.load.revisions import USABLE
 from scrapers.audit import SourceAudit
 
@@ -36,19 +38,16 @@ def _pairs(cur: pd.DataFrame) -> pd.DataFrame:
     return cur.merge(prev, on=["agency_id", "year"])
 
 
-def _row(rid: str, check: str, lhs: float | None, rhs: float | None, passed: bool | None, cells: str,
-         severity: str) -> dict:
-    return {"report_id": rid, "check": check, "lhs": lhs, "rhs": rhs, "passed": passed, "cells": cells,
-            "severity": severity}
-
-
-def _rows(df: pd.DataFrame, check: pd.Series, cells: pd.Series, severity: str) -> list[dict]:
-    """Check rows of a frame with report_id, lhs and rhs; check ids and cells given per row."""
+def _rows(df: pd.DataFrame, family: str, subject: pd.Series, cells: pd.Series, severity: str) -> list[dict]:
+    """Check rows of a frame of pairs (report_id, prev_id, year, lhs, rhs); subjects and cells given per row."""
     if not len(df):
         return []
+    fam = schema.check_family(family)
     lhs, rhs = df["lhs"].astype(float), df["rhs"].astype(float)
-    out = pd.DataFrame({"report_id": df["report_id"], "check": check, "lhs": lhs, "rhs": rhs,
-                        "passed": (lhs - rhs).abs() <= _TOL, "cells": cells, "severity": severity})
+    out = pd.DataFrame({"report_id": df["report_id"], "check": family + "." + subject, "lhs": lhs, "rhs": rhs,
+                        "passed": (lhs - rhs).abs() <= _TOL, "cells": cells, "severity": severity,
+                        "family": family, "kind": fam.kind, "scope": fam.scope, "subject": subject,
+                        "related_report_id": df["prev_id"], "related_year": df["year"] - 1})
     return out.to_dict("records")
 
 
@@ -67,7 +66,7 @@ def carried_over(pairs: pd.DataFrame, requests: pd.DataFrame) -> list[dict]:
     a, y = _s(df["applicant"]), df["year"]
     cells = ("requests.carried_over." + a + "@" + _s(y) + ", requests.carried_forward." + a + "@" + _s(y - 1)
              + " (" + _s(df["prev_id"]) + ")")
-    return _rows(df, "series.carried_over." + a, cells, "error")
+    return _rows(df, "series.carried_over", a, cells, "error")
 
 
 def in_force(pairs: pd.DataFrame, proactive: pd.DataFrame) -> list[dict]:
@@ -88,7 +87,7 @@ def in_force(pairs: pd.DataFrame, proactive: pd.DataFrame) -> list[dict]:
     cells = ("proactive." + i + ".in_force@" + _s(y) + ", proactive." + i + ".in_force@" + _s(y - 1) + " ("
              + _s(df["prev_id"]) + "), proactive." + i + ".issued@" + _s(y) + ", proactive." + i + ".repealed@"
              + _s(y))
-    return _rows(df, "series.in_force." + i, cells, "warning")
+    return _rows(df, "series.in_force", i, cells, "warning")
 
 
 def missing_years(reports: pd.DataFrame) -> list[dict]:
@@ -100,8 +99,9 @@ def missing_years(reports: pd.DataFrame) -> list[dict]:
     for rid, aid, year, prev, first, last in cur[cur["year"] - cur["prev"] > 1][
             ["report_id", "agency_id", "year", "prev", "first", "last"]].itertuples(index=False):
         for gap in range(int(prev) + 1, int(year)):
-            rows.append(_row(rid, f"series.missing_year.{gap}", None, None, False,
-                             f"agency_id={aid}: no report for {gap} between {first} and {last}", "warning"))
+            rows.append(check_row(rid, "series.missing_year", str(gap), None, None,
+                                  f"agency_id={aid}: no report for {gap} between {first} and {last}", "warning",
+                                  passed=False, related_year=gap))
     return rows
 
 
@@ -127,7 +127,7 @@ def legacy_cumulative(pairs: pd.DataFrame, reports: pd.DataFrame, legacy: pd.Dat
     k, y = _s(df["key"]), df["year"]
     cells = (k + ".cumulative@" + _s(y - 1) + " (" + _s(df["prev_id"]) + "), " + k + ".year@" + _s(y) + ", " + k
              + ".cumulative@" + _s(y))
-    return _rows(df, "series.legacy_cumulative." + k, cells, "warning")
+    return _rows(df, "series.legacy_cumulative", k, cells, "warning")
 
 
 def series_checks(reports: pd.DataFrame, requests: pd.DataFrame, proactive: pd.DataFrame,
@@ -148,7 +148,7 @@ def quality(reports: pd.DataFrame, src: pd.DataFrame, checks: pd.DataFrame,
     source = src.drop_duplicates("report_id").set_index("report_id")["source"] if len(src) else pd.Series(dtype=str)
     df = reports[["report_id", "year", "status", "n_values", "n_checks_failed", "superseded_by"]].copy()
     df["source"] = df["report_id"].map(source)
-    failed = checks[checks["check"].str.startswith("series.") & checks["passed"].eq(False)]
+    failed = checks[checks["scope"].eq("series") & checks["passed"].eq(False)]
     df["n_series"] = df["report_id"].map(failed["report_id"].value_counts()).fillna(0).astype(int)
     df["current"] = df["superseded_by"].isna()
     by_source = {a.source: a for a in audits or []}

@@ -19,7 +19,7 @@ from pipeline import schema
 if TYPE_CHECKING:
     from scrapers.store import StoredDocument
 
-USABLE = ("ok", "partial")
+USABLE = schema.USABLE_STATUSES  # statuses whose numbers are used (ok, partial)
 
 
 def _iso(v: Any) -> str | None:

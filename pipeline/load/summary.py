@@ -16,8 +16,8 @@ def summarise(out_root_or_release: Path) -> str:
         years = con.execute("SELECT year, count(*) FROM reports WHERE superseded_by IS NULL GROUP BY 1 "
                             "ORDER BY 1 NULLS LAST").fetchall()
         agencies = con.execute("SELECT count(*) FROM agencies").fetchone()[0]
-        failed = con.execute("""SELECT count(*) FILTER (WHERE "check" NOT LIKE 'series.%'),
-                                       count(*) FILTER (WHERE "check" LIKE 'series.%')
+        failed = con.execute("""SELECT count(*) FILTER (WHERE scope = 'report'),
+                                       count(*) FILTER (WHERE scope = 'series')
                                 FROM checks WHERE NOT passed""").fetchone()
     statuses = ", ".join(f"{n} {s}" for s, n in manifest["statuses"].items())
     per_year = ", ".join(f"{y if y is not None else '?'}: {n}" for y, n in years)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline.checks import check_row
 from pipeline.document import Cell, Document
 
 LOW_CONFIDENCE = 0.9
@@ -74,8 +75,8 @@ def recheck(doc: Document, report_id: str, normalise: Callable[[], Normalised], 
         low = df[conf < LOW_CONFIDENCE]
         if len(low):
             cells = [f"{x}.{y}" for x, y in zip(low[a], low[b], strict=True)]
-            flags.append({"report_id": report_id, "check": f"ocr.confidence.{kind}", "lhs": float(low["ocr_confidence"].min()),
-                          "rhs": LOW_CONFIDENCE, "passed": False, "cells": ",".join(cells), "severity": "error"})
+            flags.append(check_row(report_id, "ocr.confidence", kind, float(low["ocr_confidence"].min()),
+                                   LOW_CONFIDENCE, cells, "error", passed=False))
     if flags:
         from pipeline import schema
 

@@ -31,6 +31,7 @@ from pipeline.run import codes
 from pipeline.run.extract import Extracted, extract_pending, pending
 from pipeline.run.lock import LockHeld, RunLock
 from pipeline.run.logs import run_log
+from pipeline.run.outcome import RunSummary
 from pipeline.run.report import blocks, to_html, to_markdown
 from pipeline.version import EXTRACTOR_VERSION
 from scrapers.cli import source_progress
@@ -67,6 +68,11 @@ class RunResult:
     log_path: Path | None = None
     report_paths: list[Path] = field(default_factory=list)
     extractor_version: str = EXTRACTOR_VERSION
+
+    def summary(self) -> RunSummary:
+        """What the run stored and extracted as typed records: documents by format and status, reports, failed
+        checks (from `documents` and the cache's `frames`; empty before the extraction stage)."""
+        return RunSummary.of(self.documents, self.frames or {})
 
     @property
     def duration(self) -> float:

@@ -5,57 +5,14 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from docformats import display_name
+from pipeline.run.outcome import NOT_EXTRACTED, ReportGroup, by_rank, report_groups
 
 if TYPE_CHECKING:
     from pipeline.run.orchestrate import RunResult
-    from scrapers.store import StoredDocument
 
-STATUS_RANK = {"ok": 0, "partial": 1, "needs_ocr": 2, "no_tables": 3, "failed": 4, "not extracted": 5}
-
-
-@dataclass
-class ReportGroup:
-    """One report as published: a page and its attachments, or a document linked straight from a list."""
-
-    source: str
-    url: str
-    year: int | None
-    agency: str
-    status: str
-    error: str
-    formats: list[str] = field(default_factory=list)
-    report_ids: list[str] = field(default_factory=list)
-
-
-def _clean(value: Any) -> Any:
-    return None if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA else value
-
-
-def report_groups(documents: list[StoredDocument], reports: pd.DataFrame) -> list[ReportGroup]:
-    """Group manifest documents into reports (the store's ``report_url``); a report's status is the best of
-    its documents' statuses."""
-    rows = {r["report_id"]: r for r in reports.to_dict("records")} if len(reports) else {}
-    grouped: dict[tuple[str, str], list[StoredDocument]] = {}
-    for d in documents:
-        grouped.setdefault(d.report, []).append(d)
-    out = []
-    for (source, url), docs in grouped.items():
-        found = [(rows.get(d.sha256), d) for d in docs]
-        best_row, best_doc = min(found, key=lambda rd: STATUS_RANK.get(rd[0]["status"], 5) if rd[0] else 5)
-        row = best_row or {}
-        year = _clean(row.get("year")) or _clean(best_doc.year)
-        out.append(ReportGroup(
-            source=source, url=url, year=int(year) if year else None, agency=_clean(row.get("agency")) or "",
-            status=row.get("status", "not extracted"), error=_clean(row.get("error")) or "",
-            formats=sorted({display_name(d.media_type) for d in docs}),
-            report_ids=[d.sha256 for d in docs]))
-    return sorted(out, key=lambda g: (g.source, g.year or 0, g.url))
+__all__ = ["NOT_EXTRACTED", "ReportGroup", "blocks", "report_groups", "to_html", "to_markdown"]
 
 
 # blocks ----------------------------------------------------------------------------------------------------
@@ -70,10 +27,8 @@ def blocks(result: RunResult) -> list[Block]:
     """The report's content, renderer-neutral."""
     from pipeline.run.codes import MEANING
 
-    frames = result.frames or {}
-    reports = frames.get("reports", pd.DataFrame(columns=["report_id", "status"]))
-    checks = frames.get("checks", pd.DataFrame(columns=["report_id", "check", "lhs", "rhs", "passed"]))
-    groups = report_groups(result.documents, reports)
+    summary = result.summary()
+    groups = summary.reports
     out: list[Block] = [("h1", f"ogi run {result.started_at:%Y-%m-%d %H:%M:%S} UTC")]
     facts = [
         ["exit status", f"{result.exit_code} ({MEANING.get(result.exit_code, '?')}; "
@@ -122,7 +77,7 @@ def blocks(result: RunResult) -> list[Block]:
     out.append(("h2", "Statuses"))
     statuses = Counter(g.status for g in groups)
     this_run = Counter(e.status for e in result.extracted)
-    names = sorted(set(statuses) | set(this_run), key=lambda s: STATUS_RANK.get(s, 9))
+    names = by_rank(set(statuses) | set(this_run))
     out.append(_table(["status", "reports (all stored)", "documents extracted by this run"],
                       [[s, statuses.get(s, 0), this_run.get(s, 0)] for s in names]))
     bad = [g for g in groups if g.status != "ok"]
@@ -132,15 +87,9 @@ def blocks(result: RunResult) -> list[Block]:
                           [[g.source, g.year, g.status, ", ".join(g.formats), g.url, g.error[:300]] for g in bad]))
 
     out.append(("h2", "Failed checks"))
-    failed_checks = checks[~checks["passed"].astype("boolean").fillna(True)] if len(checks) else checks
-    if len(failed_checks):
-        meta = {r["report_id"]: r for r in reports.to_dict("records")}
-        rows = []
-        for c in failed_checks.to_dict("records"):
-            r = meta.get(c["report_id"], {})
-            rows.append([_clean(r.get("agency")) or "", _clean(r.get("year")) or "", c["check"], _clean(c.get("lhs")),
-                         _clean(c.get("rhs")), _clean(r.get("source_url")) or c["report_id"][:12]])
-        out.append(_table(["agency", "year", "check", "lhs", "rhs", "document"], rows))
+    if summary.failed_checks:
+        out.append(_table(["agency", "year", "check", "lhs", "rhs", "document"],
+                          [[c.agency, c.year or "", c.check, c.lhs, c.rhs, c.document] for c in summary.failed_checks]))
     else:
         out.append(("p", "none"))
     return out
