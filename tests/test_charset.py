@@ -4,7 +4,6 @@ alike in the pipeline's readers and in the scrapers."""
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 
@@ -15,9 +14,9 @@ from pipeline.readers.encoding import decode
 from pipeline.synth import HtmlQuirks, generate, render_html_page, render_pipe_text
 from pipeline.synth.render_html import gateway_traditional
 from scrapers.encoding import decode_html, detect_charset
+from tests.conftest import corpus_file
 
-CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
-HAINAN = CORPUS / "2020_hainan-haishiju_pages-excerpt.txt"  # a big5 gateway's page, as UTF-8 text
+HAINAN = "2020_hainan-haishiju_pages-excerpt.txt"  # a big5 gateway's page, as UTF-8 text (../shared/corpus)
 BIG5S = ("big5", "cp950", "big5hkscs")
 
 
@@ -76,12 +75,11 @@ def test_scrapers_detect_big5_like_the_readers():
     assert detect_charset(_report_text(7).encode("gbk")) == "gb18030"
 
 
-@pytest.mark.skipif(not HAINAN.exists(), reason="../shared/corpus is not present (real big5-gateway excerpt)")
 @pytest.mark.parametrize("codec", BIG5S)
 def test_real_gateway_excerpt_saved_as_big5_scores_like_utf8(codec):
-    text = HAINAN.read_text(encoding="utf-8")
-    want = pipeline.extract_bytes(text.encode("utf-8"), HAINAN.name)
-    got = pipeline.extract_bytes(text.encode(codec), HAINAN.name)
+    text = corpus_file(HAINAN).read_text(encoding="utf-8")
+    want = pipeline.extract_bytes(text.encode("utf-8"), HAINAN)
+    got = pipeline.extract_bytes(text.encode(codec), HAINAN)
     assert got.row["template"] == want.row["template"] == "2019" and got.row["year"] == 2020
     assert list(got.proactive["value"]) == list(want.proactive["value"])
     assert len(got.proactive) == 6 and list(got.proactive["raw"]) == list(want.proactive["raw"])
