@@ -325,10 +325,12 @@ _LEVELS = {"top": 0, "group": 1, "sub": 2}
 
 
 @cache
-def _row_openers() -> tuple[frozenset[str], tuple[str, ...]]:
-    """Header cells that open a row (row_openers.csv) and the patterns of table 二's items."""
-    heads = frozenset(core(r["label"]) for r in _read("row_openers.csv"))
-    return heads, tuple(p for i in items() for p in i.patterns)
+def _row_openers() -> tuple[MappingProxyType, tuple[str, ...]]:
+    """Header cells that open a row (row_openers.csv: label core → cores of the labels after which it does not)
+    and the patterns of table 二's items."""
+    heads = {core(r["label"]): frozenset(core(x) for x in (r.get("unless_after") or "").split("|") if x)
+             for r in _read("row_openers.csv")}
+    return MappingProxyType(heads), tuple(p for i in items() for p in i.patterns)
 
 
 def opens_row(label: str, before: str | None = None) -> bool:
@@ -336,7 +338,8 @@ def opens_row(label: str, before: str | None = None) -> bool:
     cell between them (a table written one cell per line with nothing else marking its rows): a numbered row
     label (一、 （一） 1.) unless it goes one level down `before`'s numbering (三、本年度办理结果 → （一）予以公开,
     （三）不予公开 → 1.属于国家秘密: the same printed row), a 第二十条 clause line, an item of table 二, or the
-    first cell of a header row (row_openers.csv)."""
+    first cell of a header row (row_openers.csv; not after the labels its `unless_after` lists: table 四's
+    second run of outcomes 结果维持 … follows the first run's 总计 in the same row)."""
     s = fold(label)
     kind, _, _ = numbering(s)
     if kind is not None:
@@ -346,7 +349,9 @@ def opens_row(label: str, before: str | None = None) -> bool:
         return True
     c = core(label)
     heads, patterns = _row_openers()
-    return c in heads or (len(c) <= 12 and any(p in c for p in patterns))
+    if c in heads:
+        return before is None or core(before) not in heads[c]
+    return len(c) <= 12 and any(p in c for p in patterns)
 
 
 @cache

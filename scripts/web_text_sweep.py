@@ -10,7 +10,7 @@ coverage matrix (examples and failures per layout x quirk). `--show K` prints th
 examples; `--dump DIR` pickles the failing cases.
 
 Usage: python scripts/web_text_sweep.py [--n 1000] [--seed 1] [--cover 2] [--show 0] [--no-grid] [--dump DIR]
-(by default the printed grid must also be the page's wherever the layout marks rows; `--no-grid`: values only).
+(by default the printed grid must also be the page's, whatever the layout; `--no-grid`: values only).
 Exit status 1 when an example failed or a possible combination was never drawn.
 """
 

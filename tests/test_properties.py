@@ -79,8 +79,8 @@ SWEEP_N, SWEEP_SEED = 300, 20261206
 
 def test_web_text_round_trip_seeded_sweep():
     """SWEEP_N seeded random pages, then cases forced onto every possible layout x quirk combination the random
-    ones missed (`strategies.combinations`): every case reads back exactly (values, checks, and the page's grid
-    where the layout marks rows), and no combination is left untried."""
+    ones missed (`strategies.combinations`): every case reads back exactly (values, checks, and the page's grid,
+    whatever the layout), and no combination is left untried."""
     s = sweep(SWEEP_N, SWEEP_SEED, grid=True, cover=2)
     assert not s.missing(), f"combinations never drawn: {s.missing()}"
     assert s.n >= SWEEP_N
@@ -95,7 +95,7 @@ def test_web_text_round_trip_any_layout(case):
     """Any report page, any HTML quirks (blank, dash and signed cells, tall rows, split tables, traditional
     characters …) converted to text in any layout family with or without row markers, padding, indentation
     and lines of spaces, one layout per table, in any encoding (Big5 for traditional characters): the values
-    and checks come back exactly, and where the layout marks rows, the grid is the page's."""
+    and checks come back exactly, and the grid is the page's."""
     check_web_text_case(case)
 
 

@@ -29,9 +29,10 @@ Lines of `a | b | c` (cells between `|`, not closed by one) are rows, one per li
 Markers are dropped. Padding stays as empty cells after the row's last printed cell: a bare `|` there may
 as well be a blank value cell (`规章 | | | |`), so the text alone cannot say which slots a span covers; the
 printed cells of every row are those of the HTML grid (`printed_rows`), and the normaliser trims surplus
-blanks. Without markers or padding (cells one per line and nothing else) the rows of a header band that no
-template label opens stay one row (table 四's three header rows), and the blank cells of a tall row's
-second printed sub-row stay with the row above; the values are the page's all the same.
+blanks. Without markers or padding (cells one per line and nothing else) only labels tell rows apart: the
+header rows of the national tables open with a label the template knows (row_openers.csv: 信息内容, 自然人,
+商业企业, table 四's 结果维持 unless it continues a run of outcomes after 总计), so the grid is the page's there
+too; a header band of an unknown table stays one row (its values are still the page's).
 """
 
 from __future__ import annotations

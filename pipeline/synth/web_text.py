@@ -41,8 +41,8 @@ class WebTextLayout:
     @property
     def marks_rows(self) -> bool:
         """Whether the text shows where rows end: a row per line, markers, or padding. Without any of these
-        (cells one per line, unpadded, unmarked) rows are told apart by their labels only, so the grid of a
-        table whose rows span no columns cannot be the page's in general (its values still can)."""
+        (cells one per line, unpadded, unmarked) rows are told apart by their labels only: the template's row
+        labels and header-row openers (pipeline/templates/row_openers.csv)."""
         return self.family in ("inline", "markdown") or self.marker or self.pad
 
 
