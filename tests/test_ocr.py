@@ -95,6 +95,8 @@ def test_generated_scan_round_trip(cjk_font, seed, year, quirks):
     (("skew",), 5),  # 6-15° either way
     (("noise",), 8),  # faded toner, blur, tinted paper, uneven lighting, speckle, strong JPEG
     (("rotation", "skew", "noise"), 12),
+    (("borderless",), 21),  # tables printed without rules: cells aligned by position only
+    (("borderless", "rotation", "skew"), 32),
 ])
 def test_generated_scan_families_round_trip(cjk_font, families, seed):
     """Scan damage drawn per family by the generator (draw_quirks) on a generated report: read exactly."""
@@ -125,6 +127,51 @@ def test_pages_turned_and_skewed_are_stood_upright(cjk_font):
         assert (got.turns + turns) % 4 == 0, (turns, skew, got.turns)
         assert got.angle == pytest.approx(-skew, abs=0.3)
         assert got.gray.shape[0] > got.gray.shape[1]  # portrait again
+
+
+def test_unruled_grid_from_read_blocks():
+    """A table printed without rules, from its read blocks alone: value columns from the values' centres, a label
+    column from the labels' left edges, a group label over several rows spans them, a clause line alone in its
+    row spans the table, a header's single value column reaches over the columns its rows leave empty, and a
+    section heading standing alone cuts the region in two."""
+    from pipeline.ocr.page import OcrTable
+    from pipeline.ocr.unruled import Block, tables_of
+
+    g = 20.0
+
+    def block(x0, y0, text, lines=1, width=None):
+        w = width if width is not None else round(len(text) * g)
+        box = (x0, y0, x0 + w, y0 + round(g * (1.4 * lines - 0.4)))
+        bands = [(x0, y0 + round(1.4 * g * k), x0 + w, y0 + round(1.4 * g * k + g)) for k in range(lines)]
+        return Block(box, bands, text, 0.99, [text] if lines == 1 else [text[k::lines] for k in range(lines)])
+
+    xs = [300, 380, 460]  # value column centres
+    blocks = [block(250, 100, "第二十条第（一）项"), block(100, 150, "信息内容"),
+              *[block(x - 40, 150, "本年新增", width=80) for x in xs]]
+    for r, label in enumerate(["规章", "行政规范性文件"]):
+        blocks += [block(100, 200 + 50 * r, label), *[block(x - 5, 200 + 50 * r, str(r + k), width=10) for k in range(3)
+                                                      for x in xs[k:k + 1]]]
+    blocks += [block(100, 320, "信息内容"), block(340, 320, "本年处理决定数量", width=160),
+               block(100, 370, "行政许可"), block(375, 370, "7", width=10)]
+    blocks += [block(100, 440, "三、收到和处理政府信息公开申请情况")]
+    blocks += [block(40, 500, "三、办理结果", lines=3, width=20)]
+    for r in range(3):
+        blocks += [block(100, 490 + 40 * r, f"{r + 1}.属于国家秘密"), *[block(x - 5, 490 + 40 * r, "0", width=10) for x in xs]]
+    found = tables_of(blocks, g, 1, 1, 150.0)
+    kinds = [type(item).__name__ for _top, item, _c in found]
+    assert kinds == ["OcrTable", "str", "OcrTable"], kinds
+    first, heading, second = (item for _top, item, _c in found)
+    assert heading == "三、收到和处理政府信息公开申请情况"
+    rows = [[c.text for c in row] for row in first.rows]
+    assert rows[0] == ["第二十条第（一）项"] * 4  # alone in its row: across the table
+    assert rows[2] == ["规章", "0", "1", "2"] and rows[3] == ["行政规范性文件", "1", "2", "3"]
+    assert rows[4] == ["信息内容", "本年处理决定数量", "本年处理决定数量", "本年处理决定数量"]
+    assert rows[5] == ["行政许可", "7", "7", "7"] and [c.spanned for c in first.rows[5]] == [False, False, True, True]
+    assert isinstance(second, OcrTable)
+    group = [row[0] for row in second.rows]
+    assert [c.text for c in group] == ["三、办理结果"] * 3 and [c.spanned for c in group] == [False, True, True]
+    assert [[c.text for c in row][1:] for row in second.rows] == [[f"{r + 1}.属于国家秘密", "0", "0", "0"]
+                                                               for r in range(3)]
 
 
 def test_marks_along_the_scan_edge_are_not_text():

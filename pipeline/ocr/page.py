@@ -1,6 +1,7 @@
-"""One page image → its ruled tables (cells with text and confidence) and a few prose lines, by OCR.
+"""One page image → its tables (cells with text and confidence) and a few prose lines, by OCR.
 
-Only what the extraction needs is read: the cells of the ruled tables, the line or two above each table
+Only what the extraction needs is read: the cells of the ruled tables, the blocks of the tables printed
+without rules (pipeline.ocr.unruled, outside the ruled ones), the line or two above each table
 (its caption), and the first lines of the page when asked (the title area). Text lines are found from the
 ink itself (row profile inside each cell), so the detection model never runs; every line is read by the
 recogniser (pipeline.ocr.engine), short ones packed together. A cell read with low confidence is read again
@@ -17,6 +18,7 @@ import numpy as np
 
 from pipeline.document import Cell
 from pipeline.ocr import engine
+from pipeline.ocr import unruled as unruled_tables
 from pipeline.ocr.grid import RuledTable, find_tables
 from pipeline.ocr.image import PageImage, binarise
 from pipeline.readers.cjk_fold import clean_cell_text, clean_line, is_page_number
@@ -203,7 +205,22 @@ def read_page(img: PageImage, *, page_no: int | None, title_lines: int = 0,
         covered[int(table.ys[0]) - pad: int(table.ys[-1]) + pad] = True
     free = text.copy()
     free[covered] = 0
+    # tables printed without rules, in what the ruled tables leave: their blocks are read like cells
     spans = [(int(t.ys[0]), int(t.ys[-1])) for t in tables]
+    unruled: list[list[unruled_tables.Block]] = []
+    boxes = unruled_tables.find_blocks(free, glyph)
+    for region in unruled_tables.table_regions(boxes, glyph):
+        blocks = []
+        for i in region:
+            x0, y0, x1, y1 = boxes[i]
+            bands = [(x0 + a, y0 + b, x0 + c, y0 + d) for a, b, c, d in text_bands(free[y0:y1, x0:x1], glyph)]
+            blocks.append(unruled_tables.Block(boxes[i], bands))
+        for b_no, block in enumerate(blocks):
+            items += [_Item(band, ("block", len(unruled), b_no, k)) for k, band in enumerate(block.bands)]
+        top, bottom = min(boxes[i][1] for i in region), max(boxes[i][3] for i in region)
+        free[max(0, top - pad): bottom + pad] = 0
+        spans.append((top, bottom))
+        unruled.append(blocks)
     lines = [b for b in text_bands(free, glyph) if b[3] - b[1] >= 0.4 * glyph]
     wanted: set[tuple[int, int, int, int]] = set(lines[:title_lines])
     for top, bottom in spans:  # a caption above, a note or the next section's heading below
@@ -221,6 +238,21 @@ def read_page(img: PageImage, *, page_no: int | None, title_lines: int = 0,
     result.doubtful = sum(1 for it in items if _doubtful(it))
     for t_no, table in enumerate(tables):
         result.items.append((int(table.ys[0]), _assemble(table, t_no, items, page_no, dpi, page_no if source is None else source)))
+    for u_no, blocks in enumerate(unruled):
+        parts: dict[int, list[tuple[int, str, float]]] = {}
+        for it in items:
+            if it.owner[0] == "block" and it.owner[1] == u_no and it.reading is not None:
+                parts.setdefault(it.owner[2], []).append((it.owner[3], it.reading.text, it.reading.confidence))
+        for b_no, block in enumerate(blocks):
+            read = sorted(parts.get(b_no, []))
+            block.lines = [p[1] for p in read]
+            block.text = _join(block.lines)
+            block.confidence = min((p[2] for p in read), default=1.0)
+            if _implausible(block.text):
+                block.confidence = min(block.confidence, 0.5)
+        found = unruled_tables.tables_of(blocks, glyph, page_no, page_no if source is None else source, dpi)
+        result.items += [(top, OcrLine(clean_line(text), conf, top)) if isinstance(text, str) else (top, text)
+                         for top, text, conf in found]
     for it in items:
         if it.owner[0] == "line" and it.reading is not None and it.reading.text and not is_page_number(
                 it.reading.text, bare=True):
@@ -236,7 +268,7 @@ def _doubtful(it: _Item) -> bool:
         return False
     if any(ch.isdigit() and p < LOW_CONFIDENCE for ch, p in zip(r.text, r.chars, strict=False)):
         return True
-    short = len(r.text) <= 3 and it.owner[0] == "cell"
+    short = len(r.text) <= 3 and it.owner[0] in ("cell", "block")
     return r.confidence < (LOW_CONFIDENCE if short else 0.5) or (short and _implausible(r.text))
 
 

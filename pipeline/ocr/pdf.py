@@ -16,11 +16,11 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from pipeline.document import Cell, ReaderError
-from pipeline.ocr import engine
+from pipeline.ocr import engine, unruled
 from pipeline.ocr.grid import find_tables
-from pipeline.ocr.image import PageImage, binarise, drop_colour, redo, rotate, skew_angle
+from pipeline.ocr.image import PageImage, binarise, drop_colour, redo, rotate, skew_angle, turn
 from pipeline.ocr.orient import straighten
-from pipeline.ocr.page import OcrLine, OcrTable, read_cells, read_page
+from pipeline.ocr.page import OcrLine, OcrTable, _text_mask, glyph_height, read_cells, read_page
 
 PROBE_DPI = 60
 MIN_DPI, MAX_DPI, DEFAULT_DPI = 150, 300, 200
@@ -90,6 +90,23 @@ def has_ruled_table(page: pdfium.PdfPage, min_rows: int = 3) -> bool:
     return bool(tables)
 
 
+def has_table(page: pdfium.PdfPage, min_rows: int = 3) -> bool:
+    """A cheap look (60 dpi, no OCR): a ruled table (see has_ruled_table), or text standing in columns row after
+    row (a table printed without rules)?"""
+    gray = drop_colour(_render(page, PROBE_DPI))
+    ink = binarise(gray)
+    angle = skew_angle(ink)
+    if abs(angle) >= 0.05:
+        ink = binarise(rotate(gray, angle))
+    tables, rules = find_tables(ink, PROBE_DPI, min_rows=min_rows)
+    if tables:
+        return True
+    text = _text_mask(ink, rules, PROBE_DPI)
+    glyph = glyph_height(text, PROBE_DPI)
+    # as the page lies, then a quarter turn (a sideways page: its rows of text run down the page)
+    return any(unruled.table_regions(unruled.find_blocks(t, glyph), glyph) for t in (text, turn(text, 1)))
+
+
 def read_pages(data: bytes, pages: list[int], *, title_page: int | None = 1, deadline: float | None = None,
                regions: dict[int, tuple[float, float, float, float]] | None = None) -> PdfOcr:
     """OCR of the given 1-based pages: the table pages among them and the title area of `title_page`.
@@ -114,7 +131,7 @@ def read_pages(data: bytes, pages: list[int], *, title_page: int | None = 1, dea
             try:
                 out.probed += 1
                 # after a table page even a single ruled row counts: the last row of a table the break cut
-                is_table = has_ruled_table(page, min_rows=2 if pno - 1 in table_pages else 3)
+                is_table = has_table(page, min_rows=2 if pno - 1 in table_pages else 3)
                 if is_table:
                     table_pages.add(pno)
                 if not is_table and pno != title_page:

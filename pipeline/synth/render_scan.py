@@ -61,13 +61,13 @@ class ScanQuirks:
     seed: int = 0
 
 
-FAMILIES = ("rotation", "skew", "noise")  # what draw_quirks varies; each on top of the usual slight damage
+FAMILIES = ("rotation", "skew", "noise", "borderless")  # what draw_quirks varies, on top of the usual slight damage
 
 
 def draw_quirks(rng: random.Random, families: tuple[str, ...] = FAMILIES) -> ScanQuirks:
     """Scan damage drawn at random within each family asked for: pages turned by any quarter turns (one page
     in a document, or all), skew of 6-15° either way, noise (faded toner, blur, tinted paper, uneven lighting,
-    heavy speckle, strong JPEG)."""
+    heavy speckle, strong JPEG), tables printed without rules (borderless)."""
     q = ScanQuirks(seed=rng.randrange(10_000))
     if "rotation" in families:
         q = replace(q, turns=tuple(rng.choice((0, 1, 2, 3)) for _ in range(rng.randint(1, 3))) or (0,))
@@ -79,6 +79,8 @@ def draw_quirks(rng: random.Random, families: tuple[str, ...] = FAMILIES) -> Sca
         q = replace(q, dropout=rng.uniform(0.0, 0.06), blur=rng.uniform(0.0, 0.8), paper=rng.randint(215, 255),
                     lighting=rng.uniform(0.0, 0.3), speckle=rng.uniform(0.0006, 0.0015),
                     jpeg_quality=rng.randint(35, 70))
+    if "borderless" in families:
+        q = replace(q, rules="none")
     return q
 
 
