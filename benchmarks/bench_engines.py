@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from pipeline.executors import Outcome, open_executor  # noqa: E402
+from pipeline.executors import ENGINES, Outcome, open_executor  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 OFFICE = ROOT / "tests" / "fixtures" / "office"
@@ -178,7 +178,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build", type=Path, help="write the workload into this folder")
     ap.add_argument("--workload", type=Path, help="the workload folder to measure")
-    ap.add_argument("--engine", choices=("serial", "processes", "dask"))
+    ap.add_argument("--engine", choices=ENGINES)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--baselines", action="store_true", help="measure the baselines instead of an engine")
     ap.add_argument("--scale", type=float, default=1.0, help="multiply the document counts (build)")

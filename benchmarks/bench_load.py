@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline import schema  # noqa: E402
 from pipeline.batch import combine  # noqa: E402
-from pipeline.extraction import TABLE_NAMES, extract_document  # noqa: E402
+from pipeline.executors import RawDoc, extract_files  # noqa: E402
+from pipeline.extraction import TABLE_NAMES  # noqa: E402
 from pipeline.load import build_release  # noqa: E402
 from pipeline.synth import district_corpus, render_pipe_text  # noqa: E402
 
@@ -41,8 +42,8 @@ def seed_frames(n: int) -> dict[str, pd.DataFrame]:
     while len(reports) < n:
         reports += district_corpus(seed, n_districts=4, n_departments=3)
         seed += 1
-    extracted = [extract_document(render_pipe_text(s).encode("utf-8"), name=f"{s.year}_{s.agency}.txt")
-                 for s in reports[:n]]
+    extracted = extract_files([RawDoc(f"{s.year}_{s.agency}.txt", render_pipe_text(s).encode("utf-8"))
+                               for s in reports[:n]])
     return combine(extracted)
 
 

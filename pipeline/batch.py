@@ -1,16 +1,15 @@
-"""Extract many documents: one bad file never stops the others."""
+"""The documents of a command line (discover) and one frame per table over their reports (combine); the
+extraction itself is pipeline.executors.extract_files."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline.executors import extract_files, resolve
 from pipeline.extraction import TABLE_NAMES, Report
 from pipeline.output import concat
-from pipeline.workers import Limits
 
 # Files that are never reports: truth files, notes and our own outputs.
 _SKIP_SUFFIXES = (".json", ".csv", ".parquet", ".py", ".pyc", ".duckdb", ".log", ".tmp")
@@ -30,21 +29,6 @@ def discover(paths: Iterable[Path]) -> list[Path]:
 
 def _wanted(f: Path) -> bool:
     return not f.name.startswith(".") and f.name not in _SKIP_NAMES and not f.name.endswith(_SKIP_SUFFIXES)
-
-
-def extract_many(files: list[Path], on_done: Callable[[Path, Report], None] | None = None,
-                 engine: str | None = None, workers: int | None = None,
-                 scheduler: str | None = None, limits: Limits | None = None) -> Iterator[Report]:
-    """Reports of the files in input order, extracted on an engine of pipeline.executors (every engine runs
-    documents in supervised worker processes, with per-document time and memory limits).
-
-    on_done(path, report) is called as each document completes; the default engine is a local process pool
-    of os.cpu_count() workers (serial for one file).
-    """
-    if scheduler and engine is None:
-        engine = "dask"
-    engine, n = resolve(engine, workers, len(files))
-    yield from extract_files(files, engine, n, scheduler, on_done, limits=limits)  # type: ignore[arg-type]
 
 
 def combine(reports: Iterable[Report]) -> dict[str, pd.DataFrame]:

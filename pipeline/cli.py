@@ -11,7 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 
 from pipeline import schema
-from pipeline.batch import combine, discover, extract_many
+from pipeline.batch import combine, discover
+from pipeline.executors import ENGINES, check_engine, extract_files
 from pipeline.extraction import Report
 from pipeline.output import write_tables
 from pipeline.version import EXTRACTOR_VERSION
@@ -42,7 +43,7 @@ def _summary(rows: list[tuple[Path, Report]]) -> Table:
     return table
 
 
-EngineOpt = Annotated[str | None, typer.Option("--engine", help="serial | processes | dask (default: a local "
+EngineOpt = Annotated[str | None, typer.Option("--engine", help=" | ".join(ENGINES) + " (default: a local "
                                                                "process pool; serial for one file)")]
 WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, help="worker processes (default: CPUs)")]
 SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="address of an existing Dask scheduler, "
@@ -57,8 +58,10 @@ def _limits(time_limit: float | None, workers: int | None) -> Limits:
 
 
 def _check_engine(engine: str | None, scheduler: str | None) -> None:
-    if engine not in (None, "serial", "processes", "dask") or (scheduler and engine not in (None, "dask")):
-        raise typer.BadParameter("--engine is serial, processes or dask; --scheduler needs dask")
+    try:
+        check_engine(engine, scheduler)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
 
 
 @app.command()
@@ -95,7 +98,7 @@ def _extract(paths: list[Path], out: Path, quiet: bool, engine: str | None, work
             done.append((path, report))
             progress.update(task, advance=1, description=path.name[:40])
 
-        tables = combine(extract_many(files, on_done, engine, workers, scheduler, limits))
+        tables = combine(extract_files(files, engine, workers, scheduler, on_done, limits=limits))
     try:
         write_tables(tables, out)
     except OSError as exc:

@@ -29,14 +29,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, get_args
 
 from pipeline.extraction import Report, _failed, extract_document, extract_path
 from pipeline.readers import preload_modules
 from pipeline.workers import MAX_TASKS_PER_CHILD, Limits, Supervisor
 
 Engine = Literal["serial", "processes", "dask"]
-ENGINES: tuple[str, ...] = ("serial", "processes", "dask")
+ENGINES: tuple[str, ...] = get_args(Engine)  # the one list of engine names (CLI options, benchmarks)
 MAX_WORKER_MEMORY = 4 * 2**30  # Dask: default memory_limit per worker (bytes), at most total / N
 # imported once by the forkserver: the extractor and the light readers of the format registry (docformats)
 _PRELOAD = ["pipeline.extraction", "pipeline.executors", *preload_modules()]
@@ -316,10 +316,17 @@ class DaskExecutor:
             self.cluster.close()
 
 
-def resolve(engine: str | None, workers: int | None, n_items: int) -> tuple[str, int]:
-    """The engine and worker count to use: by default a process pool of os.cpu_count(), serial for one file."""
+def check_engine(engine: str | None, scheduler: str | None = None) -> None:
+    """ValueError unless `engine` is one of ENGINES (or None) and a scheduler address comes with dask."""
     if engine is not None and engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    if scheduler and engine not in (None, "dask"):
+        raise ValueError("--scheduler needs --engine dask")
+
+
+def resolve(engine: str | None, workers: int | None, n_items: int) -> tuple[str, int]:
+    """The engine and worker count to use: by default a process pool of os.cpu_count(), serial for one file."""
+    check_engine(engine)
     n = workers or os.cpu_count() or 1
     if engine is None:
         engine = "serial" if n_items <= 1 or n == 1 else "processes"
@@ -339,17 +346,14 @@ def open_executor(engine: str, workers: int = 1, scheduler: str | None = None,
     limits: time and address-space limits per document (default: Limits.default, from the environment);
     isolate=False runs the serial engine in this process (no limit enforced from outside).
     """
-    if scheduler and engine != "dask":
-        raise ValueError("--scheduler needs --engine dask")
+    check_engine(engine, scheduler)
     ex: SerialExecutor | PoolExecutor | DaskExecutor
     if engine == "serial":
         ex = SerialExecutor(limits, isolate=isolate)
     elif engine == "processes":
         ex = PoolExecutor(workers, max_tasks_per_child, limits)
-    elif engine == "dask":
+    else:  # "dask"
         ex = DaskExecutor(workers, scheduler, memory_limit, limits=limits)
-    else:
-        raise ValueError(f"unknown engine {engine!r}")
     try:
         yield ex
     finally:
@@ -378,9 +382,13 @@ def extract_files(files: Sequence[Item | str], engine: str | None = None, worker
                   memory_limit: int | str | None = None, limits: Limits | None = None) -> list[Report]:
     """Extract documents (paths or RawDoc) on an engine; the Reports come back in input order.
 
-    engine: "serial", "processes" (local pool, the default) or "dask"; workers: pool size or LocalCluster
-    workers (default os.cpu_count()); scheduler: address of an existing Dask scheduler (implies dask);
-    limits: per-document time and worker address-space limits (default: Limits.default()).
+    The one way to extract many documents: `ogi extract`, `ogi run` (pipeline.run.extract), the generated
+    sample release (pipeline.analysis.sample) and the benchmarks call it.
+
+    engine: one of ENGINES, "serial", "processes" (local pool, the default) or "dask"; workers: pool size or
+    LocalCluster workers (default os.cpu_count()); scheduler: address of an existing Dask scheduler (implies
+    dask); on_done(item, report) is called as each document completes; limits: per-document time and worker
+    address-space limits (default: Limits.default()).
     """
     if scheduler and engine is None:
         engine = "dask"

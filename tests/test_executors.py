@@ -23,6 +23,7 @@ from pipeline.executors import (
     Item,
     Outcome,
     RawDoc,
+    check_engine,
     extract_files,
     item_name,
     open_executor,
@@ -229,3 +230,20 @@ def test_a_document_over_the_time_limit_has_its_worker_killed(engine, with_hosti
 def test_serial_engine_in_process_has_the_same_tables(mixed, serial_tables):
     with open_executor("serial", isolate=False) as ex:
         assert_same_tables(serial_tables, combine(run_items(ex, mixed)))
+
+
+def test_engine_names_are_known_in_one_place():
+    """The executors' ENGINES is the vocabulary: the API, the CLI options and their errors read it."""
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    assert ENGINES == ("serial", "processes", "dask")
+    for engine in ENGINES:
+        check_engine(engine)
+    with pytest.raises(ValueError, match="unknown engine 'threads': choose one of serial, processes, dask"):
+        check_engine("threads")
+    with pytest.raises(ValueError, match="--scheduler needs --engine dask"):
+        check_engine("processes", "tcp://10.0.0.5:8786")
+    result = CliRunner().invoke(app, ["extract", ".", "--engine", "threads"])
+    assert result.exit_code == 2 and "unknown engine" in result.output

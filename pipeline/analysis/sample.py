@@ -4,7 +4,7 @@
 
 The corpus is `pipeline.synth.district_corpus(seed)` (several districts of one city and city departments,
 2019–2024, both templates, two reports that break their identities on purpose), rendered as pipe text and
-government HTML pages, extracted with `pipeline.extract_bytes` and loaded with `pipeline.load.build_release`;
+government HTML pages, extracted with `pipeline.executors.extract_files` and loaded with `pipeline.load.build_release`;
 with legacy=True (the default) also the district governments' reports of 2008–2018
 (`pipeline.synth.legacy.legacy_corpus`: statistics-table families that change in 2014, prose-only years),
 rendered as Word-exported pages, text copies and Word files, so the long series 2008–2024 has data.
@@ -109,13 +109,14 @@ def render_legacy(report: LegacyReport, i: int) -> tuple[bytes, str]:
 def build_sample_release(out_root: Path | str, seed: int = 2019, *, quirks: bool = True,
                          legacy: bool = True) -> Path:
     """Generate, extract and load the sample corpus into out_root/releases/<stamp>/; returns the release folder."""
-    import pipeline
     from pipeline.batch import combine
+    from pipeline.executors import RawDoc, extract_files
     from pipeline.load import build_release
 
     corpus = sample_corpus(seed, quirks=quirks, legacy=legacy)
-    extracted = [pipeline.extract_bytes(*render(r, i)) for i, r in enumerate(corpus.reports)]
-    extracted += [pipeline.extract_bytes(*render_legacy(r, i)) for i, r in enumerate(corpus.legacy)]
+    docs = [render(r, i) for i, r in enumerate(corpus.reports)]
+    docs += [render_legacy(r, i) for i, r in enumerate(corpus.legacy)]
+    extracted = extract_files([RawDoc(name, data) for data, name in docs])
     run_info = {"sample": True, "seed": seed, "quirks": quirks, "dropped": corpus.dropped,
                 "restated": corpus.restated, "broken": corpus.broken, "legacy_reports": len(corpus.legacy)}
     return build_release(combine(extracted), Path(out_root), run_info=run_info)
