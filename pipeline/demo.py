@@ -14,18 +14,11 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
-import hashlib
-import io
-import os
 import random
-import re
-import shutil
 import subprocess
 import tempfile
 import time
-import zipfile
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,15 +27,16 @@ from rich.console import Console
 from rich.table import Table
 
 import docformats
+from pipeline.libreoffice import soffice_path
 from pipeline.run.orchestrate import RunResult
 from pipeline.run.outcome import RunSummary, by_rank
 from pipeline.synth import (
     HtmlQuirks,
     SyntheticReport,
-    TextQuirks,
     default_site,
     district_corpus,
     make_notice,
+    quirks,
     render_html_page,
     render_notice_page,
     render_pipe_text,
@@ -50,6 +44,7 @@ from pipeline.synth import (
 from pipeline.synth import Site as SynthSite
 from pipeline.synth.grid import CellQuirks
 from pipeline.synth.portals import Doc, File, Portal
+from pipeline.synth.render_docx import docx_to_pdfs, render_many
 from pipeline.synth.render_html import table_image_files
 from pipeline.synth.render_scan import ScanQuirks, render_scan_pdf
 from pipeline.synth.render_xlsx import render_xlsx
@@ -91,46 +86,6 @@ class Corpus:
 
     def by_format(self) -> Counter:
         return Counter(r.fmt for r in self.reports)
-
-
-# quirks --------------------------------------------------------------------------------------------------
-def _cell_quirks(rng: random.Random) -> dict[str, object]:
-    return dict(units=rng.random() < 0.3, blank_zero=rng.choice((0.0, 0.0, 0.5)),
-                dash_zero=rng.choice((0.0, 0.0, 0.3)), fullwidth_digits=rng.choice((0.0, 0.0, 0.1)),
-                label_typos=rng.choice((0.0, 0.1)), brackets=rng.choice(("full", "half", "mixed")),
-                clause_spaces=rng.random() < 0.2, truncate_headers=rng.random() < 0.2, seed=rng.randrange(1000))
-
-
-def _html_quirks(rng: random.Random) -> HtmlQuirks:
-    return HtmlQuirks(split_table3=rng.random() < 0.3, misaligned_colspan=rng.random() < 0.3,
-                      declare_charset=rng.random() < 0.8, **_cell_quirks(rng))  # type: ignore[arg-type]
-
-
-def _text_quirks(rng: random.Random) -> TextQuirks:
-    return TextQuirks(layout=rng.choice(("pipe", "pipe", "markdown", "lines")), trailing_empty=rng.random() < 0.5,
-                      **_cell_quirks(rng))  # type: ignore[arg-type]
-
-
-def _docx_options(rng: random.Random) -> dict[str, Any]:
-    return dict(quirks=CellQuirks(**_cell_quirks(rng)), split_table3=rng.random() < 0.3,  # type: ignore[arg-type]
-                one_table_per_clause=rng.random() < 0.3, repeat_header=rng.random() < 0.5,
-                filler_before_table3=rng.choice((0, 3, 6)))
-
-
-def _render_docx(job: tuple[SyntheticReport, dict[str, Any]]) -> bytes:
-    from pipeline.synth.render_docx import render_docx
-
-    return stable_docx(render_docx(job[0], **job[1]))
-
-
-def render_all(jobs: list[tuple[int, SyntheticReport, dict[str, Any]]]) -> list[bytes]:
-    """Word files for the jobs, on every CPU (python-docx takes about a second per report)."""
-    work = [(r, o) for _i, r, o in jobs]
-    workers = min(len(work), os.cpu_count() or 1)
-    if workers <= 1:
-        return [_render_docx(w) for w in work]
-    with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(_render_docx, work))
 
 
 # sites -------------------------------------------------------------------------------------------------
@@ -178,7 +133,7 @@ def build_corpus(seed: int = 2019, *, districts: int = 4, departments: int = 3,
     attachment), "picture" (a page whose tables are pictures stored beside it). Each site runs one CMS family
     (SITE_FAMILIES)."""
     rng = random.Random(seed)
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    soffice = soffice_path()
     notes: list[str] = []
     if pdf and soffice is None:
         notes.append("LibreOffice (soffice) is not installed: the reports meant as PDF are served as Word (.docx); "
@@ -214,30 +169,30 @@ def build_corpus(seed: int = 2019, *, districts: int = 4, departments: int = 3,
                 body = render_scan_pdf(report, ScanQuirks(seed=rng.randrange(1000), filler_paragraphs=2))
                 doc.attachments = (File(f"{report.title}.pdf", body, "application/pdf"),)
             else:
-                body = render_xlsx(report, CellQuirks(**_cell_quirks(rng)))  # type: ignore[arg-type]
+                body = render_xlsx(report, CellQuirks(**quirks.cell_quirks(rng)))  # type: ignore[arg-type]
                 doc.attachments = (File(f"{report.title}.xlsx", body, docformats.by_key("xlsx").media_types[0]),)
         elif fmt == "html":
             encoding = rng.choice(("utf-8", "utf-8", "gbk"))
-            doc.page = render_html_page(report, _html_quirks(rng), encoding=encoding, site=synth_site)
+            doc.page = render_html_page(report, quirks.html_quirks(rng), encoding=encoding, site=synth_site)
             doc.page_type = f"text/html; charset={encoding.upper()}" if rng.random() < 0.5 else "text/html"
         elif fmt == "text":
             doc.direct = File(f"W0{report.published:%Y%m%d}{report.doc_id}.txt",
-                              render_pipe_text(report, _text_quirks(rng)).encode("utf-8"), "text/plain; charset=utf-8")
+                              render_pipe_text(report, quirks.text_quirks(rng)).encode("utf-8"), "text/plain; charset=utf-8")
         else:
             fmt = "pdf" if fmt == "pdf" and pdf and soffice else "docx"
             doc.paragraphs = wrapper
-            word.append((len(served), report, _docx_options(rng)))
+            word.append((len(served), report, quirks.docx_options(rng)))
             if fmt == "pdf":
                 wants_pdf[len(served)] = doc
         docs.append(doc)
         served.append((key, len(docs) - 1, Served(key, report.agency, report.year, report.template, fmt, "",
                                                   report.consistent)))
-    docx_of = {i: body for (i, _r, _o), body in zip(word, render_all(word), strict=True)}
+    docx_of = {i: body for (i, _r, _o), body in zip(word, render_many([(r, o) for _i, r, o in word]), strict=True)}
     pdfs: dict[int, bytes] = {}
     if wants_pdf:
         order = sorted(wants_pdf)
         try:
-            pdfs = dict(zip(order, docx_to_pdfs([docx_of[i] for i in order], soffice or "soffice"), strict=True))
+            pdfs = dict(zip(order, docx_to_pdfs([docx_of[i] for i in order]), strict=True))
         except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
             notes.append(f"LibreOffice failed ({exc}): the reports meant as PDF are served as Word (.docx)")
     for i, body in docx_of.items():
@@ -283,67 +238,6 @@ def _seed_site() -> tuple[DemoSite, Served]:
               direct=File("W020200115_2019jinlin.txt", (SAMPLES / SEED_FILE).read_bytes(), "text/plain; charset=utf-8"))
     portal = _portal("seed-jinlin", SEED_AGENCY, synth_site, [doc], 2019)
     return portal.site, Served(portal.site.key, SEED_AGENCY, 2019, "2019", "text", portal.paths[0])
-
-
-_PDF_DATE = re.compile(rb"/(CreationDate|ModDate)\s*\(D:(\d{14})")
-_PDF_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]")
-_PDF_CHECKSUM = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]+)")
-FIXED_ZIP_TIME = (2025, 3, 1, 9, 0, 0)
-
-
-def stable_docx(data: bytes) -> bytes:
-    """The same .docx with fixed timestamps in the zip entries, so equal content gives equal bytes (sha256)."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            dst.writestr(zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME), src.read(info.filename),
-                         compress_type=zipfile.ZIP_DEFLATED)
-    return buf.getvalue()
-
-
-def stable_pdf(data: bytes, key: bytes) -> bytes:
-    """LibreOffice's PDF with its creation date, file ID and checksum replaced by values of the same length derived from
-    `key` (the source), so a rerun serves the same bytes and the cache is not refilled with copies."""
-    digest = hashlib.sha256(key).hexdigest().upper().encode()
-
-    def date(m: re.Match[bytes]) -> bytes:
-        return m.group(0)[: -14] + b"20250301090000"
-
-    def ids(m: re.Match[bytes]) -> bytes:
-        out = m.group(0)
-        for part in (m.group(1), m.group(2)):
-            out = out.replace(part, (digest * 4)[: len(part)], 1)
-        return out
-
-    def checksum(m: re.Match[bytes]) -> bytes:
-        return m.group(0)[: -len(m.group(1))] + (digest * 2)[: len(m.group(1))]
-
-    return _PDF_CHECKSUM.sub(checksum, _PDF_ID.sub(ids, _PDF_DATE.sub(date, data)))
-
-
-def docx_to_pdfs(docs: list[bytes], soffice: str, timeout_s: float = 240) -> list[bytes]:
-    """Export many .docx to PDF with one LibreOffice process (`soffice --headless --convert-to pdf`)."""
-    with tempfile.TemporaryDirectory(prefix="ogi-demo-pdf-") as tmp:
-        folder = Path(tmp)
-        names = []
-        for i, body in enumerate(docs):
-            src = folder / f"r{i:03d}.docx"
-            src.write_bytes(body)
-            names.append(src)
-        profile = folder / "profile"
-        cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", str(folder), *map(str, names)]
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False,
-                              env={"PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(folder)})
-        out = []
-        for src in names:
-            pdf = src.with_suffix(".pdf")
-            if not pdf.exists():
-                detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip()[:200]
-                raise RuntimeError(f"no PDF for {src.name}: {detail or 'no output'}")
-            out.append(stable_pdf(pdf.read_bytes(), docs[len(out)]))
-        return out
 
 
 # the registry of the served sites ------------------------------------------------------------------------

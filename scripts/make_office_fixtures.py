@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pipeline.libreoffice import convert  # noqa: E402
 from pipeline.synth import (  # noqa: E402
     CellQuirks,
     SyntheticReport,
@@ -33,7 +34,6 @@ from pipeline.synth import (  # noqa: E402
     identity_failures,
     render_docx,
 )
-from pipeline.synth.render_docx import soffice_convert  # noqa: E402
 
 OUT = ROOT / "tests" / "fixtures" / "office"
 ENCRYPT = (
@@ -88,12 +88,12 @@ def main() -> None:
         docx_path.write_bytes(render_docx(report, quirks, **options))
         doc = expected_json(report) | {"options": options, "quirks": repr(quirks)}
         (out / f"{name}.expected.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
-        soffice_convert(docx_path, "pdf", out)
-    soffice_convert(out / "report_2021.docx", "doc", out)
+        convert([docx_path], "pdf", out)
+    convert([out / "report_2021.docx"], "doc", out)
     with tempfile.TemporaryDirectory() as tmp:
         enc_src = Path(tmp) / "encrypted.docx"
         shutil.copy(out / "report_2021.docx", enc_src)
-        soffice_convert(enc_src, ENCRYPT, out)
+        convert([enc_src], ENCRYPT, out)
     (out / "borderless.docx").unlink()  # only its PDF is a fixture
     total = 0
     for f in sorted(out.iterdir()):

@@ -133,9 +133,9 @@ def main() -> None:
     for producer in producers:
         bodies = [render(c, producer) for c in cases]
         if producer == "soffice":
-            from pipeline.demo import docx_to_pdfs
+            from pipeline.synth.render_docx import docx_to_pdfs
 
-            bodies = docx_to_pdfs(bodies, shutil.which("soffice") or "soffice", timeout_s=60 + 10 * len(bodies))
+            bodies = docx_to_pdfs(bodies, timeout_s=60 + 10 * len(bodies))
         for i, (case, pdf) in enumerate(zip(cases, bodies, strict=True)):
             same, note = compare_paths(pdf)
             rep = pipeline.extract_bytes(pdf, "report.pdf")

@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.synth.strategies import IMPOSSIBLE, TAGS, WEB_LAYOUTS  # noqa: E402
 from tests.roundtrip import Sweep, sweep, web_text_of  # noqa: E402
+from tests.strategies import IMPOSSIBLE, TAGS, WEB_LAYOUTS  # noqa: E402
 
 
 def matrix(s: Sweep) -> None:
@@ -61,7 +61,7 @@ def main() -> int:
             args.dump.mkdir(parents=True, exist_ok=True)
             (args.dump / f"fail-{n}.pickle").write_bytes(pickle.dumps(case))
 
-    from pipeline.synth.strategies import case_tags as s_tags
+    from tests.strategies import case_tags as s_tags
 
     t0 = time.perf_counter()
     s = sweep(args.n, args.seed, grid=not args.no_grid, cover=args.cover, on_fail=on_fail)

@@ -15,8 +15,8 @@ from pipeline.readers.html import read_html
 from pipeline.readers.pipe_grid import printed_rows
 from pipeline.readers.text import read_text
 from pipeline.synth import expected_cells, identity_failures, render_html_page
-from pipeline.synth.strategies import WebTextCase, case_combinations, case_tags, combinations, web_text_cases
 from pipeline.synth.web_text import html_to_text
+from tests.strategies import WebTextCase, case_combinations, case_tags, combinations, web_text_cases
 
 KEYS = {"requests": ("outcome", "applicant"), "reviews": ("proceeding", "outcome"), "proactive": ("item", "metric")}
 

@@ -12,7 +12,11 @@ import pipeline
 from pipeline.readers.html import read_html
 from pipeline.readers.text import read_text
 from pipeline.synth import HtmlQuirks, generate, render_html_page, render_pipe_text
-from pipeline.synth.strategies import (
+from pipeline.synth.web_text import PRESETS, html_to_text
+from tests.roundtrip import assert_checks as _assert_checks
+from tests.roundtrip import assert_same as _assert_same
+from tests.roundtrip import check_web_text_case, printed, sweep
+from tests.strategies import (
     case_combinations,
     case_tags,
     combinations,
@@ -21,10 +25,6 @@ from pipeline.synth.strategies import (
     text_quirks,
     web_text_cases,
 )
-from pipeline.synth.web_text import PRESETS, html_to_text
-from tests.roundtrip import assert_checks as _assert_checks
-from tests.roundtrip import assert_same as _assert_same
-from tests.roundtrip import check_web_text_case, printed, sweep
 
 _SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # traditional characters: what a big5 gateway serves (Big5, or Microsoft's and Hong Kong's variants)

@@ -28,8 +28,8 @@ from pipeline.synth import (
     table_rows,
 )
 from pipeline.synth.grid import report_grids
-from pipeline.synth.strategies import html_quirks, reports, text_quirks
 from pipeline.synth.templates import APPLICANTS, OTHER_2021, PROCEEDINGS, REVIEW_OUTCOMES, proactive_keys
+from tests.strategies import html_quirks, reports, text_quirks
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -319,3 +319,18 @@ def test_determinism() -> None:
     assert render_pipe_text(a, TextQuirks(blank_zero=0.5, seed=3)) == render_pipe_text(b, TextQuirks(blank_zero=0.5, seed=3))
     assert render_pipe_text(a, TextQuirks(blank_zero=0.5, seed=3)) != render_pipe_text(a, TextQuirks(blank_zero=0.5, seed=4))
     assert gen(1, year=2023) != gen(2, year=2023)
+
+
+def test_the_generator_and_the_demo_import_without_hypothesis() -> None:
+    """hypothesis is a dev-only dependency: its strategies live in tests/strategies.py, and every module of
+    pipeline.synth (and the demo) imports where it is not installed."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import importlib, pkgutil, sys\nsys.modules['hypothesis'] = None\nimport pipeline.synth, pipeline.demo\n"
+            "for m in pkgutil.walk_packages(pipeline.synth.__path__, 'pipeline.synth.'):\n"
+            "    importlib.import_module(m.name)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[1], check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]

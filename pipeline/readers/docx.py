@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
-import tempfile
 import zipfile
-from pathlib import Path
 
 import docx
 from docx.oxml.ns import qn
 
+from pipeline import libreoffice
 from pipeline.document import Block, Cell, Document, Paragraph, ReaderError, Table
 from pipeline.readers.cjk_fold import clean_cell_text, clean_line, is_page_number
 from pipeline.readers.pdf import find_title
@@ -169,32 +165,17 @@ def _redundant_column(grid: dict, n_rows: int, cols: list[int], i: int) -> bool:
 
 
 def read_doc(data: bytes, suffix: str = ".doc", *, timeout_s: float = 120.0) -> Document:
-    """Read a .doc or .wps by converting it to .docx with LibreOffice (soffice) in a temporary folder."""
+    """Read a .doc or .wps by converting it to .docx with LibreOffice (pipeline.libreoffice)."""
     if not data:
         raise ReaderError(f"empty file: the {suffix} has 0 bytes")
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
+    if libreoffice.soffice_path() is None:
         raise ReaderError(f"reading {suffix} needs LibreOffice (soffice) to convert .doc/.wps to .docx; not installed")
     suffix = suffix if suffix.startswith(".") else "." + suffix
-    with tempfile.TemporaryDirectory(prefix="ogi-doc-") as tmp:
-        src = Path(tmp) / f"input{suffix.lower()}"
-        src.write_bytes(data)
-        profile = Path(tmp) / "profile"
-        cmd = [
-            soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-            "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(Path(tmp) / "out"), str(src),
-        ]
-        try:
-            proc = subprocess.run(
-                cmd, capture_output=True, timeout=timeout_s, env={**os.environ, "HOME": tmp}, check=False
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise ReaderError(f"LibreOffice did not convert the {suffix} within {timeout_s:g} s") from exc
-        out = Path(tmp) / "out" / "input.docx"
-        if proc.returncode != 0 or not out.exists():
-            detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip()[:300]
-            raise ReaderError(f"LibreOffice could not convert the {suffix} to .docx: {detail or 'no output'}")
-        document = read_docx(out.read_bytes())
+    try:
+        (docx,) = libreoffice.convert_bytes([data], suffix, "docx:MS Word 2007 XML", timeout_s)
+    except libreoffice.LibreOfficeError as exc:
+        raise ReaderError(f"reading the {suffix}: {exc}") from exc
+    document = read_docx(docx)
     document.media_type = DOC_MEDIA_TYPE
     document.meta["converted_by"] = "libreoffice"
     return document

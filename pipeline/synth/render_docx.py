@@ -1,13 +1,15 @@
-"""Render a SyntheticReport as a Word (.docx) report with real merged cells, and convert it to PDF with LibreOffice."""
+"""Render a SyntheticReport as a Word (.docx) report with real merged cells, and convert it to PDF with LibreOffice
+(pipeline.libreoffice)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
+import re
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -15,6 +17,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+
+from pipeline.libreoffice import LibreOfficeError, convert_bytes
 
 from .grid import CellQuirks, Grid, report_grids
 from .values import SyntheticReport
@@ -31,8 +35,7 @@ _WIDTHS = {"proactive": (4.6, 3.8, 3.8, 3.8), "requests": (1.3, 2.0, 3.6, *[1.3]
            "reviews": (1.07,) * 15}
 
 
-class SofficeError(RuntimeError):
-    """LibreOffice is missing or failed to convert a document."""
+SofficeError = LibreOfficeError  # a renderer (LibreOffice, chromium) is missing or failed
 
 
 def _style_document(doc, font_pt: float) -> None:
@@ -163,32 +166,66 @@ def render_docx(report: SyntheticReport, quirks: CellQuirks | None = None, *, sp
     return buf.getvalue()
 
 
-def soffice_convert(src: Path, target: str, outdir: Path, timeout_s: float = 120) -> Path:
-    """Convert a file with LibreOffice (target "pdf", "doc" or a full filter spec); returns the new file."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise SofficeError("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer fonts-noto-cjk")
-    with tempfile.TemporaryDirectory(prefix="ogi-soffice-") as profile:
-        cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-               "--convert-to", target, "--outdir", str(outdir), str(src)]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout_s, check=False,
-                                  env={**os.environ, "HOME": profile})
-        except subprocess.TimeoutExpired as exc:
-            raise SofficeError(f"LibreOffice did not convert {src.name} within {timeout_s:g} s") from exc
-    out = outdir / f"{src.stem}.{target.split(':')[0]}"
-    if proc.returncode != 0 or not out.exists():
-        detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip()[:300]
-        raise SofficeError(f"LibreOffice could not convert {src.name} to {target}: {detail or 'no output'}")
-    return out
-
-
 def docx_to_pdf(docx: bytes, timeout_s: float = 120) -> bytes:
-    """PDF bytes of a .docx, exported by `soffice --headless --convert-to pdf` in a temporary folder."""
-    with tempfile.TemporaryDirectory(prefix="ogi-docx2pdf-") as tmp:
-        src = Path(tmp) / "report.docx"
-        src.write_bytes(docx)
-        return soffice_convert(src, "pdf", Path(tmp), timeout_s).read_bytes()
+    """PDF bytes of a .docx, exported by LibreOffice."""
+    return convert_bytes([docx], ".docx", "pdf", timeout_s)[0]
 
 
-__all__ = ["SofficeError", "docx_to_pdf", "render_docx", "soffice_convert"]
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate)\s*\(D:(\d{14})")
+_PDF_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]")
+_PDF_CHECKSUM = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]+)")
+FIXED_ZIP_TIME = (2025, 3, 1, 9, 0, 0)
+
+
+def stable_docx(data: bytes) -> bytes:
+    """The same .docx with fixed timestamps in the zip entries, so equal content gives equal bytes (sha256)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME), src.read(info.filename),
+                         compress_type=zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
+def stable_pdf(data: bytes, key: bytes) -> bytes:
+    """LibreOffice's PDF with its creation date, file ID and checksum replaced by values of the same length derived from
+    `key` (the source), so a rerun serves the same bytes and the cache is not refilled with copies."""
+    digest = hashlib.sha256(key).hexdigest().upper().encode()
+
+    def date(m: re.Match[bytes]) -> bytes:
+        return m.group(0)[: -14] + b"20250301090000"
+
+    def ids(m: re.Match[bytes]) -> bytes:
+        out = m.group(0)
+        for part in (m.group(1), m.group(2)):
+            out = out.replace(part, (digest * 4)[: len(part)], 1)
+        return out
+
+    def checksum(m: re.Match[bytes]) -> bytes:
+        return m.group(0)[: -len(m.group(1))] + (digest * 2)[: len(m.group(1))]
+
+    return _PDF_CHECKSUM.sub(checksum, _PDF_ID.sub(ids, _PDF_DATE.sub(date, data)))
+
+
+def docx_to_pdfs(docs: list[bytes], timeout_s: float = 240) -> list[bytes]:
+    """Export many .docx to PDF with one LibreOffice process, with stable bytes (stable_pdf)."""
+    return [stable_pdf(pdf, docx) for pdf, docx in zip(convert_bytes(docs, ".docx", "pdf", timeout_s), docs,
+                                                        strict=True)]
+
+
+def _render_stable(job: tuple[SyntheticReport, dict[str, Any]]) -> bytes:
+    return stable_docx(render_docx(job[0], **job[1]))
+
+
+def render_many(jobs: list[tuple[SyntheticReport, dict[str, Any]]]) -> list[bytes]:
+    """Word files (stable bytes) of (report, render_docx options) jobs, on every CPU (python-docx takes about a
+    second per report)."""
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers <= 1:
+        return [_render_stable(j) for j in jobs]
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(_render_stable, jobs))
+
+
+__all__ = ["SofficeError", "docx_to_pdf", "docx_to_pdfs", "render_docx", "render_many", "stable_docx", "stable_pdf"]

@@ -15,7 +15,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .render_docx import SofficeError, soffice_convert
+from pipeline.libreoffice import convert, soffice_path
+
+from .render_docx import SofficeError
 
 _CHROMIUMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 _FILLER = ("<p>本年度，本机关坚持以公开为常态、不公开为例外，围绕重点领域信息公开、政策解读和回应关切，持续完善政府信息公开"
@@ -31,7 +33,7 @@ def chromium_path() -> str | None:
 def renderers() -> list[str]:
     """The print renderers available here: "chromium", "soffice"."""
     out = ["chromium"] if chromium_path() else []
-    if shutil.which("soffice") or shutil.which("libreoffice"):
+    if soffice_path():
         out.append("soffice")
     return out
 
@@ -59,7 +61,7 @@ def print_page(page: bytes, *, renderer: str | None = None, filler: int = 0, enc
         src = Path(tmp) / "page.html"
         if renderer == "soffice":  # LibreOffice does not import pages holding form controls
             src.write_bytes(_FORM_RE.sub("", page.decode(encoding)).encode(encoding, errors="xmlcharrefreplace"))
-            return soffice_convert(src, "pdf", Path(tmp), timeout_s).read_bytes()
+            return convert([src], "pdf", Path(tmp), timeout_s)[0].read_bytes()
         src.write_bytes(page)
         exe = chromium_path()
         if exe is None:

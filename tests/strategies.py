@@ -1,4 +1,5 @@
-"""Hypothesis strategies for synthetic reports and quirks (imports hypothesis: tests only)."""
+"""Hypothesis strategies for synthetic reports and quirks (pipeline.synth): here under tests/, so that the
+installed package never imports hypothesis (a dev-only dependency)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from .render_html import HtmlQuirks
-from .render_text import LAYOUTS, TextQuirks
-from .values import SyntheticReport, generate
-from .web_text import FAMILIES, WebTextLayout
+from pipeline.synth.render_html import HtmlQuirks
+from pipeline.synth.render_text import LAYOUTS, TextQuirks
+from pipeline.synth.values import SyntheticReport, generate
+from pipeline.synth.web_text import FAMILIES, WebTextLayout
 
 _chance = st.sampled_from((0.0, 0.0, 0.3, 1.0))
 
