@@ -10,51 +10,24 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.synth.portals import (
-    anhui_label,
-    generic,
-    gkmlpt,
-    hanweb_jpaas,
-    hanweb_jpage,
-    hanweb_xxgk,
-    trs_classic,
-    trs_fujian,
-    trs_pagediv,
-    vsb,
-)
+from pipeline.synth.portals import PORTALS, hanweb_jpage, trs_fujian, vsb
 from pipeline.synth.server import assert_client_polite, assert_polite
 from scrapers.fetchlog import FetchLog
 from scrapers.pages import Page
-from scrapers.platforms import BY_NAME, by_name, family_for
+from scrapers.platforms import BY_NAME, FAMILIES, by_name, family_for
 from tests.portals import INTERVAL, check_complete, crawl, docs, policy, served, source
 
-CASES = [
-    ("trs_classic", trs_classic.build, dict(per_page=7, stub=True, commented=True)),
-    ("trs_classic", trs_classic.build, dict(per_page=6, signature="B", encoding="gbk", referer=True)),
-    ("trs_classic", trs_classic.build, dict(per_page=4, tree="year", ext="shtml")),
-    ("trs_classic", trs_classic.build, dict(per_page=5, tree="agency", host="www.qx.gov.cn")),
-    ("trs_pagediv", trs_pagediv.build, dict(per_page=6, prefix="common_list")),
-    ("trs_pagediv", trs_pagediv.build, dict(per_page=4, tree=True, prefix="fg", encoding="gbk")),
-    ("trs_fujian", trs_fujian.build, dict(static_rows=10, host="www.pt.gov.cn")),
-    ("trs_fujian", trs_fujian.build, dict(get_fails=True, max_prepage=7)),
-    ("hanweb_jpage", hanweb_jpage.build, dict(perpage=4, port=True, host="www.hz.gov.cn")),
-    ("hanweb_jpage", hanweb_jpage.build, dict(perpage=3, variant="post_only")),
-    ("hanweb_jpage", hanweb_jpage.build, dict(perpage=3, variant="proxy_only")),
-    ("hanweb_jpage", hanweb_jpage.build, dict(perpage=3, variant="encrypted")),
-    ("hanweb_jpage", hanweb_jpage.build, dict(perpage=2, variant="by_group")),
-    ("hanweb_xxgk", hanweb_xxgk.build, dict(per_page=6)),
-    ("hanweb_jpaas", hanweb_jpaas.build, dict(rows=5, port=True, host="jyt.zj.gov.cn")),
-    ("gkmlpt", gkmlpt.build, dict(page_size=8, prefix="/zqhjj", port=True, host="www.zq.gov.cn")),
-    ("gkmlpt", gkmlpt.build, dict(variant="one_page", year_children=True)),
-    ("gkmlpt", gkmlpt.build, dict(variant="escaped", page_size=10)),
-    ("anhui_label", anhui_label.build, dict(page_size=6)),
-    ("anhui_label", anhui_label.build, dict(hidden_params=True, prefix="/zwgk")),
-    ("vsb", vsb.build, dict(per_page=6)),
-    ("vsb", vsb.build, dict(per_page=9, encoding="gbk")),
-    ("generic", generic.build, dict(style="next")),
-    ("generic", generic.build, dict(style="query", per_page=4)),
-    ("generic", generic.build, dict(iframe=True, per_page=5)),
-]
+# every generated portal (pipeline.synth.portals.PORTALS) in each of its fixed variants
+CASES = [(family, module.build, kwargs) for family, module in PORTALS.items() for kwargs in module.CASES]
+
+
+def test_every_family_has_its_portal_and_cases() -> None:
+    """A family is one module in scrapers/platforms and one in pipeline/synth/portals, found by both registries."""
+    assert set(PORTALS) == set(BY_NAME)
+    assert all(module.CASES for module in PORTALS.values())
+    assert [f.name for f in FAMILIES][-1] == "generic"
+    api = [f.api for f in FAMILIES]
+    assert api == sorted(api, reverse=True)  # API families are tried before static dialects
 
 
 @pytest.mark.parametrize("family,build,kwargs", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
@@ -149,48 +122,12 @@ def test_real_pingtan_column_is_read_as_fujian(corpus: Path) -> None:
                                    "sortfield": "-docorderpri,-docreltime"}
 
 
-BUILDERS = {
-    "trs_classic": (trs_classic.build, lambda d: dict(per_page=d.draw(st.integers(3, 25)),
-                                                        signature=d.draw(st.sampled_from("AB")),
-                                                        encoding=d.draw(st.sampled_from(["utf-8", "gbk"])),
-                                                        stub=d.draw(st.booleans()),
-                                                        tree=d.draw(st.sampled_from([None, "year", "agency"])),
-                                                        ext=d.draw(st.sampled_from(["html", "shtml", "htm"])),
-                                                        column=d.draw(st.sampled_from(["/xxgk/zfxxgknb/",
-                                                                                       "/zwgk/gknb/", "/a/b/ndbg/"])))),
-    "trs_pagediv": (trs_pagediv.build, lambda d: dict(per_page=d.draw(st.integers(3, 20)), tree=d.draw(st.booleans()),
-                                                      prefix=d.draw(st.sampled_from(trs_pagediv.PREFIXES)),
-                                                      chan=d.draw(st.integers(100, 999999)))),
-    "hanweb_jpage": (hanweb_jpage.build, lambda d: dict(perpage=d.draw(st.integers(2, 20)),
-                                                        variant=d.draw(st.sampled_from(["both", "post_only",
-                                                                                        "proxy_only", "by_group"])),
-                                                        column=d.draw(st.integers(100, 10**10)),
-                                                        unitid=d.draw(st.integers(1000, 99999)))),
-    "gkmlpt": (gkmlpt.build, lambda d: dict(page_size=d.draw(st.integers(3, 100)),
-                                            variant=d.draw(st.sampled_from(["", "one_page", "escaped"])),
-                                            year_children=d.draw(st.booleans()),
-                                            prefix=d.draw(st.sampled_from(["", "/abc", "/zq/hjj"])),
-                                            sid=str(d.draw(st.integers(2, 999999))))),
-    "anhui_label": (anhui_label.build, lambda d: dict(page_size=d.draw(st.integers(3, 30)),
-                                                      hidden_params=d.draw(st.booleans()),
-                                                      prefix=d.draw(st.sampled_from(["", "/zwgk", "/hs/zwgk"])))),
-    "vsb": (vsb.build, lambda d: dict(per_page=d.draw(st.integers(3, 20)),
-                                      encoding=d.draw(st.sampled_from(["utf-8", "gbk"])),
-                                      column=d.draw(st.sampled_from(["/xxgk/zfxxgknb", "/zwgk/nb", "/gk/ndbg"])))),
-    "trs_fujian": (trs_fujian.build, lambda d: dict(static_rows=d.draw(st.integers(1, 25)),
-                                                    max_prepage=d.draw(st.integers(5, 100)),
-                                                    get_fails=d.draw(st.booleans()))),
-    "hanweb_xxgk": (hanweb_xxgk.build, lambda d: dict(per_page=d.draw(st.integers(3, 20)))),
-    "hanweb_jpaas": (hanweb_jpaas.build, lambda d: dict(rows=d.draw(st.integers(3, 20)))),
-}
-
-
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_random_portals_are_crawled_completely(data: st.DataObject, tmp_path_factory: pytest.TempPathFactory) -> None:
-    family = data.draw(st.sampled_from(sorted(BUILDERS)))
-    build, params = BUILDERS[family]
-    kwargs = params(data)
+    family = data.draw(st.sampled_from(sorted(f for f, m in PORTALS.items() if m.SPACE)))
+    build = PORTALS[family].build
+    kwargs = {key: data.draw(st.sampled_from(values)) for key, values in PORTALS[family].SPACE.items()}
     seed = data.draw(st.integers(0, 10**6))
     published = docs(seed=seed, agencies=data.draw(st.integers(1, 4)),
                      years=range(data.draw(st.integers(2011, 2020)), 2026), deleted=data.draw(st.integers(0, 2)),

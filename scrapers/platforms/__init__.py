@@ -1,44 +1,39 @@
 """CMS families: one module per family, each recognising its pages and listing a column's rows.
 
+Every module of this package that defines ``FAMILY`` (an instance of a ``Family`` subclass) is a family:
+nothing else to register. ``FAMILIES`` holds them in detection order (``Family.rank``, lowest first: API
+families whose markers are unambiguous, then static dialects, the generic static list last); ``Family.aliases``
+are other names a registry ``cms`` hint may use.
+
 ``family_for(page, hint)``: the registry's ``cms`` hint dispatches when it names a family (or an alias) that
 recognises the page, or when no family does (an API family recognising the page beats a static hint); otherwise
-the first family whose ``detect`` accepts the page, most specific first, the generic static list last. A new family is one module here, its fixture site in ``pipeline/synth/portals`` and one test.
+the first family whose ``detect`` accepts the page, most specific first, the generic static list last. A new
+family is one module here, its generated portal in ``pipeline/synth/portals`` (same module name) and nothing
+else: tests/test_scrapers_families.py crawls every portal with its family (CONTRIBUTING.md).
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from ..pages import Page
-from . import (
-    anhui_label,
-    generic,
-    gkmlpt,
-    hanweb_jpaas,
-    hanweb_jpage,
-    hanweb_xxgk,
-    trs_classic,
-    trs_fujian,
-    trs_pagediv,
-    vsb,
-)
 from .base import Client, Family, Fetched, Listing, Row, SubColumn
 
-# Most specific first: API families whose markers are unambiguous, then static dialects, generic last.
-FAMILIES: list[Family] = [
-    gkmlpt.FAMILY,
-    anhui_label.FAMILY,
-    trs_fujian.FAMILY,
-    hanweb_xxgk.FAMILY,
-    hanweb_jpaas.FAMILY,
-    hanweb_jpage.FAMILY,
-    trs_pagediv.FAMILY,
-    trs_classic.FAMILY,
-    vsb.FAMILY,
-    generic.FAMILY,
-]
+
+def _discover() -> list[Family]:
+    found = []
+    for info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        family = getattr(module, "FAMILY", None)
+        if isinstance(family, Family):
+            found.append(family)
+    return sorted(found, key=lambda f: (f.rank, f.name))
+
+
+FAMILIES: list[Family] = _discover()
 BY_NAME: dict[str, Family] = {f.name: f for f in FAMILIES}
-ALIASES = {"trs": "trs_classic", "fujian": "trs_fujian", "hycloud": "trs_fujian", "hanweb": "hanweb_jpage", "jpage": "hanweb_jpage", "page_div": "trs_pagediv",
-           "trs_page_div": "trs_pagediv",
-           "xxgk": "hanweb_xxgk", "jpaas": "hanweb_jpaas", "anhui": "anhui_label"}
+ALIASES: dict[str, str] = {alias: f.name for f in FAMILIES for alias in f.aliases}
 
 
 def by_name(hint: str | None) -> Family | None:

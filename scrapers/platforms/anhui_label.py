@@ -53,6 +53,8 @@ def label_params(page: Page, hints: dict[str, str]) -> dict[str, str]:
 
 class AnhuiLabel(Family):
     name = "anhui_label"
+    rank = 20
+    aliases = ("anhui",)
     api = True
     label = "Anhui label platform (/public/column/ + /site/label/8888 HTML fragments)"
 

@@ -229,6 +229,8 @@ class Family:
     name = "generic"
     label = "generic static list (下一页 and page-number links)"
     api = False  # rows come from requests beyond the static pages (a list proxy, a JSON or label API)
+    rank = 500  # detection order, lowest first: API families, then static dialects, the generic list last
+    aliases: tuple[str, ...] = ()  # other names a registry ``cms`` hint may give the family
 
     def detect(self, page: Page) -> bool:
         return False

@@ -27,6 +27,7 @@ def _index_name(page: Page) -> tuple[str, str]:
 
 class Generic(Family):
     name = "generic"
+    rank = 1000
     label = "generic static list (下一页, page numbers, createPageHTML, 共N页)"
 
     def detect(self, page: Page) -> bool:

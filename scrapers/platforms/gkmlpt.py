@@ -81,6 +81,7 @@ def categories(page: Page) -> list[tuple[int, str]]:
 
 class Gkmlpt(Family):
     name = "gkmlpt"
+    rank = 10
     api = True
     label = "Guangdong gkmlpt (window._CONFIG TREE + /gkmlpt/api/all/<cat> JSON)"
 

@@ -38,6 +38,8 @@ def pager(page: Page) -> tuple[dict[str, str], int | None, int] | None:
 
 class HanwebJpaas(Family):
     name = "hanweb_jpaas"
+    rank = 50
+    aliases = ("jpaas",)
     api = True
     label = "Hanweb jpaas (queryData pager + front/page/build/unit JSON)"
 

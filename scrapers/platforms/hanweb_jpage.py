@@ -119,6 +119,8 @@ def find_jpage(page: Page, hints: dict[str, str] | None = None) -> Jpage | None:
 
 class HanwebJpage(Family):
     name = "hanweb_jpage"
+    rank = 60
+    aliases = ("hanweb", "jpage")
     api = True
     label = "Hanweb JCMS jpage (inline <datastore> + dataproxy.jsp XML, POST or GET)"
 

@@ -50,6 +50,8 @@ def search_url(base: str, n: int) -> str:
 
 class HanwebXxgk(Family):
     name = "hanweb_xxgk"
+    rank = 40
+    aliases = ("xxgk",)
     api = True
     label = "Hanweb 信息公开目录 (xxgk search.jsp, POST currpage=N)"
 

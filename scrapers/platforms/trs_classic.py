@@ -21,6 +21,8 @@ _ARTICLE = re.compile(r"/t\d{8}_\d+(?:_\w+)?\.s?html?", re.I)
 
 class TrsClassic(Family):
     name = "trs_classic"
+    rank = 80
+    aliases = ("trs",)
     label = "TRS WCM classic (createPageHTML, index_k.html)"
 
     def detect(self, page: Page) -> bool:

@@ -71,6 +71,8 @@ def _rows(data: Any, base: str, list_url: str) -> list[Row]:
 
 class TrsFujian(Family):
     name = "trs_fujian"
+    rank = 30
+    aliases = ("fujian", "hycloud")
     api = True
     label = "TRS hycloud (Fujian): static first screen + POST /fjdzapp/search JSON"
 

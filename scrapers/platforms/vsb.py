@@ -20,6 +20,7 @@ _INFO = re.compile(r"/info/\d+/\d+\.htm", re.I)
 
 class Vsb(Family):
     name = "vsb"
+    rank = 90
     label = "博达 VSB (<col>.htm, then <col>/<n>.htm counting down)"
 
     def detect(self, page: Page) -> bool:

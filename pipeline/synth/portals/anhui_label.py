@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from html import escape
 
 from pipeline.synth.server import Request, Route, Site
@@ -31,6 +32,12 @@ from .base import (
 )
 
 FILE = "/xxgk/publicInfoList_newest2020"
+
+
+FAMILY = "anhui_label"  # the scrapers.platforms family that crawls it
+# how tests/test_scrapers_families.py crawls this portal: fixed variants, and the space random ones come from
+CASES: tuple[dict, ...] = (dict(page_size=6), dict(hidden_params=True, prefix="/zwgk"))
+SPACE: dict[str, Sequence] = dict(page_size=range(3, 31), hidden_params=(False, True), prefix=("", "/zwgk", "/hs/zwgk"))
 
 
 def build(docs: list[Doc], *, seed: int = 0, org: int = 6789011, cat: int = 15071, site_id: int = 6786,

@@ -4,11 +4,17 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from html import escape
 
 from pipeline.synth.server import Route, Site
 
 from .base import Doc, Expected, Portal, default_paragraphs, expect, meta_tags, ordered, page_html, put_beside
+
+FAMILY = "generic"  # the scrapers.platforms family that crawls it
+# how tests/test_scrapers_families.py crawls this portal: fixed variants, and the space random ones come from
+CASES: tuple[dict, ...] = (dict(style="next"), dict(style="query", per_page=4), dict(iframe=True, per_page=5))
+SPACE: dict[str, Sequence] = {}  # the fallback family: its fixed variants only
 
 
 def build(docs: list[Doc], *, seed: int = 0, style: str = "next", per_page: int = 3, host: str | None = None,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import random
+from collections.abc import Sequence
 from html import escape
 
 from pipeline.synth.server import Request, Route, Site
@@ -35,6 +36,15 @@ from .base import (
 
 def _u(text: str) -> str:
     return "".join(f"%u{ord(c):04X}" if ord(c) > 127 else c for c in text)
+
+
+FAMILY = "gkmlpt"  # the scrapers.platforms family that crawls it
+# how tests/test_scrapers_families.py crawls this portal: fixed variants, and the space random ones come from
+CASES: tuple[dict, ...] = (dict(page_size=8, prefix="/zqhjj", port=True, host="www.zq.gov.cn"),
+                           dict(variant="one_page", year_children=True), dict(variant="escaped", page_size=10))
+SPACE: dict[str, Sequence] = dict(page_size=range(3, 101), variant=("", "one_page", "escaped"),
+                                  year_children=(False, True), prefix=("", "/abc", "/zq/hjj"),
+                                  sid=("2", "77", "4096", "758019", "999999"))
 
 
 def build(docs: list[Doc], *, seed: int = 0, prefix: str = "", sid: str = "758019", page_size: int = 100,

@@ -13,6 +13,7 @@ import json
 import math
 import random
 import uuid
+from collections.abc import Sequence
 from html import escape
 
 from pipeline.synth.server import Request, Route, Site
@@ -32,6 +33,12 @@ from .base import (
 from .hanweb_jpage import OSS_HOST, _article
 
 API = "/api-gateway/jpaas-publish-server/front/page/build/unit"
+
+
+FAMILY = "hanweb_jpaas"  # the scrapers.platforms family that crawls it
+# how tests/test_scrapers_families.py crawls this portal: fixed variants, and the space random ones come from
+CASES: tuple[dict, ...] = (dict(rows=5, port=True, host="jyt.zj.gov.cn"),)
+SPACE: dict[str, Sequence] = dict(rows=range(3, 21))
 
 
 def build(docs: list[Doc], *, seed: int = 0, column: int = 1229564321, webid: int = 3101, rows: int = 15,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from html import escape
 from urllib.parse import quote
 
@@ -65,6 +66,15 @@ def _article(doc: Doc, name: str, path: str, links: str) -> bytes:
              f'<td>{doc.published:%Y-%m-%d}</td></tr></table>')
     body = f'{table}<div class="title">{escape(doc.title)}</div><div id="zoom">{paras}{links}</div>'
     return page_html(doc.title, meta_tags(name, "政府信息公开年报", doc, path), body)
+
+
+FAMILY = "hanweb_jpage"  # the scrapers.platforms family that crawls it
+# how tests/test_scrapers_families.py crawls this portal: fixed variants, and the space random ones come from
+CASES: tuple[dict, ...] = (dict(perpage=4, port=True, host="www.hz.gov.cn"), dict(perpage=3, variant="post_only"),
+                           dict(perpage=3, variant="proxy_only"), dict(perpage=3, variant="encrypted"),
+                           dict(perpage=2, variant="by_group"))
+SPACE: dict[str, Sequence] = dict(perpage=range(2, 21), variant=("both", "post_only", "proxy_only", "by_group"),
+                                  column=range(100, 10**10), unitid=range(1000, 100000))
 
 
 def build(docs: list[Doc], *, seed: int = 0, column: int = 5985, webid: int = 1, unitid: int = 30617,

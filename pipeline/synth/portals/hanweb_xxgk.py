@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from html import escape
 
 from pipeline.synth.server import Request, Route, Site
@@ -20,6 +21,12 @@ from .hanweb_jpage import _article
 
 SEARCH = "/module/xxgk/search.jsp"
 SUBJECT = "/module/xxgk/subjectinfo.jsp"
+
+
+FAMILY = "hanweb_xxgk"  # the scrapers.platforms family that crawls it
+# how tests/test_scrapers_families.py crawls this portal: fixed variants, and the space random ones come from
+CASES: tuple[dict, ...] = (dict(per_page=6),)
+SPACE: dict[str, Sequence] = dict(per_page=range(3, 21))
 
 
 def build(docs: list[Doc], *, seed: int = 0, column: int = 1229, area: str = "11330100002489763P",

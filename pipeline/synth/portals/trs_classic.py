@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+from collections.abc import Sequence
 from html import escape
 
 from pipeline.synth.server import Route, Site
@@ -150,6 +151,17 @@ def rows_for(docs: list[tuple[int, Doc]], hrefs: dict[int, str], rng: random.Ran
             out.append(f'<!-- <li><a href="{ghost}" title="{escape(doc.title)}">{escape(cut(doc.title, 16))}</a>'
                        f"{_date_span(doc)}</li> -->")
     return out
+
+
+FAMILY = "trs_classic"  # the scrapers.platforms family that crawls it
+# how tests/test_scrapers_families.py crawls this portal: fixed variants, and the space random ones come from
+CASES: tuple[dict, ...] = (dict(per_page=7, stub=True, commented=True),
+                           dict(per_page=6, signature="B", encoding="gbk", referer=True),
+                           dict(per_page=4, tree="year", ext="shtml"),
+                           dict(per_page=5, tree="agency", host="www.qx.gov.cn"))
+SPACE: dict[str, Sequence] = dict(per_page=range(3, 26), signature="AB", encoding=("utf-8", "gbk"), stub=(False, True),
+                                  tree=(None, "year", "agency"), ext=("html", "shtml", "htm"),
+                                  column=("/xxgk/zfxxgknb/", "/zwgk/gknb/", "/a/b/ndbg/"))
 
 
 def build(docs: list[Doc], *, seed: int = 0, column: str = "/xxgk/zfxxgknb/", per_page: int = 20,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import random
+from collections.abc import Sequence
 from html import escape
 
 from pipeline.synth.server import Request, Route, Site
@@ -45,6 +46,12 @@ def _article(doc: Doc, name: str, path: str, apps: list[dict[str, str]]) -> byte
             f'<div class="fj" ms-controller="fj"><ul ms-repeat="apps"><li><a ms-attr-href="el.url" ms-text="el.name">'
             f"</a></li></ul></div>{viewer}</div>{script}")
     return page_html(doc.title, meta_tags(name, "政府信息公开年报", doc, path), body)
+
+
+FAMILY = "trs_fujian"  # the scrapers.platforms family that crawls it
+# how tests/test_scrapers_families.py crawls this portal: fixed variants, and the space random ones come from
+CASES: tuple[dict, ...] = (dict(static_rows=10, host="www.pt.gov.cn"), dict(get_fails=True, max_prepage=7))
+SPACE: dict[str, Sequence] = dict(static_rows=range(1, 26), max_prepage=range(5, 101), get_fails=(False, True))
 
 
 def build(docs: list[Doc], *, seed: int = 0, column: str = "/zwgk/zfxxgk/zfxxgknb/", chnl: int = 1813,

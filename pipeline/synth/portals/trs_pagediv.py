@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from html import escape
 
 from pipeline.synth.server import Route, Site
@@ -82,6 +83,12 @@ def _rows(docs: list[tuple[int, Doc]], hrefs: dict[int, str], rng: random.Random
         out.append(f"<li>{mark}{row_anchor(doc, hrefs[real[j]], rng, quote=chr(39))}"
                    f"<span>{doc.published:%Y-%m-%d}</span></li>")
     return out
+
+
+FAMILY = "trs_pagediv"  # the scrapers.platforms family that crawls it
+# how tests/test_scrapers_families.py crawls this portal: fixed variants, and the space random ones come from
+CASES: tuple[dict, ...] = (dict(per_page=6, prefix="common_list"), dict(per_page=4, tree=True, prefix="fg", encoding="gbk"))
+SPACE: dict[str, Sequence] = dict(per_page=range(3, 21), tree=(False, True), prefix=PREFIXES, chan=range(100, 1000000))
 
 
 def build(docs: list[Doc], *, seed: int = 0, sec: str = "/zwgk/", chan: int = 100028, prefix: str | None = None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from html import escape
 from urllib.parse import quote
 
@@ -35,6 +36,13 @@ def _disposition(name: str, style: int) -> str:
         return f"attachment; filename*=UTF-8''{quote(name)}"
     raw = name.encode("gbk" if style == 1 else "utf-8").decode("latin-1")
     return f'attachment; filename="{raw}"'
+
+
+FAMILY = "vsb"  # the scrapers.platforms family that crawls it
+# how tests/test_scrapers_families.py crawls this portal: fixed variants, and the space random ones come from
+CASES: tuple[dict, ...] = (dict(per_page=6), dict(per_page=9, encoding="gbk"))
+SPACE: dict[str, Sequence] = dict(per_page=range(3, 21), encoding=("utf-8", "gbk"),
+                                  column=("/xxgk/zfxxgknb", "/zwgk/nb", "/gk/ndbg"))
 
 
 def build(docs: list[Doc], *, seed: int = 0, column: str = "/xxgk/zfxxgknb", tree: int = 1648, per_page: int = 12,
