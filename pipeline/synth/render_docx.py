@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import random
 import re
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
@@ -226,6 +227,15 @@ def render_many(jobs: list[tuple[SyntheticReport, dict[str, Any]]]) -> list[byte
         return [_render_stable(j) for j in jobs]
     with ProcessPoolExecutor(workers) as pool:
         return list(pool.map(_render_stable, jobs))
+
+
+def _render_word(report: SyntheticReport, rng: random.Random) -> bytes:
+    from .quirks import docx_options
+
+    return stable_docx(render_docx(report, **docx_options(rng)))
+
+
+RENDERS = {"docx": _render_word}  # pipeline.synth.formats: the formats this module writes
 
 
 __all__ = ["SofficeError", "docx_to_pdf", "docx_to_pdfs", "render_docx", "render_many", "stable_docx", "stable_pdf"]

@@ -401,5 +401,15 @@ def render_list_page(entries: Sequence[ListEntry], *, site: Site, page: int = 0,
                  crumbs=_crumbs(site)[:-1] + [(site.column, "./")])
 
 
+def _render_page(report: SyntheticReport, rng: random.Random) -> bytes:
+    from .quirks import html_quirks
+
+    encoding = rng.choice(("utf-8", "gbk"))
+    return render_html_page(report, html_quirks(rng), encoding=encoding)
+
+
+RENDERS = {"html": _render_page}  # pipeline.synth.formats: the formats this module writes
+
+
 __all__ = ["HtmlQuirks", "ListEntry", "Notice", "Site", "default_site", "doc_href", "doc_url", "list_entry",
            "list_page_name", "make_notice", "render_html_page", "render_list_page", "render_notice_page"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from .grid import CellQuirks, GCell, Grid, report_grids
@@ -67,3 +68,12 @@ def render_pipe_text(report: SyntheticReport, quirks: TextQuirks | None = None) 
                     cells, pads = _cells(g, row, q)
                     lines += format_row(cells, q.layout, pads)
     return "\n".join(lines) + "\n"
+
+
+def _render_text(report: SyntheticReport, rng: random.Random) -> bytes:
+    from .quirks import text_quirks
+
+    return render_pipe_text(report, text_quirks(rng)).encode("utf-8")
+
+
+RENDERS = {"text": _render_text}  # pipeline.synth.formats: the formats this module writes

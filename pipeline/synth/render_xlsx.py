@@ -9,6 +9,7 @@ report prints them with a unit or as a dash (then as text, as typed).
 from __future__ import annotations
 
 import io
+import random
 import re
 
 from .grid import CellQuirks, Grid, report_grids
@@ -82,3 +83,19 @@ def render_xls(report: SyntheticReport, quirks: CellQuirks | None = None, *, spl
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _render_sheet(report: SyntheticReport, rng: random.Random) -> bytes:
+    from .quirks import cell_quirks
+
+    return render_xlsx(report, CellQuirks(**cell_quirks(rng)), sheet_per_table=rng.random() < 0.5,
+                       split_table3=rng.random() < 0.3)
+
+
+def _render_xls(report: SyntheticReport, rng: random.Random) -> bytes:
+    from .quirks import cell_quirks
+
+    return render_xls(report, CellQuirks(**cell_quirks(rng)), split_table3=rng.random() < 0.3)
+
+
+RENDERS = {"xlsx": _render_sheet, "xls": _render_xls}  # pipeline.synth.formats: the formats this module writes
