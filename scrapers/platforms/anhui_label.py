@@ -74,6 +74,8 @@ class AnhuiLabel(Family):
         params = label_params(page, dict(client.hints))
         numbers = js_numbers(page.scripts or page.html)
         pages = numbers.get("pageCount") or numbers.get("pagecount") or numbers.get("totalPage")
+        if "pageSize" not in (_BLOCK.search(page.scripts or page.html) or [""])[0]:
+            pages = None  # the page size is ours, the page count the site's: page on until a page comes back empty
         method, n, idle = "GET", 1, 0
         while n <= min(pages or client.max_pages, client.max_pages) and not client.stopped:
             form = {**params, "pageIndex": str(n), "_": str(int(time.time() * 1000))}

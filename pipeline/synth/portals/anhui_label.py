@@ -17,19 +17,8 @@ from html import escape
 
 from pipeline.synth.server import Request, Route, Site
 
-from .base import (
-    Doc,
-    Expected,
-    Portal,
-    cut,
-    default_paragraphs,
-    expect,
-    meta_tags,
-    ordered,
-    page_html,
-    put_beside,
-    stub_page,
-)
+from . import base
+from .base import Bodies, Doc, Expected, File, Portal
 
 FILE = "/xxgk/publicInfoList_newest2020"
 
@@ -49,33 +38,24 @@ def build(docs: list[Doc], *, seed: int = 0, org: int = 6789011, cat: int = 1507
     site.column_path = column
     portal = Portal("anhui_label", site, column, Expected(), host=host, name=name)
     site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /manager/\n", "text/plain")
-    bodies: dict[int, list[tuple[str, bytes]]] = {}
-    hrefs: dict[int, str] = {}
-    for i, doc in enumerate(docs):
-        if doc.direct is not None:
-            path = f"/group6/M00/{rng.randrange(16**2):02X}/{rng.randrange(16**2):02X}/{rng.getrandbits(80):020x}.{doc.direct.ext}"
-            site.routes[path] = Route(doc.direct.body, doc.direct.content_type)
-            hrefs[i], bodies[i] = path, [("direct", doc.direct.body)]
-            continue
-        path = f"{prefix}/public/{org}/{doc.doc_id * 13}.html"
-        hrefs[i] = path
-        if doc.deleted:
-            site.routes[path] = Route(stub_page())
-            continue
-        links, atts = "", []
-        for n, att in enumerate(doc.attachments):
-            apath = f"/group6/M00/{rng.randrange(256):02X}/{rng.randrange(256):02X}/{rng.getrandbits(80):020x}.{att.ext}"
-            site.routes[apath] = Route(att.body, att.content_type)
-            links += f'<p><a href="{apath}" target="_blank">{escape(att.name)}</a></p>'
-            atts.append((f"att{n}", att.body))
-        paras = "".join(f"<p>{escape(p)}</p>" for p in default_paragraphs(doc))
-        body = doc.page if doc.page is not None else page_html(
-            doc.title, meta_tags(name, "政府信息公开年报", doc, path) + f'<meta name="SiteId" content="{site_id}">',
-            f'<div class="wzbt">{escape(doc.title)}</div><div class="j-fontContent">{paras}</div>{links}')
-        site.routes[path] = Route(body, doc.page_type if doc.page is not None else "text/html; charset=utf-8")
-        bodies[i] = [("page", body), *atts, *put_beside(site, path, doc)]
+    bodies: Bodies = {}
+
+    def group6(ext: str) -> str:
+        return f"/group6/M00/{rng.randrange(256):02X}/{rng.randrange(256):02X}/{rng.getrandbits(80):020x}.{ext}"
+
+    def attach(_i: int, _doc: Doc, _n: int, att: File) -> str:
+        apath = base.serve_file(site, group6(att.ext), att)
+        return f'<p><a href="{apath}" target="_blank">{escape(att.name)}</a></p>'
+
+    def article(doc: Doc, path: str, links: list[str]) -> bytes:
+        return base.page_html(doc.title, base.meta_tags(name, "政府信息公开年报", doc, path) + f'<meta name="SiteId" content="{site_id}">',
+                         f'<div class="wzbt">{escape(doc.title)}</div><div class="j-fontContent">{base.paragraphs_html(doc)}</div>'
+                         + "".join(links))
+
+    hrefs = base.publish(site, enumerate(docs), bodies, direct=lambda _i, d: base.serve_file(site, group6(d.direct.ext), d.direct),
+                    detail=lambda d: f"{prefix}/public/{org}/{d.doc_id * 13}.html", attach=attach, article=article)
     portal.paths = hrefs
-    listed = ordered(docs)
+    listed = base.ordered(docs)
     pages = max(1, math.ceil(len(listed) / page_size))
     label = f"{prefix}/site/label/8888"
     params = (f'IsAjax: 1, dataType: "html", labelName: "publicInfoList", siteId: "{site_id}", organId: "{org}", '
@@ -86,7 +66,7 @@ def build(docs: list[Doc], *, seed: int = 0, org: int = 6789011, cat: int = 1507
               + f", success: function(d){{ $('#xxgk_lmcon').html(d); }} }}); $('#page').pagination({{pageCount:{pages},"
               " current: 1}); });</script>")
     body = f'<div class="xxgk_rcon"><div id="xxgk_lmcon"></div><div id="page"></div></div>{script}'
-    site.routes[column] = Route(page_html(f"政府信息公开年报-{name}", meta_tags(name, "政府信息公开年报")
+    site.routes[column] = Route(base.page_html(f"政府信息公开年报-{name}", base.meta_tags(name, "政府信息公开年报")
                                           + f'<meta name="SiteId" content="{site_id}">', body))
     portal.expected.list_paths.add(column)
     portal.expected.never_stored |= {column, label}
@@ -97,7 +77,7 @@ def build(docs: list[Doc], *, seed: int = 0, org: int = 6789011, cat: int = 1507
             attr = "" if doc.no_title_attr else f' title="{escape(doc.row_title)}"'
             top = '<span class="zd">[置顶]</span>' if pinned else ""
             rows.append(f'<div class="xxgk_navli"><ul><li class="mc">{top}<a href="{hrefs[i]}"{attr} target="_blank">'
-                        f'{escape(cut(doc.row_title, 20))}</a></li><li class="rq"><span class="date">'
+                        f'{escape(base.cut(doc.row_title, 20))}</a></li><li class="rq"><span class="date">'
                         f"{doc.published:%Y-%m-%d}</span></li></ul></div>")
         return "".join(rows) or '<div class="no-data">暂无相关信息</div>'
 
@@ -113,5 +93,5 @@ def build(docs: list[Doc], *, seed: int = 0, org: int = 6789011, cat: int = 1507
         return Route(html.encode(), "text/html;charset=UTF-8", conditional=False, methods=("GET", "POST"))
 
     site.dynamic.append(answer)
-    expect(portal, docs, bodies)
+    base.expect(portal, docs, bodies)
     return portal

@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 from pipeline.synth.server import Route, Site
 
@@ -180,10 +182,49 @@ def put_beside(site: Site, page_path: str, doc: Doc) -> list[tuple[str, bytes]]:
     return [(f"beside{n}", f.body) for n, f in enumerate(doc.beside)]
 
 
-def store_doc(site: Site, path: str, body: bytes, content_type: str, **route: object) -> Route:
-    r = Route(body, content_type, **route)  # type: ignore[arg-type]
-    site.routes[path] = r
-    return r
+def serve_file(site: Site, path: str, file: File, content_type: str | None = None, **route: Any) -> str:
+    """Serve ``file`` at ``path`` (its own content type unless one is given); returns the path."""
+    site.routes[path] = Route(file.body, content_type or file.content_type, **route)
+    return path
+
+
+Bodies = dict[int, list[tuple[str, bytes]]]
+
+
+def publish(site: Site, docs: Iterable[tuple[int, Doc]], bodies: Bodies, *, detail: Callable[[Doc], str],
+            attach: Callable[[int, Doc, int, File], Any], article: Callable[[Doc, str, list[Any]], bytes],
+            direct: Callable[[int, Doc], str] | None = None,
+            page_type: str = "text/html; charset=utf-8") -> dict[int, str]:
+    """Serve every (doc index, doc) where its list row will point, the way the family's CMS does; returns doc
+    index -> path and fills ``bodies`` (doc index -> the documents a complete crawl stores).
+
+    A file linked straight from the list is served by ``direct(i, doc)`` (which returns its path); without
+    ``direct`` such a file is an attachment of its article page, as on CMSs that always show one. An article
+    is served at ``detail(doc)``: a meta-refresh stub when removed, else the page the caller rendered
+    (``doc.page``) or ``article(doc, path, shown)``, where ``shown`` holds what ``attach(i, doc, n, file)``
+    returned for each attachment after serving it (a link, a JSON entry).
+    """
+    hrefs: dict[int, str] = {}
+    for i, doc in docs:
+        if doc.direct is not None and direct is not None:
+            hrefs[i], bodies[i] = direct(i, doc), [("direct", doc.direct.body)]
+            continue
+        path = hrefs[i] = detail(doc)
+        if doc.deleted:
+            site.routes[path] = Route(stub_page())
+            continue
+        files = [*doc.attachments, *([doc.direct] if doc.direct is not None else [])]
+        shown = [attach(i, doc, n, f) for n, f in enumerate(files)]
+        body = doc.page if doc.page is not None else article(doc, path, shown)
+        site.routes[path] = Route(body, doc.page_type if doc.page is not None else page_type)
+        bodies[i] = [("page", body), *((f"att{n}", f.body) for n, f in enumerate(files)),
+                     *put_beside(site, path, doc)]
+    return hrefs
+
+
+def paragraphs_html(doc: Doc) -> str:
+    """The article's text as ``<p>`` paragraphs."""
+    return "".join(f"<p>{escape(p)}</p>" for p in default_paragraphs(doc))
 
 
 def sample_docs(rng: random.Random, *, agencies: list[str], years: range, notices: int = 2, news: int = 1,
@@ -229,7 +270,7 @@ def sample_docs(rng: random.Random, *, agencies: list[str], years: range, notice
     return docs
 
 
-def expect(portal: Portal, docs: list[Doc], bodies: dict[int, list[tuple[str, bytes]]]) -> None:
+def expect(portal: Portal, docs: list[Doc], bodies: Bodies) -> None:
     """Fill ``portal.expected`` from what was published: every report not removed, with its documents."""
     exp = portal.expected
     for i, doc in enumerate(docs):

@@ -20,18 +20,8 @@ from html import escape
 
 from pipeline.synth.server import Request, Route, Site
 
-from .base import (
-    Doc,
-    Expected,
-    Portal,
-    default_paragraphs,
-    expect,
-    meta_tags,
-    ordered,
-    page_html,
-    put_beside,
-    stub_page,
-)
+from . import base
+from .base import Bodies, Doc, Expected, File, Portal
 
 
 def _u(text: str) -> str:
@@ -56,37 +46,34 @@ def build(docs: list[Doc], *, seed: int = 0, prefix: str = "", sid: str = "75801
     site.column_path = index
     portal = Portal("gkmlpt", site, index, Expected(), host=host, name=name)
     site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /gkmlpt/search\n", "text/plain")
-    base = f"http://{host or '127.0.0.1'}:{port}" if port else ""
-    bodies: dict[int, list[tuple[str, bytes]]] = {}
-    hrefs: dict[int, str] = {}
+    origin = f"http://{host or '127.0.0.1'}:{port}" if port else ""
+    bodies: Bodies = {}
     meta: dict[int, list[dict[str, object]]] = {}
-    for i, doc in enumerate(docs):
-        post = 9_000_000 + doc.doc_id * 7
-        path = f"{prefix}/gkmlpt/content/{post // 10**6}/{post // 10**3}/post_{post}.html"
-        hrefs[i] = path
-        if doc.deleted:
-            site.routes[path] = Route(stub_page())
-            continue
-        atts, links, listed = [], "", []
-        files = list(doc.attachments) + ([doc.direct] if doc.direct else [])
-        for n, att in enumerate(files):
-            aid = 1_000_000 + doc.doc_id * 10 + n
-            apath = f"/attachment/{aid // 10**6}/{aid // 10**3}/{aid}/{post}.{att.ext}"
-            site.routes[apath] = Route(att.body, att.content_type)
-            links += f'<p><a class="nfw-cms-attachment" href="{apath}">{escape(att.name)}</a></p>'
-            listed.append({"id": aid, "name": att.name, "type": att.ext, "mime": att.content_type,
-                           "size": len(att.body), "url": base + apath})
-            atts.append((f"att{n}", att.body))
-        meta[i] = listed
-        paras = "".join(f"<p>{escape(p)}</p>" for p in default_paragraphs(doc))
+
+    def post_of(doc: Doc) -> int:
+        return 9_000_000 + doc.doc_id * 7
+
+    def attach(i: int, doc: Doc, n: int, att: File) -> str:
+        aid, post = 1_000_000 + doc.doc_id * 10 + n, post_of(doc)
+        apath = base.serve_file(site, f"/attachment/{aid // 10**6}/{aid // 10**3}/{aid}/{post}.{att.ext}", att)
+        meta.setdefault(i, []).append({"id": aid, "name": att.name, "type": att.ext, "mime": att.content_type,
+                                       "size": len(att.body), "url": origin + apath})
+        return f'<p><a class="nfw-cms-attachment" href="{apath}">{escape(att.name)}</a></p>'
+
+    def article(doc: Doc, path: str, links: list[str]) -> bytes:
+        post = post_of(doc)
         table = (f'<table class="gkmlpt-meta"><tr><td>索引号：</td><td>007{post}</td><td>分类：</td><td>政府信息公开年报</td></tr>'
                  f'<tr><td>发布机构：</td><td>{escape(doc.agency or name)}</td><td>成文日期：</td><td>{doc.published:%Y-%m-%d}</td></tr></table>')
-        body = doc.page if doc.page is not None else page_html(
-            doc.title, meta_tags(name, "政府信息公开年报", doc, path),
-            f"{table}<h1>{escape(doc.title)}</h1><div class='article-content'>{paras}{links}</div>"
-            f"<script>window._CONFIG = {{DETAIL: {{id: {post}}}}};</script>")
-        site.routes[path] = Route(body, doc.page_type if doc.page is not None else "text/html; charset=utf-8")
-        bodies[i] = [("page", body), *atts, *put_beside(site, path, doc)]
+        return base.page_html(doc.title, base.meta_tags(name, "政府信息公开年报", doc, path),
+                         f"{table}<h1>{escape(doc.title)}</h1><div class='article-content'>{base.paragraphs_html(doc)}"
+                         f"{''.join(links)}</div><script>window._CONFIG = {{DETAIL: {{id: {post}}}}};</script>")
+
+    def detail(doc: Doc) -> str:
+        post = post_of(doc)
+        return f"{prefix}/gkmlpt/content/{post // 10**6}/{post // 10**3}/post_{post}.html"
+
+    # a file the list links is an attachment of its article page here (the list API names the attachments)
+    hrefs = base.publish(site, enumerate(docs), bodies, detail=detail, attach=attach, article=article)
     portal.paths = hrefs
     reports = [(i, d) for i, d in enumerate(docs) if d.is_report]
     notices = [(i, d) for i, d in enumerate(docs) if not d.is_report]
@@ -105,7 +92,7 @@ def build(docs: list[Doc], *, seed: int = 0, prefix: str = "", sid: str = "75801
                           for cid, (label, items) in cats.items() if cid in (2271, 2269)]}]
     shell = (f'<div id="app"></div><script>window._CONFIG = {{SID: \'{sid}\', TREE: {json.dumps(tree, ensure_ascii=False)}, '
              "SERVICE_AREA_ID: 1, DETAIL: {}};</script><script src='/gkmlpt/static/js/app.js'></script>")
-    site.routes[index] = Route(page_html(f"政府信息公开目录 {name}", meta_tags(name, "政府信息公开目录"), shell))
+    site.routes[index] = Route(base.page_html(f"政府信息公开目录 {name}", base.meta_tags(name, "政府信息公开目录"), shell))
     portal.expected.list_paths.add(index)
     portal.expected.never_stored |= {index, f"{prefix}/gkmlpt/api/all/"}
     api = f"{prefix}/gkmlpt/api/all/"
@@ -118,7 +105,7 @@ def build(docs: list[Doc], *, seed: int = 0, prefix: str = "", sid: str = "75801
         n = max(1, int(q.get("page") or 1)) if (q.get("page") or "1").isdigit() else 1
         items = [(i, d) for i, d in enumerate(docs)] if cat == "0" else cats.get(int(cat) if cat.isdigit() else -1,
                                                                                    ("", []))[1]
-        rows = [(i, d) for i, d, _p in ordered([d for _i, d in items])]
+        rows = [(i, d) for i, d, _p in base.ordered([d for _i, d in items])]
         rows = [(items[j][0], d) for j, d in rows]
         if variant == "one_page" and n >= 2:
             return Route(b"<html><body>404 Not Found</body></html>", status=404, conditional=False)
@@ -127,7 +114,7 @@ def build(docs: list[Doc], *, seed: int = 0, prefix: str = "", sid: str = "75801
             rows = []
         chunk = rows[(n - 1) * size:n * size]
         articles = [{"id": 9_000_000 + d.doc_id * 7, "title": _u(d.row_title) if variant == "escaped" else d.row_title,
-                     "url": base + hrefs[i], "post_url": hrefs[i], "created_at": f"{d.published:%Y-%m-%d} 10:00:00",
+                     "url": origin + hrefs[i], "post_url": hrefs[i], "created_at": f"{d.published:%Y-%m-%d} 10:00:00",
                      "date": f"{d.published:%Y-%m-%d}", "identifier": f"007-{d.doc_id}", "publisher": d.agency,
                      "attachment": meta.get(i, []), "is_expired": False} for i, d in chunk]
         payload = {"classify": {"post_count": len(rows), "pages": math.ceil(len(rows) / size) if rows else 0},
@@ -136,5 +123,5 @@ def build(docs: list[Doc], *, seed: int = 0, prefix: str = "", sid: str = "75801
 
     site.dynamic.append(answer)
     rng.random()
-    expect(portal, docs, bodies)
+    base.expect(portal, docs, bodies)
     return portal

@@ -18,18 +18,8 @@ from html import escape
 
 from pipeline.synth.server import Request, Route, Site
 
-from .base import (
-    Doc,
-    Expected,
-    Portal,
-    expect,
-    meta_tags,
-    ordered,
-    page_html,
-    put_beside,
-    row_anchor,
-    stub_page,
-)
+from . import base
+from .base import Bodies, Doc, Expected, File, Portal
 from .hanweb_jpage import OSS_HOST, _article
 
 API = "/api-gateway/jpaas-publish-server/front/page/build/unit"
@@ -52,36 +42,22 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 1229564321, webid: in
     if port is not None:
         portal.hosts[OSS_HOST] = oss
     site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow:\n", "text/plain")
-    bodies: dict[int, list[tuple[str, bytes]]] = {}
-    hrefs: dict[int, str] = {}
-    for i, doc in enumerate(docs):
-        attach_dir = f"/jcms_files/jcms1/web{webid}/site/attach/0/"
-        if doc.direct is not None:
-            path = f"{attach_dir}{rng.getrandbits(128):032x}.{doc.direct.ext}"
-            site.routes[path] = Route(doc.direct.body, doc.direct.content_type)
-            hrefs[i], bodies[i] = path, [("direct", doc.direct.body)]
-            continue
-        path = f"/col/col{column}/art/{doc.published:%Y}/art_{uuid.UUID(int=rng.getrandbits(128))}.html"
-        hrefs[i] = path
-        if doc.deleted:
-            site.routes[path] = Route(stub_page())
-            continue
-        links, atts = "", []
-        for n, att in enumerate(doc.attachments):
-            file_path = f"{attach_dir}{rng.getrandbits(128):032x}.{att.ext}"
-            if port is not None:
-                oss.routes[file_path] = Route(att.body, att.content_type)
-                href = f"https://{OSS_HOST}:{port}{file_path}".replace("https://", "http://")
-            else:
-                site.routes[file_path] = Route(att.body, att.content_type)
-                href = file_path
-            links += f'<p><a href="{escape(href)}">{escape(att.name)}</a></p>'
-            atts.append((f"att{n}", att.body))
-        body = doc.page if doc.page is not None else _article(doc, name, path, links)
-        site.routes[path] = Route(body, doc.page_type if doc.page is not None else "text/html;charset=UTF-8")
-        bodies[i] = [("page", body), *atts, *put_beside(site, path, doc)]
+    bodies: Bodies = {}
+    attach_dir = f"/jcms_files/jcms1/web{webid}/site/attach/0/"
+
+    def attach(_i: int, _doc: Doc, _n: int, att: File) -> str:
+        file_path = f"{attach_dir}{rng.getrandbits(128):032x}.{att.ext}"
+        href = base.serve_file(site, file_path, att) if port is None else \
+            f"http://{OSS_HOST}:{port}" + base.serve_file(oss, file_path, att)
+        return f'<p><a href="{escape(href)}">{escape(att.name)}</a></p>'
+
+    hrefs = base.publish(site, enumerate(docs), bodies, attach=attach,
+                    detail=lambda d: f"/col/col{column}/art/{d.published:%Y}/art_{uuid.UUID(int=rng.getrandbits(128))}.html",
+                    article=lambda doc, path, links: _article(doc, name, path, "".join(links)),
+                    direct=lambda _i, d: base.serve_file(site, f"{attach_dir}{rng.getrandbits(128):032x}.{d.direct.ext}", d.direct),
+                    page_type="text/html;charset=UTF-8")
     portal.paths = hrefs
-    listed = ordered(docs)
+    listed = base.ordered(docs)
     tag, tpl = "列表", f"{rng.getrandbits(32):08x}"
     pages = max(1, math.ceil(len(listed) / rows))
 
@@ -89,14 +65,14 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 1229564321, webid: in
         out = []
         for i, doc, pinned in listed[(n - 1) * rows:n * rows]:
             mark = '<i class="top">置顶</i>' if pinned else ""
-            out.append(f"<li>{mark}{row_anchor(doc, hrefs[i], rng)}<span>{doc.published:%Y-%m-%d}</span></li>")
+            out.append(f"<li>{mark}{base.row_anchor(doc, hrefs[i], rng)}<span>{doc.published:%Y-%m-%d}</span></li>")
         return "".join(out)
 
     query = f"{{'webId':'{webid}','pageId':'{column}','tagId':'{tag}','tplSetId':'{tpl}'}}"
     body = (f'<div class="lm-list"><ul id="list">{fragment(1)}</ul><div class="pagination" id="pagination" '
             f'count="{len(listed)}" rows="{rows}" pageNo="1" queryData="{query}"></div></div>'
             f'<script src="/static/js/jpaas-page.js"></script>')
-    site.routes[col_path] = Route(page_html(f"政府信息公开年报 {name}", meta_tags(name, "政府信息公开年报"), body))
+    site.routes[col_path] = Route(base.page_html(f"政府信息公开年报 {name}", base.meta_tags(name, "政府信息公开年报"), body))
     portal.expected.list_paths.add(col_path)
     portal.expected.never_stored |= {col_path, API}
 
@@ -112,5 +88,5 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 1229564321, webid: in
                      conditional=False)
 
     site.dynamic.append(api)
-    expect(portal, docs, bodies)
+    base.expect(portal, docs, bodies)
     return portal

@@ -22,19 +22,8 @@ from urllib.parse import quote
 
 from pipeline.synth.server import Request, Route, Site
 
-from .base import (
-    Doc,
-    Expected,
-    Portal,
-    cut,
-    default_paragraphs,
-    expect,
-    meta_tags,
-    ordered,
-    page_html,
-    put_beside,
-    stub_page,
-)
+from . import base
+from .base import Bodies, Doc, Expected, File, Portal
 
 OSS_HOST = "zjjcmspublic.oss-cn-hangzhou-zwynet-d01-a.internet.cloud.zj.gov.cn"
 PROXY = "/module/web/jpage/dataproxy.jsp"
@@ -42,7 +31,7 @@ PROXY = "/module/web/jpage/dataproxy.jsp"
 
 def _record(doc: Doc, href: str, rng: random.Random, pinned: bool) -> str:
     title = doc.row_title
-    text = cut(title, 18) if len(title) > 20 else title
+    text = base.cut(title, 18) if len(title) > 20 else title
     attr = "" if doc.no_title_attr else f" title='{escape(title)}'"
     date = f"{doc.published:%Y-%m-%d}"
     if rng.random() < 0.3:  # dates split across lines, as some templates print them
@@ -60,12 +49,12 @@ def _datastore(records: list[str], total: int | None, next_href: str | None) -> 
 
 
 def _article(doc: Doc, name: str, path: str, links: str) -> bytes:
-    paras = "".join(f"<p>{escape(p)}</p>" for p in default_paragraphs(doc))
+    paras = base.paragraphs_html(doc)
     table = (f'<table class="xxgk"><tr><td>索引号：</td><td>001/{doc.published:%Y}-{doc.doc_id}</td><td>发布机构：</td>'
              f'<td>{escape(doc.agency or name)}</td></tr><tr><td>文号：</td><td></td><td>生成日期：</td>'
              f'<td>{doc.published:%Y-%m-%d}</td></tr></table>')
     body = f'{table}<div class="title">{escape(doc.title)}</div><div id="zoom">{paras}{links}</div>'
-    return page_html(doc.title, meta_tags(name, "政府信息公开年报", doc, path), body)
+    return base.page_html(doc.title, base.meta_tags(name, "政府信息公开年报", doc, path), body)
 
 
 FAMILY = "hanweb_jpage"  # the scrapers.platforms family that crawls it
@@ -93,42 +82,33 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 5985, webid: int = 1,
     if port is not None:
         portal.hosts[OSS_HOST] = oss
     site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow:\n", "text/plain")
-    bodies: dict[int, list[tuple[str, bytes]]] = {}
-    hrefs: dict[int, str] = {}
+    bodies: Bodies = {}
     oss_used = False
-    for i, doc in enumerate(docs):
-        if doc.direct is not None:
-            path = f"/picture/0/{doc.doc_id}.{doc.direct.ext}"
-            site.routes[path] = Route(doc.direct.body, doc.direct.content_type)
-            hrefs[i], bodies[i] = path, [("direct", doc.direct.body)]
-            continue
+
+    def attach(_i: int, _doc: Doc, _n: int, att: File) -> str:
+        nonlocal oss_used
+        hexname = f"{rng.getrandbits(128):032x}.{att.ext}"
+        if port is not None and not oss_used:
+            oss_used = True
+            href = f"http://{OSS_HOST}:{port}" + base.serve_file(oss, f"/jcms_files/jcms1/web{webid}/site/attach/0/{hexname}", att)
+        else:
+            href = f"/module/download/downfile.jsp?classid=0&filename={hexname}"
+            if rng.random() < 0.5:
+                href += f"&showname={quote(att.name)}"
+            site.routes[href] = Route(redirect_to=f"/attach/0/{hexname}", redirect_status=302)
+            base.serve_file(site, f"/attach/0/{hexname}", att, "application/octet-stream")
+        return f'<p>附件：<a href="{escape(href)}" target="_blank">{escape(att.name)}</a></p>'
+
+    def detail(doc: Doc) -> str:
         p = doc.published
-        path = f"/art/{p.year}/{p.month}/{p.day}/art_{column}_{doc.doc_id}.html"
-        hrefs[i] = path
-        if doc.deleted:
-            site.routes[path] = Route(stub_page())
-            continue
-        links, atts = "", []
-        for n, att in enumerate(doc.attachments):
-            hexname = f"{rng.getrandbits(128):032x}.{att.ext}"
-            if port is not None and not oss_used:
-                oss_used = True
-                oss_path = f"/jcms_files/jcms1/web{webid}/site/attach/0/{hexname}"
-                oss.routes[oss_path] = Route(att.body, att.content_type)
-                href = f"http://{OSS_HOST}:{port}{oss_path}"
-            else:
-                href = f"/module/download/downfile.jsp?classid=0&filename={hexname}"
-                if rng.random() < 0.5:
-                    href += f"&showname={quote(att.name)}"
-                site.routes[href] = Route(redirect_to=f"/attach/0/{hexname}", redirect_status=302)
-                site.routes[f"/attach/0/{hexname}"] = Route(att.body, "application/octet-stream")
-            links += f'<p>附件：<a href="{escape(href)}" target="_blank">{escape(att.name)}</a></p>'
-            atts.append((f"att{n}", att.body))
-        body = doc.page if doc.page is not None else _article(doc, name, path, links)
-        site.routes[path] = Route(body, doc.page_type if doc.page is not None else "text/html;charset=UTF-8")
-        bodies[i] = [("page", body), *atts, *put_beside(site, path, doc)]
+        return f"/art/{p.year}/{p.month}/{p.day}/art_{column}_{doc.doc_id}.html"
+
+    hrefs = base.publish(site, enumerate(docs), bodies, detail=detail, attach=attach,
+                    article=lambda doc, path, links: _article(doc, name, path, "".join(links)),
+                    direct=lambda _i, d: base.serve_file(site, f"/picture/0/{d.doc_id}.{d.direct.ext}", d.direct),
+                    page_type="text/html;charset=UTF-8")
     portal.paths = hrefs
-    records = [_record(d, hrefs[i], rng, pinned) for i, d, pinned in ordered(docs)]
+    records = [_record(d, hrefs[i], rng, pinned) for i, d, pinned in base.ordered(docs)]
     total = len(records)
     webname = quote(name)
     col_id, unit_id = (f"{rng.getrandbits(96):024X}", f"{rng.getrandbits(96):024X}") if variant == "encrypted" \
@@ -142,7 +122,7 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 5985, webid: int = 1,
             f"<script>$(document).ready(function(){{ $('#{unitid}').jpage({{ dataStore: dataStore, perPage: {perpage},"
             f" totalRecord: {total}, proxyUrl: '{PROXY}', groupSize: 3, barPosition: 'bottom', openCookies: false,"
             f" showMode: 'full' }}); }});</script>")
-    body = page_html(f"政府信息公开年报 {name}", meta_tags(name, "政府信息公开年报"), page)
+    body = base.page_html(f"政府信息公开年报 {name}", base.meta_tags(name, "政府信息公开年报"), page)
     site.routes[col_path] = Route(body)
     portal.expected.list_paths.add(col_path)
     portal.expected.never_stored |= {col_path, PROXY}
@@ -185,7 +165,7 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 5985, webid: int = 1,
 
     site.dynamic += [dataproxy, same_column]
     if variant == "encrypted":  # only the inline group can be reached: the rest is not expected
-        shown = {hrefs[i] for i, _d, _p in ordered(docs)[:group]}
+        shown = {hrefs[i] for i, _d, _p in base.ordered(docs)[:group]}
         portal.paths = {i: h for i, h in hrefs.items() if h in shown}
-    expect(portal, docs, bodies)
+    base.expect(portal, docs, bodies)
     return portal

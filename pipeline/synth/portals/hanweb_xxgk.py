@@ -16,7 +16,8 @@ from html import escape
 
 from pipeline.synth.server import Request, Route, Site
 
-from .base import Doc, Expected, Portal, cut, expect, meta_tags, ordered, page_html, put_beside
+from . import base
+from .base import Bodies, Doc, Expected, File, Portal
 from .hanweb_jpage import _article
 
 SEARCH = "/module/xxgk/search.jsp"
@@ -38,35 +39,25 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 1229, area: str = "11
     site.column_path = col_path
     portal = Portal("hanweb_xxgk", site, col_path, Expected(), host=host, name=name)
     site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow:\n", "text/plain")
-    bodies: dict[int, list[tuple[str, bytes]]] = {}
-    hrefs: dict[int, str] = {}
-    for i, doc in enumerate(docs):
-        if doc.direct is not None:
-            path = f"/module/download/downfile.jsp?classid=0&filename={doc.doc_id:032x}.{doc.direct.ext}"
-            site.routes[path] = Route(doc.direct.body, "application/octet-stream")
-            hrefs[i], bodies[i] = path, [("direct", doc.direct.body)]
-            continue
-        p = doc.published
-        path = f"/art/{p.year}/{p.month}/{p.day}/art_{column}_{doc.doc_id}.html"
-        hrefs[i] = path
-        links, atts = "", []
-        for n, att in enumerate(doc.attachments):
-            hexname = f"{rng.getrandbits(128):032x}.{att.ext}"
-            href = f"/module/download/downfile.jsp?classid=0&filename={hexname}"
-            site.routes[href] = Route(redirect_to=f"/attach/0/{hexname}", redirect_status=302)
-            site.routes[f"/attach/0/{hexname}"] = Route(att.body, "application/octet-stream")
-            links += f'<a href="{escape(href)}">{escape(att.name)}</a>'
-            atts.append((f"att{n}", att.body))
-        if doc.deleted:
-            from .base import stub_page
+    bodies: Bodies = {}
 
-            site.routes[path] = Route(stub_page())
-            continue
-        body = doc.page if doc.page is not None else _article(doc, name, path, links)
-        site.routes[path] = Route(body, doc.page_type if doc.page is not None else "text/html;charset=UTF-8")
-        bodies[i] = [("page", body), *atts, *put_beside(site, path, doc)]
+    def attach(_i: int, _doc: Doc, _n: int, att: File) -> str:
+        hexname = f"{rng.getrandbits(128):032x}.{att.ext}"
+        href = f"/module/download/downfile.jsp?classid=0&filename={hexname}"
+        site.routes[href] = Route(redirect_to=f"/attach/0/{hexname}", redirect_status=302)
+        base.serve_file(site, f"/attach/0/{hexname}", att, "application/octet-stream")
+        return f'<a href="{escape(href)}">{escape(att.name)}</a>'
+
+    def direct(_i: int, doc: Doc) -> str:
+        path = f"/module/download/downfile.jsp?classid=0&filename={doc.doc_id:032x}.{doc.direct.ext}"
+        return base.serve_file(site, path, doc.direct, "application/octet-stream")
+
+    hrefs = base.publish(site, enumerate(docs), bodies, direct=direct, attach=attach,
+                    detail=lambda d: f"/art/{d.published.year}/{d.published.month}/{d.published.day}/art_{column}_{d.doc_id}.html",
+                    article=lambda doc, path, links: _article(doc, name, path, "".join(links)),
+                    page_type="text/html;charset=UTF-8")
     portal.paths = hrefs
-    rows = ordered(docs)
+    rows = base.ordered(docs)
     pages = max(1, math.ceil(len(rows) / per_page))
 
     def table(n: int) -> str:
@@ -77,7 +68,7 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 1229, area: str = "11
             attr = "" if doc.no_title_attr else f' title="{escape(title)}"'
             mark = '<img src="/images/zd.gif" alt="置顶">' if pinned else ""
             out.append(f'<tr class="{cls}"><td>{doc.published:%Y}-{doc.doc_id}</td><td>{mark}<a href="{escape(hrefs[i])}"'
-                       f' target="_blank"{attr}>{escape(cut(title, 18))}</a></td><td>{doc.published:%Y-%m-%d}</td></tr>')
+                       f' target="_blank"{attr}>{escape(base.cut(title, 18))}</a></td><td>{doc.published:%Y-%m-%d}</td></tr>')
         pager = " ".join(f"<a href=\"javascript:funGoPage('{SEARCH}', {k})\">{k}</a>" for k in range(1, pages + 1))
         return (f'<table class="xxgk_list">{"".join(out)}</table><div class="pager">共{pages}页 {pager}</div>')
 
@@ -87,10 +78,10 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 1229, area: str = "11
             '<input type="hidden" name="vc_number" value=""><input type="hidden" name="vc_filenumber" value="">'
             '<input type="hidden" name="texttype" value=""><input type="hidden" name="fbtime" value=""></form>')
     subject_path = f"{SUBJECT}?area={area}&infotypeId={infotype}&jdid=3"
-    site.routes[subject_path] = Route(page_html("信息公开目录", "", form + table(1)))
+    site.routes[subject_path] = Route(base.page_html("信息公开目录", "", form + table(1)))
     col_page = (f'<div class="crumb">首页 &gt; 政府信息公开年报</div><iframe src="{escape(subject_path)}" width="100%" '
                 'height="900" frameborder="0"></iframe>')
-    site.routes[col_path] = Route(page_html(f"政府信息公开年报_{name}", meta_tags(name, "政府信息公开年报"), col_page))
+    site.routes[col_path] = Route(base.page_html(f"政府信息公开年报_{name}", base.meta_tags(name, "政府信息公开年报"), col_page))
     portal.expected.list_paths |= {col_path, subject_path}
     portal.expected.never_stored |= {col_path, subject_path, SEARCH}
 
@@ -99,12 +90,12 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 1229, area: str = "11
             return None
         q = req.params
         if q.get("area") != area or q.get("infotypeId") != infotype:
-            return Route(page_html("信息公开目录", "", "<table></table>暂无相关信息"), conditional=False,
+            return Route(base.page_html("信息公开目录", "", "<table></table>暂无相关信息"), conditional=False,
                          methods=("POST",))
         n = int(q.get("currpage") or 1)
-        return Route(page_html("信息公开目录", "", table(n) if n <= pages else "<table></table>"), conditional=False,
+        return Route(base.page_html("信息公开目录", "", table(n) if n <= pages else "<table></table>"), conditional=False,
                      methods=("POST",))
 
     site.dynamic.append(search)
-    expect(portal, docs, bodies)
+    base.expect(portal, docs, bodies)
     return portal

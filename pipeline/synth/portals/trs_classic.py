@@ -19,21 +19,8 @@ from html import escape
 
 from pipeline.synth.server import Route, Site
 
-from .base import (
-    Doc,
-    Expected,
-    File,
-    Portal,
-    cut,
-    default_paragraphs,
-    expect,
-    meta_tags,
-    ordered,
-    page_html,
-    put_beside,
-    row_anchor,
-    stub_page,
-)
+from . import base
+from .base import Bodies, Doc, Expected, File, Portal
 
 ROBOTS = b"User-agent: *\nDisallow: /private/\nDisallow: /search/\n"
 YEAR_DIRS = ("{y}/", "gknb{y}/", "{y}n/", "nb_{y}n/", "{y}nb/")
@@ -56,58 +43,39 @@ def trs_pager(pages: int, k: int, signature: str, total: int, prefix: str = "ind
 
 
 def article(doc: Doc, site_name: str, column: str, url: str, links: str, encoding: str, container: str) -> bytes:
-    paras = "".join(f"<p>{escape(p)}</p>" for p in default_paragraphs(doc))
+    paras = base.paragraphs_html(doc)
     body = (f'<div class="article"><h1>{escape(doc.title)}</h1>'
             f'<div class="xxgk_table">索引号：11350000/{doc.published:%Y}-{doc.doc_id:05d} 发布机构：{escape(doc.agency or site_name)} '
             f'主题分类：政府信息公开年报 发布日期：{doc.published:%Y-%m-%d}</div>'
             f'<div class="{container}">{paras}{links}</div></div>')
-    return page_html(f"{doc.title}_{site_name}", meta_tags(site_name, column, doc, url), body, encoding)
+    return base.page_html(f"{doc.title}_{site_name}", base.meta_tags(site_name, column, doc, url), body, encoding)
 
 
-def attachment_links(doc: Doc, stamp: str, folder: str, site: Site, rng: random.Random, *, referer: bool,
-                     exp: Expected) -> tuple[str, list[tuple[str, bytes]]]:
-    """``<p class="insertfileTag"><a appendix href="./P0….pdf" OLDSRC="/protect/…">`` per attachment."""
-    out, bodies = [], []
-    for n, att in enumerate(doc.attachments):
+def publish_column(site: Site, folder: str, column: str, site_name: str, docs: list[tuple[int, Doc]],
+                   rng: random.Random, portal: Portal, bodies: Bodies, *, encoding: str, referer: bool,
+                   ext: str = "html") -> dict[int, str]:
+    """Article pages ``<folder>YYYYMM/tYYYYMMDD_<id>.<ext>`` (or files linked straight, ``W0…``) of ``docs``, with
+    attachments ``<p class="insertfileTag"><a appendix href="./P0….pdf" OLDSRC="/protect/…">``; returns doc index
+    -> href relative to the folder."""
+
+    def attach(_i: int, doc: Doc, n: int, att: File) -> str:
+        stamp = f"{doc.published:%Y%m%d}"
         name = f"P0{stamp}{rng.randrange(10**11, 10**12)}{n}.{att.ext}"
         oldsrc = f"/protect/P0{stamp[:6]}/P0{stamp}/{name}"
-        route = Route(att.body, att.content_type)
-        if referer:
-            route.require_referer = folder
-        site.routes[folder + name] = route
-        exp.never_fetched.add(oldsrc)
-        out.append(f'<p class="insertfileTag"><a appendix="true" data-appendix="true" href="./{name}" '
-                   f'title="{escape(att.name)}" download="{escape(att.name)}" OLDSRC="{oldsrc}">{escape(att.name)}</a></p>')
-        bodies.append((f"att{n}", att.body))
-    return "".join(out), bodies
-
-
-def publish(site: Site, folder: str, column: str, site_name: str, docs: list[tuple[int, Doc]], rng: random.Random,
-            portal: Portal, bodies: dict[int, list[tuple[str, bytes]]], *, encoding: str, referer: bool,
-            ext: str = "html") -> dict[int, str]:
-    """Article pages (or direct files) of ``docs`` under ``folder``; returns doc index -> href relative to it."""
-    hrefs: dict[int, str] = {}
-    for i, doc in docs:
-        stamp = f"{doc.published:%Y%m%d}"
-        if doc.direct is not None:
-            name = f"W0{stamp}{doc.doc_id}.{doc.direct.ext}"
-            site.routes[folder + f"{stamp[:6]}/{name}"] = Route(doc.direct.body, doc.direct.content_type)
-            hrefs[i] = f"./{stamp[:6]}/{name}"
-            bodies[i] = [("direct", doc.direct.body)]
-            continue
         sub = f"{folder}{stamp[:6]}/"
-        path = f"{sub}t{stamp}_{doc.doc_id}.{ext}"
-        hrefs[i] = "./" + path[len(folder):]
-        if doc.deleted:
-            site.routes[path] = Route(stub_page())
-            continue
-        links, atts = attachment_links(doc, stamp, sub, site, rng, referer=referer, exp=portal.expected)
-        body = doc.page if doc.page is not None else article(doc, site_name, column, path, links, encoding,
-                                                              "TRS_Editor")
-        ctype = doc.page_type if doc.page is not None else f"text/html; charset={encoding}"
-        site.routes[path] = Route(body, ctype)
-        bodies[i] = [("page", body), *atts, *put_beside(site, path, doc)]
-    return hrefs
+        base.serve_file(site, sub + name, att, require_referer=sub if referer else None)
+        portal.expected.never_fetched.add(oldsrc)
+        return (f'<p class="insertfileTag"><a appendix="true" data-appendix="true" href="./{name}" '
+                f'title="{escape(att.name)}" download="{escape(att.name)}" OLDSRC="{oldsrc}">{escape(att.name)}</a></p>')
+
+    hrefs = base.publish(site, docs, bodies, attach=attach,
+                    direct=lambda _i, d: base.serve_file(site, f"{folder}{d.published:%Y%m}/W0{d.published:%Y%m%d}{d.doc_id}"
+                                                          f".{d.direct.ext}", d.direct),
+                    detail=lambda d: f"{folder}{d.published:%Y%m}/t{d.published:%Y%m%d}_{d.doc_id}.{ext}",
+                    article=lambda doc, path, links: article(doc, site_name, column, path, "".join(links), encoding,
+                                                             "TRS_Editor"),
+                    page_type=f"text/html; charset={encoding}")
+    return {i: "./" + path[len(folder):] for i, path in hrefs.items()}
 
 
 def static_list(site: Site, folder: str, column: str, site_name: str, rows: list[str], per_page: int, *,
@@ -121,7 +89,7 @@ def static_list(site: Site, folder: str, column: str, site_name: str, rows: list
         body = list_body(chunk, trs_pager(declared, k, signature, len(rows), ext=ext), column,
                          extra if k == 0 else "")
         name = "index." + ext if k == 0 else f"index_{k}.{ext}"
-        site.routes[folder + name] = Route(page_html(f"{column}_{site_name}", meta_tags(site_name, column), body,
+        site.routes[folder + name] = Route(base.page_html(f"{column}_{site_name}", base.meta_tags(site_name, column), body,
                                                      encoding), f"text/html; charset={encoding}" if k % 2 == 0
                                            else "text/html")
         portal.expected.list_paths.add(folder + name)
@@ -138,9 +106,9 @@ def rows_for(docs: list[tuple[int, Doc]], hrefs: dict[int, str], rng: random.Ran
              exp: Expected, folder: str) -> list[str]:
     out = []
     by_index = dict(docs)
-    for i, doc, shown_pinned in ordered([d for _i, d in docs]):
+    for i, doc, shown_pinned in base.ordered([d for _i, d in docs]):
         real = list(by_index)[i]
-        anchor = row_anchor(doc, hrefs[real], rng)
+        anchor = base.row_anchor(doc, hrefs[real], rng)
         if shown_pinned:
             out.append(f'<li class="top"><span class="zd">[置顶]</span>{anchor}{_date_span(doc)}</li>')
             continue
@@ -148,7 +116,7 @@ def rows_for(docs: list[tuple[int, Doc]], hrefs: dict[int, str], rng: random.Ran
         if commented and doc.is_report and rng.random() < 0.5:
             ghost = f"{folder}bak/t{doc.doc_id}_0.html"
             exp.never_fetched.add(ghost)
-            out.append(f'<!-- <li><a href="{ghost}" title="{escape(doc.title)}">{escape(cut(doc.title, 16))}</a>'
+            out.append(f'<!-- <li><a href="{ghost}" title="{escape(doc.title)}">{escape(base.cut(doc.title, 16))}</a>'
                        f"{_date_span(doc)}</li> -->")
     return out
 
@@ -177,10 +145,10 @@ def build(docs: list[Doc], *, seed: int = 0, column: str = "/xxgk/zfxxgknb/", pe
     site.column_path = column
     portal = Portal("trs_classic", site, column, Expected(), host=host, hints={"cms": "trs"}, name=name)
     site.routes["/robots.txt"] = Route(ROBOTS, "text/plain")
-    bodies: dict[int, list[tuple[str, bytes]]] = {}
+    bodies: Bodies = {}
     indexed = list(enumerate(docs))
     if tree is None:
-        hrefs = publish(site, column, "政府信息公开年报", name, indexed, rng, portal, bodies, encoding=encoding,
+        hrefs = publish_column(site, column, "政府信息公开年报", name, indexed, rng, portal, bodies, encoding=encoding,
                         referer=referer, ext=ext)
         extra_rows = _faults(site, column, docs, hrefs, portal) if faults else []
         rows = rows_for(indexed, hrefs, rng, commented=commented, exp=portal.expected, folder=column)
@@ -210,20 +178,20 @@ def build(docs: list[Doc], *, seed: int = 0, column: str = "/xxgk/zfxxgknb/", pe
             text = f"{label}年" if tree == "year" else label
             nav.append(f'<li><a href="./{key}">{escape(text)}</a></li>')
             sub = column + key
-            hrefs = publish(site, sub, text, name, groups[key], rng, portal, bodies, encoding=encoding,
+            hrefs = publish_column(site, sub, text, name, groups[key], rng, portal, bodies, encoding=encoding,
                             referer=referer, ext=ext)
             rows = rows_for(groups[key], hrefs, rng, commented=commented, exp=portal.expected, folder=sub)
             static_list(site, sub, f"{text}政府信息公开年报" if tree == "year" else text, name, rows, per_page,
                         signature=signature, encoding=encoding, stub=False, portal=portal)
             portal.paths |= {i: _abs(sub, h) for i, h in hrefs.items()}
         extra = f'<div class="subnav"><ul>{"".join(nav)}</ul></div>\n'
-        hrefs = publish(site, column, "政府信息公开年报", name, own, rng, portal, bodies, encoding=encoding,
+        hrefs = publish_column(site, column, "政府信息公开年报", name, own, rng, portal, bodies, encoding=encoding,
                         referer=referer, ext=ext)
         rows = rows_for(own, hrefs, rng, commented=commented, exp=portal.expected, folder=column)
         static_list(site, column, "政府信息公开年报", name, rows, per_page, signature=signature, encoding=encoding,
                     stub=stub, extra=extra, portal=portal)
         portal.paths |= {i: _abs(column, h) for i, h in hrefs.items()}
-    expect(portal, docs, bodies)
+    base.expect(portal, docs, bodies)
     return portal
 
 
@@ -254,7 +222,7 @@ def _faults(site: Site, column: str, docs: list[Doc], hrefs: dict[int, str], por
     portal.expected.never_fetched.add(private)
     portal.expected.never_stored |= {dead, private}
     agency = docs[reports[0]].agency
-    return [f'<li><a href="{dup}" title="{escape(title)}">{escape(cut(title, 10))}</a><span>2024-03-02</span></li>',
+    return [f'<li><a href="{dup}" title="{escape(title)}">{escape(base.cut(title, 10))}</a><span>2024-03-02</span></li>',
             f'<li><a href="{dead}" title="{agency}2014年政府信息公开工作年度报告">2014年报</a><span>2015-01-01</span></li>',
             f'<li><a href="{private}">{agency}2013年政府信息公开工作年度报告</a><span>2014-01-01</span></li>']
 

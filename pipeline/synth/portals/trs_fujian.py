@@ -19,24 +19,14 @@ from html import escape
 
 from pipeline.synth.server import Request, Route, Site
 
-from .base import (
-    Doc,
-    Expected,
-    Portal,
-    default_paragraphs,
-    expect,
-    meta_tags,
-    ordered,
-    page_html,
-    put_beside,
-    stub_page,
-)
+from . import base
+from .base import Bodies, Doc, Expected, File, Portal
 
 SEARCH = "/fjdzapp/search"
 
 
 def _article(doc: Doc, name: str, path: str, apps: list[dict[str, str]]) -> bytes:
-    paras = "".join(f"<p>{escape(p)}</p>" for p in default_paragraphs(doc))
+    paras = base.paragraphs_html(doc)
     viewer = (f'<iframe src="/generic2/web/viewer.html?file={escape(apps[0]["path"])}" width="100%"></iframe>'
               if apps else "")
     apps = [{"name": a["name"], "url": a["url"]} for a in apps]
@@ -45,7 +35,7 @@ def _article(doc: Doc, name: str, path: str, apps: list[dict[str, str]]) -> byte
     body = (f'<div class="article"><h2>{escape(doc.title)}</h2><div class="TRS_Editor">{paras}</div>'
             f'<div class="fj" ms-controller="fj"><ul ms-repeat="apps"><li><a ms-attr-href="el.url" ms-text="el.name">'
             f"</a></li></ul></div>{viewer}</div>{script}")
-    return page_html(doc.title, meta_tags(name, "政府信息公开年报", doc, path), body)
+    return base.page_html(doc.title, base.meta_tags(name, "政府信息公开年报", doc, path), body)
 
 
 FAMILY = "trs_fujian"  # the scrapers.platforms family that crawls it
@@ -62,32 +52,22 @@ def build(docs: list[Doc], *, seed: int = 0, column: str = "/zwgk/zfxxgk/zfxxgkn
     site.column_path = column
     portal = Portal("trs_fujian", site, column, Expected(), host=host, name=name)
     site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /uc/\n", "text/plain")
-    bodies: dict[int, list[tuple[str, bytes]]] = {}
-    hrefs: dict[int, str] = {}
-    for i, doc in enumerate(docs):
-        stamp = f"{doc.published:%Y%m%d}"
-        folder = f"{column}{stamp[:6]}/"
-        if doc.direct is not None:
-            path = f"{folder}P0{stamp}{doc.doc_id}.{doc.direct.ext}"
-            site.routes[path] = Route(doc.direct.body, doc.direct.content_type)
-            hrefs[i], bodies[i] = path, [("direct", doc.direct.body)]
-            continue
-        path = f"{folder}t{stamp}_{doc.doc_id}.htm"
-        hrefs[i] = path
-        if doc.deleted:
-            site.routes[path] = Route(stub_page())
-            continue
-        apps, atts = [], []
-        for n, att in enumerate(doc.attachments):
-            fname = f"P0{stamp}{rng.randrange(10**9, 10**10)}.{att.ext}"
-            site.routes[folder + fname] = Route(att.body, att.content_type)
-            apps.append({"name": att.name, "url": f"./{fname}", "path": folder + fname})
-            atts.append((f"att{n}", att.body))
-        body = doc.page if doc.page is not None else _article(doc, name, path, apps)
-        site.routes[path] = Route(body, doc.page_type if doc.page is not None else "text/html; charset=utf-8")
-        bodies[i] = [("page", body), *atts, *put_beside(site, path, doc)]
+    bodies: Bodies = {}
+
+    def folder(doc: Doc) -> str:
+        return f"{column}{doc.published:%Y%m}/"
+
+    def attach(_i: int, doc: Doc, _n: int, att: File) -> dict[str, str]:
+        fname = f"P0{doc.published:%Y%m%d}{rng.randrange(10**9, 10**10)}.{att.ext}"
+        return {"name": att.name, "url": f"./{fname}", "path": base.serve_file(site, folder(doc) + fname, att)}
+
+    hrefs = base.publish(site, enumerate(docs), bodies, attach=attach,
+                    direct=lambda _i, d: base.serve_file(site, f"{folder(d)}P0{d.published:%Y%m%d}{d.doc_id}.{d.direct.ext}",
+                                                    d.direct),
+                    detail=lambda d: f"{folder(d)}t{d.published:%Y%m%d}_{d.doc_id}.htm",
+                    article=lambda doc, path, apps: _article(doc, name, path, apps))
     portal.paths = hrefs
-    rows = ordered(docs)
+    rows = base.ordered(docs)
     static = []
     for i, doc, pinned in rows[:static_rows]:
         href = "./" + hrefs[i][len(column):]
@@ -107,9 +87,9 @@ def build(docs: list[Doc], *, seed: int = 0, column: str = "/zwgk/zfxxgk/zfxxgkn
             ' maxStaticIndex: 1, listArgs: { channelid: SiteInfo.searchId, classsql: "" || '
             f'"chnlid={chnl}", sortfield: "-docorderpri,-docreltime" }}, pagebar: {{ prepage: 10, recordCount: '
             f"'{len(rows)}', pgTemp: \"pgBar_xxgk.html\" }} }}); }});</script>")
-    head = meta_tags(name, "政府信息公开年报") + f'\n<meta name="ChnlId" content="{chnl}">\n<meta name="SiteId" content="4"/>'
+    head = base.meta_tags(name, "政府信息公开年报") + f'\n<meta name="ChnlId" content="{chnl}">\n<meta name="SiteId" content="4"/>'
     for path in (column, column + "index.htm"):
-        site.routes[path] = Route(page_html(f"政府信息公开年报_{name}", head, page))
+        site.routes[path] = Route(base.page_html(f"政府信息公开年报_{name}", head, page))
         portal.expected.list_paths.add(path)
         portal.expected.never_stored.add(path)
     portal.expected.never_stored.add(SEARCH)
@@ -134,5 +114,5 @@ def build(docs: list[Doc], *, seed: int = 0, column: str = "/zwgk/zfxxgk/zfxxgkn
                      conditional=False, methods=("GET", "POST"))
 
     site.dynamic.append(search)
-    expect(portal, docs, bodies)
+    base.expect(portal, docs, bodies)
     return portal

@@ -14,49 +14,32 @@ from html import escape
 
 from pipeline.synth.server import Route, Site
 
-from .base import (
-    Doc,
-    Expected,
-    Portal,
-    expect,
-    meta_tags,
-    ordered,
-    page_html,
-    put_beside,
-    row_anchor,
-    stub_page,
-)
+from . import base
+from .base import Bodies, Doc, Expected, File, Portal
 from .trs_classic import ROBOTS, article
 
 PREFIXES = ("common_list", "fg", "xlist", "list_yw", "dc_list")
 
 
 def _publish(site: Site, sec: str, chan: int, name: str, column: str, docs: list[tuple[int, Doc]],
-             rng: random.Random, portal: Portal, bodies: dict[int, list[tuple[str, bytes]]], encoding: str) -> dict[int, str]:
-    hrefs = {}
-    for i, doc in docs:
-        folder = f"{sec}c{chan}/c{doc.doc_id}{rng.randrange(100, 999)}/"
-        if doc.direct is not None:
-            path = f"{folder}{doc.doc_id}.{doc.direct.ext}"
-            site.routes[path] = Route(doc.direct.body, doc.direct.content_type)
-            hrefs[i] = path
-            bodies[i] = [("direct", doc.direct.body)]
-            continue
-        path = folder + "content.shtml"
-        hrefs[i] = path
-        if doc.deleted:
-            site.routes[path] = Route(stub_page())
-            continue
-        links, atts = "", []
-        for n, att in enumerate(doc.attachments):
-            fname = f"files/{rng.getrandbits(64):016x}.{att.ext}"
-            site.routes[folder + fname] = Route(att.body, att.content_type)
-            links += f'<p><a href="{fname}" title="{escape(att.name)}">{escape(att.name)}</a></p>'
-            atts.append((f"att{n}", att.body))
-        body = doc.page if doc.page is not None else article(doc, name, column, path, links, encoding, "TRS_Editor")
-        site.routes[path] = Route(body, doc.page_type if doc.page is not None else f"text/html; charset={encoding}")
-        bodies[i] = [("page", body), *atts, *put_beside(site, path, doc)]
-    return hrefs
+             rng: random.Random, portal: Portal, bodies: Bodies, encoding: str) -> dict[int, str]:
+    """Each doc in a folder of its own, ``<sec>c<chan>/c<id><nnn>/``: ``content.shtml`` and ``files/…``."""
+    folders: dict[int, str] = {}  # id(doc) -> its folder
+
+    def folder(doc: Doc) -> str:
+        folders[id(doc)] = f"{sec}c{chan}/c{doc.doc_id}{rng.randrange(100, 999)}/"
+        return folders[id(doc)]
+
+    def attach(_i: int, doc: Doc, _n: int, att: File) -> str:
+        fname = f"files/{rng.getrandbits(64):016x}.{att.ext}"
+        base.serve_file(site, folders[id(doc)] + fname, att)
+        return f'<p><a href="{fname}" title="{escape(att.name)}">{escape(att.name)}</a></p>'
+
+    return base.publish(site, docs, bodies, attach=attach, detail=lambda d: folder(d) + "content.shtml",
+                   direct=lambda _i, d: base.serve_file(site, f"{folder(d)}{d.doc_id}.{d.direct.ext}", d.direct),
+                   article=lambda doc, path, links: article(doc, name, column, path, "".join(links), encoding,
+                                                            "TRS_Editor"),
+                   page_type=f"text/html; charset={encoding}")
 
 
 def _list(site: Site, folder: str, prefix: str, column: str, name: str, rows: list[str], per_page: int,
@@ -68,7 +51,7 @@ def _list(site: Site, folder: str, prefix: str, column: str, name: str, rows: li
         body = (f'{extra if n == 1 else ""}<div class="list"><ul>{"".join(chunk)}</ul></div>'
                 f'<div id="page_div"></div><script>{pager}</script>')
         path = folder + (f"{prefix}.shtml" if n == 1 else f"{prefix}_{n}.shtml")
-        site.routes[path] = Route(page_html(f"{column}-{name}", meta_tags(name, column), body, encoding),
+        site.routes[path] = Route(base.page_html(f"{column}-{name}", base.meta_tags(name, column), body, encoding),
                                   f"text/html; charset={encoding}")
         portal.expected.list_paths.add(path)
         portal.expected.never_stored.add(path)
@@ -78,9 +61,9 @@ def _list(site: Site, folder: str, prefix: str, column: str, name: str, rows: li
 def _rows(docs: list[tuple[int, Doc]], hrefs: dict[int, str], rng: random.Random) -> list[str]:
     real = [i for i, _d in docs]
     out = []
-    for j, doc, pinned in ordered([d for _i, d in docs]):
+    for j, doc, pinned in base.ordered([d for _i, d in docs]):
         mark = '<span class="top">置顶</span>' if pinned else ""
-        out.append(f"<li>{mark}{row_anchor(doc, hrefs[real[j]], rng, quote=chr(39))}"
+        out.append(f"<li>{mark}{base.row_anchor(doc, hrefs[real[j]], rng, quote=chr(39))}"
                    f"<span>{doc.published:%Y-%m-%d}</span></li>")
     return out
 
@@ -99,7 +82,7 @@ def build(docs: list[Doc], *, seed: int = 0, sec: str = "/zwgk/", chan: int = 10
     site = Site(name=name, key="pagediv")
     portal = Portal("trs_pagediv", site, "", Expected(), host=host, name=name)
     site.routes["/robots.txt"] = Route(ROBOTS, "text/plain")
-    bodies: dict[int, list[tuple[str, bytes]]] = {}
+    bodies: Bodies = {}
     indexed = list(enumerate(docs))
     if not tree:
         hrefs = _publish(site, sec, chan, name, "政府信息公开年报", indexed, rng, portal, bodies, encoding)
@@ -121,5 +104,5 @@ def build(docs: list[Doc], *, seed: int = 0, sec: str = "/zwgk/", chan: int = 10
                                    per_page, encoding, portal, extra=f'<ul class="years">{nav}</ul>')
         portal.paths |= hrefs
     site.column_path = portal.column_path
-    expect(portal, docs, bodies)
+    base.expect(portal, docs, bodies)
     return portal

@@ -16,19 +16,8 @@ from urllib.parse import quote
 
 from pipeline.synth.server import Route, Site
 
-from .base import (
-    Doc,
-    Expected,
-    Portal,
-    default_paragraphs,
-    expect,
-    meta_tags,
-    ordered,
-    page_html,
-    put_beside,
-    row_anchor,
-    stub_page,
-)
+from . import base
+from .base import Bodies, Doc, Expected, File, Portal
 
 
 def _disposition(name: str, style: int) -> str:
@@ -53,39 +42,30 @@ def build(docs: list[Doc], *, seed: int = 0, column: str = "/xxgk/zfxxgknb", tre
     site.column_path = first
     portal = Portal("vsb", site, first, Expected(), host=host, name=name)
     site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /system/resource/\n", "text/plain")
-    bodies: dict[int, list[tuple[str, bytes]]] = {}
-    hrefs: dict[int, str] = {}
+    bodies: Bodies = {}
     charset = f"text/html; charset={'GBK' if encoding == 'gbk' else 'UTF-8'}"
-    for i, doc in enumerate(docs):
-        if doc.direct is not None:
-            path = f"/system/_content/download.jsp?urltype=news.DownloadAttachUrl&owner={tree}&wbfileid={doc.doc_id}"
-            site.routes[path] = Route(doc.direct.body, "application/octet-stream",
-                                      headers={"Content-Disposition": _disposition(doc.direct.name, i % 3)})
-            hrefs[i], bodies[i] = path, [("direct", doc.direct.body)]
-            continue
-        path = f"/info/{tree}/{doc.doc_id * 3}.htm"
-        hrefs[i] = path
-        if doc.deleted:
-            site.routes[path] = Route(stub_page())
-            continue
-        links, atts = "", []
-        for n, att in enumerate(doc.attachments):
-            fid = rng.getrandbits(40)
-            apath = f"/system/_content/download.jsp?urltype=news.DownloadAttachUrl&owner={tree}{n}&wbfileid={fid}"
-            site.routes[apath] = Route(att.body, "application/octet-stream",
-                                       headers={"Content-Disposition": _disposition(att.name, (i + n) % 3)})
-            links += (f'<li>附件【<a href="{escape(apath)}" target="_blank">{escape(att.name)}</a>】已下载'
-                      f'<span id="nattach{fid}"><script>getClickTimes({fid},{tree},"wbnewsfile","attach")</script></span>次</li>')
-            atts.append((f"att{n}", att.body))
-        paras = "".join(f"<p>{escape(p)}</p>" for p in default_paragraphs(doc))
-        body = doc.page if doc.page is not None else page_html(
-            doc.title, meta_tags(name, "政府信息公开年报", doc, path),
-            f'<form name="_newscontent_fromname"><h1>{escape(doc.title)}</h1><div id="vsb_content">{paras}</div>'
-            f"<ul>{links}</ul></form>", encoding)
-        site.routes[path] = Route(body, doc.page_type if doc.page is not None else charset)
-        bodies[i] = [("page", body), *atts, *put_beside(site, path, doc)]
+
+    def download(owner: str, fid: int, file: File, style: int) -> str:
+        path = f"/system/_content/download.jsp?urltype=news.DownloadAttachUrl&owner={owner}&wbfileid={fid}"
+        return base.serve_file(site, path, file, "application/octet-stream",
+                          headers={"Content-Disposition": _disposition(file.name, style)})
+
+    def attach(i: int, _doc: Doc, n: int, att: File) -> str:
+        fid = rng.getrandbits(40)
+        apath = download(f"{tree}{n}", fid, att, (i + n) % 3)
+        return (f'<li>附件【<a href="{escape(apath)}" target="_blank">{escape(att.name)}</a>】已下载'
+                f'<span id="nattach{fid}"><script>getClickTimes({fid},{tree},"wbnewsfile","attach")</script></span>次</li>')
+
+    def article(doc: Doc, path: str, links: list[str]) -> bytes:
+        return base.page_html(doc.title, base.meta_tags(name, "政府信息公开年报", doc, path),
+                         f'<form name="_newscontent_fromname"><h1>{escape(doc.title)}</h1><div id="vsb_content">'
+                         f'{base.paragraphs_html(doc)}</div><ul>{"".join(links)}</ul></form>', encoding)
+
+    hrefs = base.publish(site, enumerate(docs), bodies, attach=attach, article=article, page_type=charset,
+                    direct=lambda i, d: download(str(tree), d.doc_id, d.direct, i % 3),
+                    detail=lambda d: f"/info/{tree}/{d.doc_id * 3}.htm")
     portal.paths = hrefs
-    listed = ordered(docs)
+    listed = base.ordered(docs)
     pages = max(1, math.ceil(len(listed) / per_page))
     leaf = column.rsplit("/", 1)[-1]
     for k in range(1, pages + 1):
@@ -98,7 +78,7 @@ def build(docs: list[Doc], *, seed: int = 0, column: str = "/xxgk/zfxxgknb", tre
         for i, doc, pinned in listed[(k - 1) * per_page:k * per_page]:
             href = ("../" * (path.count("/") - 1)) + hrefs[i].lstrip("/")
             top = '<img src="/images/top.gif" alt="置顶">' if pinned else ""
-            rows.append(f'<li id="line_u8_{i}">{top}{row_anchor(doc, href, rng)}<span>{doc.published:%Y-%m-%d}</span></li>')
+            rows.append(f'<li id="line_u8_{i}">{top}{base.row_anchor(doc, href, rng)}<span>{doc.published:%Y-%m-%d}</span></li>')
         nav = [f'<span class="p_t">共{len(listed)}条</span>', f'<span class="p_t">{k}/{pages}</span>']
         if k < pages:
             nav.append(f'<span class="p_next p_fun"><a href="{rel(pages - k)}">下页</a></span>')
@@ -108,9 +88,9 @@ def build(docs: list[Doc], *, seed: int = 0, column: str = "/xxgk/zfxxgknb", tre
             nav.insert(0, f'<span class="p_prev p_fun"><a href="{prev}">上页</a></span>')
         body = (f'<div class="list"><ul>{"".join(rows)}</ul></div><div class="pb_sys_common pb_sys_normal">'
                 f'{"".join(nav)}</div>')
-        site.routes[path] = Route(page_html(f"政府信息公开年报-{name}", meta_tags(name, "政府信息公开年报"), body,
+        site.routes[path] = Route(base.page_html(f"政府信息公开年报-{name}", base.meta_tags(name, "政府信息公开年报"), body,
                                             encoding), charset)
         portal.expected.list_paths.add(path)
         portal.expected.never_stored.add(path)
-    expect(portal, docs, bodies)
+    base.expect(portal, docs, bodies)
     return portal
