@@ -17,7 +17,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 from ..pagers import js_numbers
 from ..pages import Page
 from ..urls import query
-from .base import Client, Family, Listing, fragment_rows, older_than, rows_of
+from .base import Client, Family, Listing, fragment_rows, rows_of
 
 _LABEL_URL = re.compile(r"""['"]((?:https?://[^'"\s]+)?[\w/\-]*/site/label/8888)['"]""")
 _BLOCK = re.compile(r"\{[^{}]*labelName[^{}]*\}", re.S)
@@ -76,7 +76,7 @@ class AnhuiLabel(Family):
         pages = numbers.get("pageCount") or numbers.get("pagecount") or numbers.get("totalPage")
         if "pageSize" not in (_BLOCK.search(page.scripts or page.html) or [""])[0]:
             pages = None  # the page size is ours, the page count the site's: page on until a page comes back empty
-        method, n, idle = "GET", 1, 0
+        method, n = "GET", 1
         while n <= min(pages or client.max_pages, client.max_pages) and not client.stopped:
             form = {**params, "pageIndex": str(n), "_": str(int(time.time() * 1000))}
             if method == "GET":
@@ -95,8 +95,7 @@ class AnhuiLabel(Family):
                 if EMPTY in text and n == 1:
                     listing.notes.append(f"{endpoint}: {EMPTY} (label parameters not accepted)")
                 break
-            idle = idle + 1 if listing.add(rows) == 0 else 0
-            if idle >= 2 or older_than(rows, client.since):
+            if listing.page_done(rows, client.since):
                 break
             n += 1
         return listing

@@ -54,6 +54,13 @@ class Listing:
     walked: list[str] = field(default_factory=list)  # list pages and API calls made
     declared: int | None = None  # rows the site says the column holds
     notes: list[str] = field(default_factory=list)
+    idle: int = field(default=0, repr=False)  # list pages in a row that added nothing
+
+    def page_done(self, rows: list[Row], since: int | None) -> bool:
+        """Add one list page's rows; True when paging should stop: two pages in a row added nothing new, or
+        every dated row is before ``since`` (lists run newest first)."""
+        self.idle = self.idle + 1 if self.add(rows) == 0 else 0
+        return self.idle >= 2 or older_than(rows, since)
 
     def add(self, rows: list[Row]) -> int:
         """Add rows not seen yet (by URL); returns how many were new."""

@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 from ..discovery import attachment_ext
 from ..pages import Attachment, Page, json_or_none, parse_date, unescape_js
 from ..titles import annual_name
-from .base import Client, Family, Listing, Row, older_than
+from .base import Client, Family, Listing, Row
 
 _SID = re.compile(r"""\bSID\s*[:=]\s*['"]?(\d+)""")
 _NODE = re.compile(r"""["']?id["']?\s*:\s*["']?(\d+)["']?\s*,\s*["']?name["']?\s*:\s*["']([^"']+)["']""")
@@ -106,7 +106,7 @@ class Gkmlpt(Family):
         if not client.accepts(api):
             return
         pages: int | None = None
-        n, idle = 1, 0
+        n, listing.idle = 1, 0  # each category is a list of its own
         while n <= min(pages or client.max_pages, client.max_pages) and not client.stopped:
             url = f"{api}?page={n}&sid={sid}"
             got = await client.fetch(url, referer=page.url, probe=True)
@@ -123,8 +123,7 @@ class Gkmlpt(Family):
                 listing.declared = (listing.declared or 0) + (count if n == 1 else 0)
                 pages = max(1, math.ceil(count / len(articles))) if n == 1 else pages
             rows = [row for a in articles if (row := self._row(a, page, url)) is not None]
-            idle = idle + 1 if listing.add(rows) == 0 else 0
-            if idle >= 2 or older_than(rows, client.since):
+            if listing.page_done(rows, client.since):
                 return
             n += 1
 

@@ -60,7 +60,6 @@ class HanwebJpaas(Family):
         endpoint = urljoin(page.url, API)
         if not client.accepts(endpoint) or older_than(listing.rows, client.since):
             return listing
-        idle = 0
         for n in range(2, min(pages, client.max_pages) + 1):
             if client.stopped:
                 break
@@ -76,8 +75,7 @@ class HanwebJpaas(Family):
             if not html:
                 break
             new_rows = fragment_rows(html, page.base, page.url)
-            idle = idle + 1 if listing.add(new_rows) == 0 else 0
-            if idle >= 2 or older_than(new_rows, client.since):
+            if listing.page_done(new_rows, client.since):
                 break
         return listing
 

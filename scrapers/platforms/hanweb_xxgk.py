@@ -76,7 +76,7 @@ class HanwebXxgk(Family):
         pages = max([int(n) for n in _GO.findall(page.html)] + [page_count(page.html) or 0])
         if older_than(listing.rows, client.since) or not fields.get("area") and not fields.get("infotypeId"):
             return listing
-        n, idle = 2, 0
+        n = 2
         while n <= min(pages or client.max_pages, client.max_pages) and not client.stopped:
             url = search_url(page.url, n)
             got = await client.fetch(url, method="POST", data=fields, referer=page.url, probe=True)
@@ -84,8 +84,7 @@ class HanwebXxgk(Family):
             if got is None:
                 break
             rows = rows_of(got.page())
-            idle = idle + 1 if listing.add(rows) == 0 else 0
-            if idle >= 2 or older_than(rows, client.since):
+            if listing.page_done(rows, client.since):
                 break
             n += 1
         return listing

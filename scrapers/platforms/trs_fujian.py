@@ -93,7 +93,7 @@ class TrsFujian(Family):
         if older_than(listing.rows, client.since):
             return listing
         method = "POST"
-        n, pages, idle = 1, None, 0
+        n, pages = 1, None
         while n <= client.max_pages and not client.stopped and (pages is None or n <= pages):
             form = {**args, "page": str(n), "prepage": str(PREPAGE)}
             if method == "POST":
@@ -115,8 +115,7 @@ class TrsFujian(Family):
             rows = _rows(body.get("data") or body.get("list") or [], page.url, page.url)
             if not rows:
                 break
-            idle = idle + 1 if listing.add(rows) == 0 else 0
-            if idle >= 2 or older_than(rows, client.since):
+            if listing.page_done(rows, client.since):
                 break
             n += 1
         return listing
