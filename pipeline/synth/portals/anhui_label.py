@@ -15,10 +15,10 @@ import random
 from collections.abc import Sequence
 from html import escape
 
-from pipeline.synth.server import Request, Route, Site
+from pipeline.synth.server import Request, Route
 
 from . import base
-from .base import Bodies, Doc, Expected, File, Portal
+from .base import Bodies, Doc, File, Portal
 
 FILE = "/xxgk/publicInfoList_newest2020"
 
@@ -33,11 +33,9 @@ def build(docs: list[Doc], *, seed: int = 0, org: int = 6789011, cat: int = 1507
           page_size: int = 15, prefix: str = "", hidden_params: bool = False, host: str | None = None,
           name: str = "示例县人民政府") -> Portal:
     rng = random.Random(seed)
-    site = Site(name=name, key="anhui")
     column = f"{prefix}/public/column/{org}?type=4&action=list&nav=3&catId={cat}"
-    site.column_path = column
-    portal = Portal("anhui_label", site, column, Expected(), host=host, name=name)
-    site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /manager/\n", "text/plain")
+    portal = base.new_portal(FAMILY, "anhui", column, name=name, host=host, robots=b"User-agent: *\nDisallow: /manager/\n")
+    site = portal.site
     bodies: Bodies = {}
 
     def group6(ext: str) -> str:

@@ -110,6 +110,17 @@ class Portal:
         return dict.fromkeys(names, "127.0.0.1")
 
 
+def new_portal(family: str, key: str, column_path: str, *, name: str, host: str | None,
+               robots: bytes | None = b"User-agent: *\nDisallow:\n", **fields: Any) -> Portal:
+    """A portal of ``family`` on a new site (``key``) whose column starts at ``column_path``, serving ``robots`` as
+    its robots.txt; ``fields``: more Portal fields (hints)."""
+    site = Site(name=name, key=key)
+    site.column_path = column_path
+    if robots is not None:
+        site.routes["/robots.txt"] = Route(robots, "text/plain")
+    return Portal(family, site, column_path, Expected(), host=host, name=name, **fields)
+
+
 def fake_pdf(label: str) -> bytes:
     """A small PDF whose bytes are unique to ``label``."""
     text = f"BT /F1 12 Tf 72 720 Td ({hashlib.sha1(label.encode()).hexdigest()}) Tj ET".encode()

@@ -8,10 +8,10 @@ import random
 from collections.abc import Sequence
 from html import escape
 
-from pipeline.synth.server import Route, Site
+from pipeline.synth.server import Route
 
 from . import base
-from .base import Bodies, Doc, Expected, File, Portal
+from .base import Bodies, Doc, File, Portal
 
 FAMILY = "generic"  # the scrapers.platforms family that crawls it
 # how tests/test_scrapers_families.py crawls this portal: fixed variants, and the space random ones come from
@@ -24,9 +24,8 @@ def build(docs: list[Doc], *, seed: int = 0, style: str = "next", per_page: int 
     """``iframe``: the column page only embeds the list (Shanghai's ``iframePagerIndex_<node>_<type>_<size>.html
     ?page=N``), which answers only with a Referer."""
     rng = random.Random(seed)
-    site = Site(name=name, key="plain")
-    site.column_path = "/list"
-    portal = Portal("generic", site, "/list", Expected(), host=host, name=name)
+    portal = base.new_portal(FAMILY, "plain", "/list", name=name, host=host, robots=None)
+    site = portal.site
     bodies: Bodies = {}
     # a row with nothing to show on an article page links its report file straight
     shown = [dataclasses.replace(d, direct=File(f"{d.title}.pdf", base.fake_pdf(d.title)))

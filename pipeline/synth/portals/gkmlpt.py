@@ -18,10 +18,10 @@ import random
 from collections.abc import Sequence
 from html import escape
 
-from pipeline.synth.server import Request, Route, Site
+from pipeline.synth.server import Request, Route
 
 from . import base
-from .base import Bodies, Doc, Expected, File, Portal
+from .base import Bodies, Doc, File, Portal
 
 
 def _u(text: str) -> str:
@@ -41,11 +41,9 @@ def build(docs: list[Doc], *, seed: int = 0, prefix: str = "", sid: str = "75801
           variant: str = "", host: str | None = None, port: int | None = None, year_children: bool = False,
           name: str = "示例市生态环境局") -> Portal:
     rng = random.Random(seed)
-    site = Site(name=name, key="gkmlpt")
     index = f"{prefix}/gkmlpt/index"
-    site.column_path = index
-    portal = Portal("gkmlpt", site, index, Expected(), host=host, name=name)
-    site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /gkmlpt/search\n", "text/plain")
+    portal = base.new_portal(FAMILY, "gkmlpt", index, name=name, host=host, robots=b"User-agent: *\nDisallow: /gkmlpt/search\n")
+    site = portal.site
     origin = f"http://{host or '127.0.0.1'}:{port}" if port else ""
     bodies: Bodies = {}
     meta: dict[int, list[dict[str, object]]] = {}

@@ -19,7 +19,7 @@ from html import escape
 from pipeline.synth.server import Request, Route, Site
 
 from . import base
-from .base import Bodies, Doc, Expected, File, Portal
+from .base import Bodies, Doc, File, Portal
 from .hanweb_jpage import OSS_HOST, _article
 
 API = "/api-gateway/jpaas-publish-server/front/page/build/unit"
@@ -34,14 +34,12 @@ SPACE: dict[str, Sequence] = dict(rows=range(3, 21))
 def build(docs: list[Doc], *, seed: int = 0, column: int = 1229564321, webid: int = 3101, rows: int = 15,
           host: str | None = None, port: int | None = None, name: str = "示例省教育厅") -> Portal:
     rng = random.Random(seed)
-    site = Site(name=name, key="jpaas")
     col_path = f"/col/col{column}/index.html"
-    site.column_path = col_path
-    portal = Portal("hanweb_jpaas", site, col_path, Expected(), host=host, name=name)
+    portal = base.new_portal(FAMILY, "jpaas", col_path, name=name, host=host)
+    site = portal.site
     oss = Site(name=name, key="oss")
     if port is not None:
         portal.hosts[OSS_HOST] = oss
-    site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow:\n", "text/plain")
     bodies: Bodies = {}
     attach_dir = f"/jcms_files/jcms1/web{webid}/site/attach/0/"
 

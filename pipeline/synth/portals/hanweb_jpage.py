@@ -23,7 +23,7 @@ from urllib.parse import quote
 from pipeline.synth.server import Request, Route, Site
 
 from . import base
-from .base import Bodies, Doc, Expected, File, Portal
+from .base import Bodies, Doc, File, Portal
 
 OSS_HOST = "zjjcmspublic.oss-cn-hangzhou-zwynet-d01-a.internet.cloud.zj.gov.cn"
 PROXY = "/module/web/jpage/dataproxy.jsp"
@@ -73,15 +73,12 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 5985, webid: int = 1,
     pages, by group, as Weihai's server). With ``port`` (the server's) one attachment is served from the OSS
     host of the same government."""
     rng = random.Random(seed)
-    site = Site(name=name, key="hanweb")
     col_path = f"/col/col{column}/index.html"
-    site.column_path = col_path
-    portal = Portal("hanweb_jpage", site, col_path, Expected(), host=host, name=name,
-                    hints={"cms": "hanweb"})
+    portal = base.new_portal(FAMILY, "hanweb", col_path, name=name, host=host, hints={"cms": "hanweb"})
+    site = portal.site
     oss = Site(name=name, key="oss")
     if port is not None:
         portal.hosts[OSS_HOST] = oss
-    site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow:\n", "text/plain")
     bodies: Bodies = {}
     oss_used = False
 

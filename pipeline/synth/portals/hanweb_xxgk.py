@@ -14,10 +14,10 @@ import random
 from collections.abc import Sequence
 from html import escape
 
-from pipeline.synth.server import Request, Route, Site
+from pipeline.synth.server import Request, Route
 
 from . import base
-from .base import Bodies, Doc, Expected, File, Portal
+from .base import Bodies, Doc, File, Portal
 from .hanweb_jpage import _article
 
 SEARCH = "/module/xxgk/search.jsp"
@@ -34,11 +34,9 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 1229, area: str = "11
           infotype: str = "A0203", per_page: int = 15, host: str | None = None,
           name: str = "示例市人民政府办公室") -> Portal:
     rng = random.Random(seed)
-    site = Site(name=name, key="xxgk")
     col_path = f"/col/col{column}/index.html"
-    site.column_path = col_path
-    portal = Portal("hanweb_xxgk", site, col_path, Expected(), host=host, name=name)
-    site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow:\n", "text/plain")
+    portal = base.new_portal(FAMILY, "xxgk", col_path, name=name, host=host)
+    site = portal.site
     bodies: Bodies = {}
 
     def attach(_i: int, _doc: Doc, _n: int, att: File) -> str:

@@ -141,10 +141,8 @@ def build(docs: list[Doc], *, seed: int = 0, column: str = "/xxgk/zfxxgknb/", pe
     an old address that redirects, a PDF served as text/html, a trickled download, the same report under a
     second URL, a dead report link, a report under a robots-disallowed path)."""
     rng = random.Random(seed)
-    site = Site(name=name, key="trs")
-    site.column_path = column
-    portal = Portal("trs_classic", site, column, Expected(), host=host, hints={"cms": "trs"}, name=name)
-    site.routes["/robots.txt"] = Route(ROBOTS, "text/plain")
+    portal = base.new_portal(FAMILY, "trs", column, name=name, host=host, robots=ROBOTS, hints={"cms": "trs"})
+    site = portal.site
     bodies: Bodies = {}
     indexed = list(enumerate(docs))
     if tree is None:

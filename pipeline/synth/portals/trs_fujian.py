@@ -17,10 +17,10 @@ import random
 from collections.abc import Sequence
 from html import escape
 
-from pipeline.synth.server import Request, Route, Site
+from pipeline.synth.server import Request, Route
 
 from . import base
-from .base import Bodies, Doc, Expected, File, Portal
+from .base import Bodies, Doc, File, Portal
 
 SEARCH = "/fjdzapp/search"
 
@@ -48,10 +48,8 @@ def build(docs: list[Doc], *, seed: int = 0, column: str = "/zwgk/zfxxgk/zfxxgkn
           search_id: int = 200210, static_rows: int = 10, max_prepage: int = 100, get_fails: bool = False,
           host: str | None = None, name: str = "示例综合实验区管理委员会") -> Portal:
     rng = random.Random(seed)
-    site = Site(name=name, key="fujian")
-    site.column_path = column
-    portal = Portal("trs_fujian", site, column, Expected(), host=host, name=name)
-    site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /uc/\n", "text/plain")
+    portal = base.new_portal(FAMILY, "fujian", column, name=name, host=host, robots=b"User-agent: *\nDisallow: /uc/\n")
+    site = portal.site
     bodies: Bodies = {}
 
     def folder(doc: Doc) -> str:

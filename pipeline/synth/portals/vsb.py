@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from html import escape
 from urllib.parse import quote
 
-from pipeline.synth.server import Route, Site
+from pipeline.synth.server import Route
 
 from . import base
-from .base import Bodies, Doc, Expected, File, Portal
+from .base import Bodies, Doc, File, Portal
 
 
 def _disposition(name: str, style: int) -> str:
@@ -37,11 +37,9 @@ SPACE: dict[str, Sequence] = dict(per_page=range(3, 21), encoding=("utf-8", "gbk
 def build(docs: list[Doc], *, seed: int = 0, column: str = "/xxgk/zfxxgknb", tree: int = 1648, per_page: int = 12,
           encoding: str = "utf-8", host: str | None = None, name: str = "示例县人民政府") -> Portal:
     rng = random.Random(seed)
-    site = Site(name=name, key="vsb")
     first = f"{column}.htm"
-    site.column_path = first
-    portal = Portal("vsb", site, first, Expected(), host=host, name=name)
-    site.routes["/robots.txt"] = Route(b"User-agent: *\nDisallow: /system/resource/\n", "text/plain")
+    portal = base.new_portal(FAMILY, "vsb", first, name=name, host=host, robots=b"User-agent: *\nDisallow: /system/resource/\n")
+    site = portal.site
     bodies: Bodies = {}
     charset = f"text/html; charset={'GBK' if encoding == 'gbk' else 'UTF-8'}"
 
