@@ -14,6 +14,7 @@ from scrapers.pagers import link_pages, page_count, pager_call, parse_datastore
 from scrapers.pages import DetailPage, ListPage, Page
 from scrapers.platforms.hanweb_jpage import find_jpage
 from scrapers.store import RawStore
+from scrapers.titles import group_label
 from tests.conftest import corpus_file
 
 TEXT = "平潭综合实验区2022年度政府信息公开工作年度报告"
@@ -202,3 +203,12 @@ def test_fetchlog_runs_resume(tmp_path: Path) -> None:
         log.finish_run(run)
         assert log.begin_run("a b") == (run + 1, False)
         assert log.validators("http://x/1").sha256 == "0" * 64  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("label", "group"), [
+    ("某某街道办事处", True), ("城关街道办事处", True), ("区教育局", True), ("乡镇（街道）", True), ("部门年报", True),
+    ("网上办事", False), ("办事服务", False), ("政务公开", False), ("下一页", False),
+])
+def test_group_labels_of_sub_columns(label: str, group: bool) -> None:
+    """A per-agency sub-column of a 年报 column is a group; a 街道办事处 is an agency, 办事 (services) navigation."""
+    assert group_label(label) is group
