@@ -51,13 +51,8 @@ def label_params(page: Page, hints: dict[str, str]) -> dict[str, str]:
     return params
 
 
-class AnhuiLabel(Family):
-    name = "anhui_label"
-    rank = 20
-    aliases = ("anhui",)
-    api = True
-    label = "Anhui label platform (/public/column/ + /site/label/8888 HTML fragments)"
-
+class AnhuiLabel(Family, name="anhui_label", rank=20, api=True, aliases=("anhui",),
+                 label="Anhui label platform (/public/column/ + /site/label/8888 HTML fragments)"):
     def detect(self, page: Page) -> bool:
         low = page.fingerprint()
         return "/site/label/8888" in low or "/public/column/" in urlsplit(page.url).path.lower() or "publicinfolist" in low

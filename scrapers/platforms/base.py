@@ -239,6 +239,14 @@ class Family:
     rank = 500  # detection order, lowest first: API families, then static dialects, the generic list last
     aliases: tuple[str, ...] = ()  # other names a registry ``cms`` hint may give the family
 
+    def __init_subclass__(cls, **meta: object) -> None:
+        """``class X(Family, name=…, label=…, rank=…, api=…, aliases=…)``: a family's facts in its class line."""
+        super().__init_subclass__()
+        for key, value in meta.items():
+            if key not in ("name", "label", "api", "rank", "aliases"):
+                raise TypeError(f"{cls.__name__}: unknown family attribute {key!r}")
+            setattr(cls, key, value)
+
     def detect(self, page: Page) -> bool:
         return False
 

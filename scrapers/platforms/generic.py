@@ -25,11 +25,8 @@ def _index_name(page: Page) -> tuple[str, str]:
     return "index", "html"
 
 
-class Generic(Family):
-    name = "generic"
-    rank = 1000
-    label = "generic static list (下一页, page numbers, createPageHTML, 共N页)"
-
+class Generic(Family, name="generic", rank=1000,
+              label="generic static list (下一页, page numbers, createPageHTML, 共N页)"):
     def detect(self, page: Page) -> bool:
         return True
 

@@ -79,12 +79,8 @@ def categories(page: Page) -> list[tuple[int, str]]:
     return chosen
 
 
-class Gkmlpt(Family):
-    name = "gkmlpt"
-    rank = 10
-    api = True
-    label = "Guangdong gkmlpt (window._CONFIG TREE + /gkmlpt/api/all/<cat> JSON)"
-
+class Gkmlpt(Family, name="gkmlpt", rank=10, api=True,
+             label="Guangdong gkmlpt (window._CONFIG TREE + /gkmlpt/api/all/<cat> JSON)"):
     def detect(self, page: Page) -> bool:
         low = page.fingerprint()
         return "/gkmlpt/" in urlsplit(page.url).path.lower() and ("_config" in low or "gkmlpt" in low) or (

@@ -36,13 +36,8 @@ def pager(page: Page) -> tuple[dict[str, str], int | None, int] | None:
     return None
 
 
-class HanwebJpaas(Family):
-    name = "hanweb_jpaas"
-    rank = 50
-    aliases = ("jpaas",)
-    api = True
-    label = "Hanweb jpaas (queryData pager + front/page/build/unit JSON)"
-
+class HanwebJpaas(Family, name="hanweb_jpaas", rank=50, api=True, aliases=("jpaas",),
+                  label="Hanweb jpaas (queryData pager + front/page/build/unit JSON)"):
     def detect(self, page: Page) -> bool:
         low = page.fingerprint()
         return "jpaas-publish-server" in low or ("querydata=" in low and "pageid" in low)

@@ -117,13 +117,8 @@ def find_jpage(page: Page, hints: dict[str, str] | None = None) -> Jpage | None:
     return Jpage(endpoint, params, max(1, perpage), max(1, group), total or inline_total, next_href)
 
 
-class HanwebJpage(Family):
-    name = "hanweb_jpage"
-    rank = 60
-    aliases = ("hanweb", "jpage")
-    api = True
-    label = "Hanweb JCMS jpage (inline <datastore> + dataproxy.jsp XML, POST or GET)"
-
+class HanwebJpage(Family, name="hanweb_jpage", rank=60, api=True, aliases=("hanweb", "jpage"),
+                  label="Hanweb JCMS jpage (inline <datastore> + dataproxy.jsp XML, POST or GET)"):
     def detect(self, page: Page) -> bool:
         low = page.fingerprint()
         return "<datastore" in low or ".jpage(" in low or "dataproxy.jsp" in low

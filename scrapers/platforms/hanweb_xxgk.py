@@ -48,13 +48,8 @@ def search_url(base: str, n: int) -> str:
     return urljoin(base, SEARCH) + "?" + urlencode(q)
 
 
-class HanwebXxgk(Family):
-    name = "hanweb_xxgk"
-    rank = 40
-    aliases = ("xxgk",)
-    api = True
-    label = "Hanweb 信息公开目录 (xxgk search.jsp, POST currpage=N)"
-
+class HanwebXxgk(Family, name="hanweb_xxgk", rank=40, api=True, aliases=("xxgk",),
+                 label="Hanweb 信息公开目录 (xxgk search.jsp, POST currpage=N)"):
     def detect(self, page: Page) -> bool:
         low = page.fingerprint()
         return "/module/xxgk/" in urlsplit(page.url).path.lower() or "tr_main_value" in low or (

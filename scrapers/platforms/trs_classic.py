@@ -19,12 +19,8 @@ from .generic import _index_name
 _ARTICLE = re.compile(r"/t\d{8}_\d+(?:_\w+)?\.s?html?", re.I)
 
 
-class TrsClassic(Family):
-    name = "trs_classic"
-    rank = 80
-    aliases = ("trs",)
-    label = "TRS WCM classic (createPageHTML, index_k.html)"
-
+class TrsClassic(Family, name="trs_classic", rank=80, aliases=("trs",),
+                 label="TRS WCM classic (createPageHTML, index_k.html)"):
     def detect(self, page: Page) -> bool:
         call = pager_call(page.html, page.url)
         if call is not None and not page.html.lower().count("'page_div'") and '"page_div"' not in page.html:

@@ -69,13 +69,8 @@ def _rows(data: Any, base: str, list_url: str) -> list[Row]:
     return out
 
 
-class TrsFujian(Family):
-    name = "trs_fujian"
-    rank = 30
-    aliases = ("fujian", "hycloud")
-    api = True
-    label = "TRS hycloud (Fujian): static first screen + POST /fjdzapp/search JSON"
-
+class TrsFujian(Family, name="trs_fujian", rank=30, api=True, aliases=("fujian", "hycloud"),
+                label="TRS hycloud (Fujian): static first screen + POST /fjdzapp/search JSON"):
     def detect(self, page: Page) -> bool:
         low = page.fingerprint()
         return "list2.trsapi" in low or SEARCH in low or ('name="chnlid"' in low and "ms-controller" in low)
@@ -113,9 +108,7 @@ class TrsFujian(Family):
             if isinstance(count, int | str) and str(count).isdigit():
                 pages = int(count)
             rows = _rows(body.get("data") or body.get("list") or [], page.url, page.url)
-            if not rows:
-                break
-            if listing.page_done(rows, client.since):
+            if not rows or listing.page_done(rows, client.since):
                 break
             n += 1
         return listing

@@ -17,12 +17,8 @@ _CALL = re.compile(r"createPageHTML\s*\(\s*['\"][\w\-]+['\"]\s*,", re.I)
 _CONTENT = re.compile(r"/c\d+/(?:c\d+/)?content\.s?html?$", re.I)
 
 
-class TrsPageDiv(Family):
-    name = "trs_pagediv"
-    rank = 70
-    aliases = ("page_div", "trs_page_div")
-    label = "TRS page_div (createPageHTML('page_div', …), <prefix>_n.shtml, 1-based)"
-
+class TrsPageDiv(Family, name="trs_pagediv", rank=70, aliases=("page_div", "trs_page_div"),
+                 label="TRS page_div (createPageHTML('page_div', …), <prefix>_n.shtml, 1-based)"):
     def detect(self, page: Page) -> bool:
         if _CALL.search(page.html):
             return True

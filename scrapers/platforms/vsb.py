@@ -18,11 +18,7 @@ _PT = re.compile(r"""class=["']?p_t["']?[^>]*>[^<]{0,40}?(\d+)\s*/\s*(\d+)\s*页
 _INFO = re.compile(r"/info/\d+/\d+\.htm", re.I)
 
 
-class Vsb(Family):
-    name = "vsb"
-    rank = 90
-    label = "博达 VSB (<col>.htm, then <col>/<n>.htm counting down)"
-
+class Vsb(Family, name="vsb", rank=90, label="博达 VSB (<col>.htm, then <col>/<n>.htm counting down)"):
     def detect(self, page: Page) -> bool:
         low = page.fingerprint()
         if "lm_list.jsp" in low or "wbtreeid" in low or "p_next p_fun" in low or "_sitegray" in low:
