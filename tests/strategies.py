@@ -74,13 +74,14 @@ def html_quirks(draw: st.DrawFn) -> HtmlQuirks:
 
 @st.composite
 def web_text_layouts(draw: st.DrawFn) -> WebTextLayout:
-    """Any way a web-to-text tool writes tables: every family, with or without row markers, padding (also on
-    the last row), indentation and lines of spaces, combined freely."""
+    """Any way a web-to-text tool writes tables: every family, with or without row markers (opening or closing
+    rows, or both), padding (also on the last row), indentation and lines of spaces, combined freely."""
     family = draw(st.sampled_from(FAMILIES))
     own = family in ("lines", "padded", "paragraphs")
     return WebTextLayout(family=family, marker=draw(st.booleans()), pad=draw(st.sampled_from((True, True, False))),
                          pad_last_row=draw(st.booleans()), indent=draw(st.sampled_from((0, 4, 7))) if own else 0,
-                         gap_lines=own and draw(st.booleans()), title=draw(st.booleans()))
+                         gap_lines=own and draw(st.booleans()), title=draw(st.booleans()),
+                         closer=draw(st.booleans()), close_last=draw(st.booleans()))
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ TEXT_ENCODINGS = ("utf-8", "gbk", "gb18030")
 BIG5_ENCODINGS = ("big5", "cp950", "big5hkscs")
 
 # ---- what a web-text case combines, as tags: the sweep's coverage matrix and the forced cases ----------------
-LAYOUT_TAGS = ("marker", "pad", "pad_last_row", "gap_lines", "indent", "title", "unmarked")  # one table's layout
+LAYOUT_TAGS = ("marker", "closer", "pad", "pad_last_row", "gap_lines", "indent", "title", "unmarked")  # one table's layout
 PAGE_TAGS = ("traditional", "word_styles", "split_table3", "split_inline", "misaligned_colspan", "wide_clause",
              "truncate_headers", "units", "clause_spaces")  # HtmlQuirks flags
 CHANCE_TAGS = ("tall_rows", "blank_zero", "dash_zero", "thousands", "plus_sign", "fullwidth_digits", "label_typos",
@@ -126,7 +127,7 @@ def _encoding_tag(codec: str) -> str:
 
 def layout_tags(q: WebTextLayout) -> set[str]:
     """The options of one table's layout that are on (LAYOUT_TAGS)."""
-    tags = {name for name in ("marker", "pad", "pad_last_row", "gap_lines", "title") if getattr(q, name)}
+    tags = {name for name in ("marker", "closer", "pad", "pad_last_row", "gap_lines", "title") if getattr(q, name)}
     if q.indent:
         tags.add("indent")
     if not q.marks_rows:
@@ -175,7 +176,7 @@ def _force_layout(draw: st.DrawFn, q: WebTextLayout, tag: str) -> WebTextLayout:
     changes: dict = {
         "marker": {"marker": True}, "pad": {"pad": True}, "pad_last_row": {"pad": True, "pad_last_row": True},
         "gap_lines": {"gap_lines": True}, "indent": {"indent": draw(st.sampled_from((4, 7)))}, "title": {"title": True},
-        "unmarked": {"marker": False, "pad": False},
+        "unmarked": {"marker": False, "pad": False, "closer": False}, "closer": {"closer": True},
     }[tag]
     return dataclasses.replace(q, **changes)
 

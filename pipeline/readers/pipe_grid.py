@@ -2,7 +2,8 @@
 
 Web pages converted to text write every table cell as its text followed by `|`. Around that:
 
-- a row may open with a bare `|` (Markdown `| a | b |`, converters that mark rows) — a *marker*;
+- a row may open with a bare `|` (Markdown `| a | b |`, converters that mark rows) — a *marker* — or be
+  closed by one (after its padding on the same line, `||||`, or alone on a line) — a *closer*;
 - slots covered by row or column spans are written as bare `|` after the row's cells — *padding*
   (`label | |||`, `||||` on a line of its own, `|` alone after a row);
 - a cell holding paragraphs puts its text on lines of its own (one cell per line), possibly indented, with
@@ -20,13 +21,16 @@ mix of them:
 - a line holding several cells after a line holding several opens a row (such lines hold cells written
   inline, and a converter breaks a line between inline cells only at a row's end);
 - with row markers (the table opens with a bare `|`), a row opens at the bare `|` before its first label;
+  bare `|` alone at the start of their line before that (or, without markers, before a row's first cell)
+  close the row before, and where every row ends in a bare `|` (closers) a row of values after a header row
+  opens after the header row's closer;
 - a row of values after a row of column headers (table 四) is a row of its own;
 - in a padded table every row is the same number of tokens (cells + padding (+ marker)): rows that ran
   together (a row of values after a header row, rows of blank cells) are cut at that number.
 
 Lines of `a | b | c` (cells between `|`, not closed by one) are rows, one per line (`_rows_per_line`).
 
-Markers are dropped. Padding stays as empty cells after the row's last printed cell: a bare `|` there may
+Markers are dropped. Padding (and closers) stay as empty cells after the row's last printed cell: a bare `|` there may
 as well be a blank value cell (`规章 | | | |`), so the text alone cannot say which slots a span covers; the
 printed cells of every row are those of the HTML grid (`printed_rows`), and the normaliser trims surplus
 blanks. Without markers or padding (cells one per line and nothing else) only labels tell rows apart: the
@@ -270,6 +274,8 @@ def _rows_stream(tokens: list[Token]) -> list[list[Token]]:
     starts = _row_starts(tokens, marked)
     segments = [tokens[a:b] for a, b in zip(starts, [*starts[1:], len(tokens)], strict=True)]
     period = _period(segments)
+    # rows closed by a bare `|` (the converter writes one after every row): every row but the last ends in one
+    closed = len(segments) > 2 and all(not s[-1].text for s in segments[:-1])
     rows: list[list[Token]] = []
     for seg in segments:
         if period:
@@ -278,11 +284,22 @@ def _rows_stream(tokens: list[Token]) -> list[list[Token]]:
                 seg = seg[period:]
         else:  # a row of values after a row of column headers (or, marked, opening at its marker)
             k = next((k for k, t in enumerate(seg[1:], 1) if _kind(t) != "label"), len(seg))
+            k += closed and k < len(seg) - 1 and not seg[k].text  # the header row's closer
             if 1 < k < len(seg) - 1 and (
-                    column_header(seg[k - 1].text) or (marked and seg[k].bol and seg[k].first)):
+                    column_header(seg[k - 1].text or seg[k - 2].text) or (marked and seg[k].bol and seg[k].first)):
                 rows.append(seg[:k])
                 seg = seg[k:]
         rows.append(seg)
+    # a `|` alone at the start of its line before a row is the row before's closer (`||||`, `|`); with markers
+    # the last of them is the row's own marker
+    for i in range(1, len(rows)):
+        k = 0
+        while k < len(rows[i]) - 1 and not rows[i][k].text and rows[i][k].bol:
+            k += 1
+        k -= marked and k > 0
+        if k > 0:
+            rows[i - 1].extend(rows[i][:k])
+            rows[i] = rows[i][k:]
     if marked:
         rows = [r[1:] if not r[0].text else r for r in rows]
     return [r for r in rows if r]

@@ -12,6 +12,11 @@ Every table cell is written as its text followed by `|`; the families differ in 
 Slots covered by a row or column span are written as bare `|` after the row's cells ("padding":
 `label | |||`, `||||`), except on the table's last row unless `pad_last_row`. A cell's paragraphs are joined
 by a space on one line, or put on lines of their own (continuation lines) where the cell ends its line.
+
+Rows may be marked by a bare `|` opening each (`marker`: `| a | b |`, a line `|` before the row's first
+cell) or closing each (`closer`, the converter of the Yangling excerpt: after the row's padding on the same
+line, `||||` after a one-cell section row, or a line `|` of its own after a cell that ended its line; the
+table's first row then has no bare `|` before it, and its last row none after it unless `close_last`).
 """
 
 from __future__ import annotations
@@ -37,13 +42,15 @@ class WebTextLayout:
     indent: int = 0  # spaces before a cell's text on a line of its own (padded: 7)
     gap_lines: bool = False  # lines of spaces between cells on lines of their own
     title: bool = True  # the page's article title as the first line (real excerpts often start with the body)
+    closer: bool = False  # a `|` closing every row (after its padding; see the module docstring)
+    close_last: bool = True  # with closer: the table's last row is closed too
 
     @property
     def marks_rows(self) -> bool:
-        """Whether the text shows where rows end: a row per line, markers, or padding. Without any of these
+        """Whether the text shows where rows end: a row per line, markers, closers or padding. Without any of these
         (cells one per line, unpadded, unmarked) rows are told apart by their labels only: the template's row
         labels and header-row openers (pipeline/templates/row_openers.csv)."""
-        return self.family in ("inline", "markdown") or self.marker or self.pad
+        return self.family in ("inline", "markdown") or self.marker or self.pad or self.closer
 
 
 PRESETS: dict[str, WebTextLayout] = {
@@ -52,6 +59,7 @@ PRESETS: dict[str, WebTextLayout] = {
     "lines": WebTextLayout("lines"),
     "paragraphs": WebTextLayout("paragraphs"),
     "padded": WebTextLayout("padded", marker=True, indent=7, gap_lines=True),
+    "closed": WebTextLayout("lines", closer=True, close_last=False),  # one cell per line, rows closed by `|`
 }
 
 
@@ -98,7 +106,7 @@ def _grid_width(rows: list[etree._Element]) -> int:
     return width
 
 
-def _row(tds: list[etree._Element], pads: int, q: WebTextLayout) -> str:
+def _row(tds: list[etree._Element], pads: int, q: WebTextLayout, close: bool = False) -> str:
     own_all = q.family in ("lines", "padded")
     out: list[str] = []
     line_start = True
@@ -122,6 +130,7 @@ def _row(tds: list[etree._Element], pads: int, q: WebTextLayout) -> str:
         else:
             out.append(" ".join(pieces) + " | ")
             line_start = False
+    pads += close  # the row's closing `|` goes on with its padding (`||||`), or stands on a line of its own
     if pads:
         out.append((" " * max(q.indent - 3, 0) if line_start else "") + "|" * pads)
     elif q.family == "padded":
@@ -138,8 +147,9 @@ def _table(table: etree._Element, q: WebTextLayout) -> str:
     out = []
     for i, tr in enumerate(rows):
         tds = [td for td in tr if td.tag in ("td", "th")]
-        pads = width - len(tds) if q.pad and (q.pad_last_row or i < len(rows) - 1) else 0
-        out.append(_row(tds, pads, q))
+        last = i == len(rows) - 1
+        pads = width - len(tds) if q.pad and (q.pad_last_row or not last) else 0
+        out.append(_row(tds, pads, q, close=q.closer and (q.close_last or not last)))
     return "".join(out)
 
 
