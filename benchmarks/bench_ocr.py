@@ -2,7 +2,8 @@
 from the ink, values packed into shared recogniser calls) beside full-page OCR of the same pages (RapidOCR's
 detection + recognition on every page, rendered at the same resolution), and peak memory (RSS) of each.
 
-Runs on the corpus scans (../shared/corpus/*_scan.pdf) and a generated degraded scan (pipeline.synth).
+Runs on the corpus scans (../shared/corpus/*_scan.pdf) and a generated report as degraded scans (pipeline.synth):
+ruled and upright, pages turned and skewed beyond 6°, tables printed without rules.
 Each measurement runs in a fresh process pinned to one CPU, with onnxruntime on one thread.
 Usage: python benchmarks/bench_ocr.py [--repeat N]
 """
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,18 +83,25 @@ def measure(method: str, path: Path, repeat: int) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def generated_scan(folder: Path) -> Path | None:
+def generated_scans(folder: Path) -> list[Path]:
+    """A generated report as degraded scans: ruled and upright; pages turned by quarter turns and skewed beyond
+    6°; tables printed without rules."""
     sys.path.insert(0, str(ROOT))
     try:
         from pipeline.synth import generate
         from pipeline.synth.render_scan import FontMissing, ScanQuirks, render_scan_pdf
 
-        data = render_scan_pdf(generate(random.Random(4), year=2022), ScanQuirks(seed=4, filler_paragraphs=3))
+        base = ScanQuirks(seed=4, filler_paragraphs=3)
+        cases = {"": base, "_turned_skewed": replace(base, turns=(0, 1, 2), min_angle=6.0, max_angle=12.0),
+                 "_borderless": replace(base, rules="none")}
+        out = []
+        for name, q in cases.items():
+            path = folder / f"generated_2022{name}_scan.pdf"
+            path.write_bytes(render_scan_pdf(generate(random.Random(4), year=2022), q))
+            out.append(path)
     except FontMissing:
-        return None
-    path = folder / "generated_2022_scan.pdf"
-    path.write_bytes(data)
-    return path
+        return []
+    return out
 
 
 def main() -> None:
@@ -109,8 +118,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="ogi-bench-ocr-") as tmp:
         files = corpus_files("*_scan.pdf")
-        gen = generated_scan(Path(tmp))
-        files += [gen] if gen else []
+        files += generated_scans(Path(tmp))
         if not files:
             print("no scans to measure (no ../shared/corpus and no CJK font for a generated one)")
             return

@@ -16,7 +16,7 @@ from pipeline.document import ReaderError
 
 MAX_PIXELS = 40_000_000  # an image larger than this (e.g. a decompression bomb) is refused
 MAX_SKEW = 20.0  # degrees either way: a page fed askew, a phone photo; beyond, quarter turns take over
-_EXPAND = 2.0  # pages turned by more than this many degrees get a canvas that keeps their corners
+EXPAND_ANGLE = 2.0  # pages turned by more than this many degrees get a canvas that keeps their corners
 
 
 @dataclass
@@ -105,19 +105,20 @@ def skew_angle(ink: np.ndarray, max_angle: float = MAX_SKEW) -> float:
 
 
 def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
-    """The page turned by angle degrees (counter-clockwise); beyond _EXPAND degrees on a canvas large enough to
+    """The page turned by angle degrees (counter-clockwise); beyond EXPAND_ANGLE degrees on a canvas large enough to
     keep its corners."""
     if abs(angle) < 0.02:
         return gray
     h, w = gray.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    size = (w, h)
-    if abs(angle) > _EXPAND:
+    size, fill = (w, h), 255
+    if abs(angle) > EXPAND_ANGLE:
         cos, sin = abs(m[0, 0]), abs(m[0, 1])
         size = (int(np.ceil(h * sin + w * cos)), int(np.ceil(h * cos + w * sin)))
         m[0, 2] += size[0] / 2 - w / 2
         m[1, 2] += size[1] / 2 - h / 2
-    return cv2.warpAffine(gray, m, size, flags=cv2.INTER_CUBIC, borderValue=255)
+        fill = int(np.percentile(gray[::4, ::4], 90))  # the paper's level: a grey page gets no white frame to read
+    return cv2.warpAffine(gray, m, size, flags=cv2.INTER_CUBIC, borderValue=fill)
 
 
 def turn(gray: np.ndarray, turns: int) -> np.ndarray:

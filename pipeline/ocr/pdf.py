@@ -18,7 +18,7 @@ import pypdfium2.raw as pdfium_c
 from pipeline.document import Cell, ReaderError
 from pipeline.ocr import engine, unruled
 from pipeline.ocr.grid import find_tables
-from pipeline.ocr.image import PageImage, binarise, drop_colour, redo, rotate, skew_angle, turn
+from pipeline.ocr.image import EXPAND_ANGLE, PageImage, binarise, drop_colour, redo, rotate, skew_angle, turn
 from pipeline.ocr.orient import straighten
 from pipeline.ocr.page import OcrLine, OcrTable, _text_mask, glyph_height, read_cells, read_page
 
@@ -157,9 +157,12 @@ def read_pages(data: bytes, pages: list[int], *, title_page: int | None = 1, dea
                 result = read_page(img, page_no=pno, title_lines=TITLE_LINES if pno == title_page else 0,
                                    finer=finer)
                 items = []
+                moved = abs(img.angle) > EXPAND_ANGLE
                 for top, item in result.items:
                     if pno in regions and not isinstance(item, OcrTable):
                         continue  # the picture's prose: the text layer has the page's prose already
+                    if moved and isinstance(item, OcrTable):
+                        item.xs = []  # straightened on a larger canvas: its x is not the next page's
                     items.append((offset + top * 72 / dpi, item))
                 out.pages[pno] = items
                 out.read.append(pno)
