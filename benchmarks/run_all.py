@@ -3,10 +3,11 @@
 
 Builds the workload of bench_engines.py in a temporary folder, measures the baselines and every engine
 configuration (serial; process pool and Dask LocalCluster with 1 and 2 workers), each in its own process,
-then the reader benchmark (bench_extract.py) and the OCR benchmark (bench_ocr.py). Prints Markdown and writes it to benchmarks/results.md:
-documents per second and peak memory beside the baselines, the scaling from 1 to 2 workers, and a
+then the reader benchmark (bench_extract.py), the OCR benchmark (bench_ocr.py) and the hostile-input
+benchmark (bench_hostile.py). Prints Markdown and writes it to benchmarks/results.md: documents per second
+and peak memory beside the baselines, the scaling from 1 to 2 workers, and a
 projection of the wall time for 100,000 reports.
-Usage: python benchmarks/run_all.py [--scale 1.0] [--no-readers] [--out benchmarks/results.md]
+Usage: python benchmarks/run_all.py [--scale 1.0] [--no-readers] [--no-ocr] [--no-hostile] [--out benchmarks/results.md]
 """
 
 from __future__ import annotations
@@ -131,11 +132,21 @@ def ocr_benchmark() -> list[str]:
     return proc.stdout.strip().splitlines()
 
 
+def hostile_benchmark() -> list[str]:
+    """bench_hostile.py: a batch of hostile documents beside good ones, the isolation cost, the hot spots."""
+    proc = subprocess.run([sys.executable, str(HERE / "bench_hostile.py")], capture_output=True, text=True,
+                          check=False)
+    if proc.returncode != 0:
+        return [f"bench_hostile.py failed: {proc.stderr[-500:]}"]
+    return proc.stdout.strip().splitlines()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=float, default=1.0, help="multiply the workload's document counts")
     ap.add_argument("--no-readers", action="store_true", help="skip bench_extract.py")
     ap.add_argument("--no-ocr", action="store_true", help="skip bench_ocr.py")
+    ap.add_argument("--no-hostile", action="store_true", help="skip bench_hostile.py")
     ap.add_argument("--out", type=Path, default=HERE / "results.md")
     args = ap.parse_args()
     t0 = time.perf_counter()
@@ -173,6 +184,8 @@ def main() -> None:
         lines += ["", "## Reader benchmark (bench_extract.py, one core)", ""] + reader_benchmark()
     if not args.no_ocr:
         lines += ["", "## OCR of scanned reports (bench_ocr.py, one core)", ""] + ocr_benchmark()
+    if not args.no_hostile:
+        lines += ["", "## Hostile input (bench_hostile.py)", ""] + hostile_benchmark()
     lines += ["", f"Total benchmark time {time.perf_counter() - t0:.0f} s."]
     text = "\n".join(lines) + "\n"
     print(text)

@@ -43,6 +43,14 @@ def _summary(rows: list[tuple[Path, Report]]) -> Table:
     return table
 
 
+def _print_skipped(skipped: list[tuple[Path, str]], shown: int = 10) -> None:
+    console.print(markup("[yellow]skipped {} path(s) inside the folders:[/]", len(skipped)))
+    for path, why in skipped[:shown]:
+        console.print(text(f"  {path}: {why}"))
+    if len(skipped) > shown:
+        console.print(text(f"  … and {len(skipped) - shown} more"))
+
+
 EngineOpt = Annotated[str | None, typer.Option("--engine", help=" | ".join(ENGINES) + " (default: a local "
                                                                "process pool; serial for one file)")]
 WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, help="worker processes (default: CPUs)")]
@@ -73,19 +81,24 @@ def extract(
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
     time_limit: TimeLimitOpt = None,
+    follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="follow symbolic links found inside "
+                                                  "folders (they may lead outside them); skipped by default")
+                               ] = False,
 ) -> None:
     """Extract the statistical tables of annual reports (text, HTML, PDF, Word) into OUT."""
     _check_engine(engine, scheduler)
     with sigterm_exits():
-        _extract(paths, out, quiet, engine, workers, scheduler, _limits(time_limit, workers))
+        _extract(paths, out, quiet, engine, workers, scheduler, _limits(time_limit, workers), follow_symlinks)
 
 
 def _extract(paths: list[Path], out: Path, quiet: bool, engine: str | None, workers: int | None,
-             scheduler: str | None, limits: Limits) -> None:
+             scheduler: str | None, limits: Limits, follow_symlinks: bool = False) -> None:
     for p in paths:
         if not p.exists():
             console.print(markup("[red]not found:[/] {}", p))
-    files = discover([p for p in paths if p.exists()])
+    files = discover([p for p in paths if p.exists()], follow_symlinks=follow_symlinks)
+    if files.skipped:
+        _print_skipped(files.skipped)
     if not files:
         console.print("[red]no input files[/]")
         raise typer.Exit(2)

@@ -56,6 +56,7 @@ class Document:
     error: str | None = None
     # OCR readers: read the given cells again, finer; returns {cell box: (text, confidence)}
     refine: Callable[[list[Cell]], dict[Any, tuple[str, float]]] | None = None
+    notes: list[str] = field(default_factory=list)  # what the reader skipped or could not read (page 3 damaged …)
 
     @property
     def tables(self) -> list[Table]:

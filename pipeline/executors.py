@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol, get_args
 
-from pipeline.extraction import Report, _failed, extract_document, extract_path
+from pipeline.extraction import Report, _failed, extract_document, extract_path, path_report_id
 from pipeline.readers import preload_modules
+from pipeline.readers.guards import InputError, read_input
 from pipeline.workers import MAX_TASKS_PER_CHILD, Limits, Supervisor
 
 Engine = Literal["serial", "processes", "dask"]
@@ -58,7 +59,8 @@ class RawDoc:
     pictures: tuple[tuple[str, str], ...] = ()  # (absolute URL, file) of the pictures a page shows
 
     def read(self) -> bytes:
-        return self.data if self.data is not None else Path(str(self.path)).read_bytes()
+        """The bytes; InputError (pipeline.readers.guards) when the file is not a readable document file."""
+        return self.data if self.data is not None else read_input(str(self.path))
 
     def resources(self):
         """The page's pictures by <img src> (resolved against source_url), read from their files."""
@@ -118,14 +120,14 @@ def failed_report(item: Item, message: str) -> Report:
     if isinstance(item, RawDoc):
         try:
             rid = hashlib.sha256(item.read()).hexdigest()
-        except OSError:
-            rid = hashlib.sha256(str(item.path).encode()).hexdigest()
+        except (InputError, MemoryError):
+            rid = path_report_id(item.path)
         return _failed(rid, "failed", message, source_path=item.path or item.name, source_url=item.source_url,
                        fetched_at=item.fetched_at)
     try:
-        rid = hashlib.sha256(item.read_bytes()).hexdigest()
-    except OSError:
-        rid = hashlib.sha256(str(item).encode()).hexdigest()
+        rid = hashlib.sha256(read_input(item)).hexdigest()
+    except (InputError, MemoryError):
+        rid = path_report_id(item)
     return _failed(rid, "failed", message, source_path=str(item))
 
 
@@ -141,7 +143,12 @@ def pack(index: int, report: Report, seconds: float, local: bool = False) -> Out
 
 def _extract(item: Item) -> Report:
     if isinstance(item, RawDoc):
-        return extract_document(item.read(), name=item.name, source_url=item.source_url,
+        try:
+            data = item.read()
+        except InputError as exc:
+            return _failed(path_report_id(item.path), "failed", str(exc), source_path=item.path or item.name,
+                           source_url=item.source_url, fetched_at=item.fetched_at)
+        return extract_document(data, name=item.name, source_url=item.source_url,
                                 source_path=item.path or item.name, fetched_at=item.fetched_at,
                                 resources=item.resources())
     return extract_path(item)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +24,9 @@ from pipeline.normalise.proactive import majority, normalise_proactive
 from pipeline.normalise.requests import normalise_requests
 from pipeline.normalise.reviews import normalise_reviews
 from pipeline.readers import read
+from pipeline.readers.guards import InputError, read_input
 from pipeline.sections import sections_frame
+from pipeline.several import several_reports
 from pipeline.version import EXTRACTOR_VERSION
 
 VALUE_TABLES = ("proactive", "requests", "reviews")
@@ -190,6 +193,10 @@ def normalise(doc: Document, report_id: str, md: Metadata) -> tuple[dict[str, pd
     status, error = _legacy_status(legacy) if pre and not found else _status(found, frames, template, notes, shown)
     if doc.status:
         status, error = doc.status, doc.error or error
+    if doc.notes:  # what the reader could not read explains what is missing
+        notes = [*doc.notes, *notes]
+        if status != "ok":
+            error = "; ".join([*doc.notes, *([error] if error else [])])
     checks = frames["checks"]
     fields = {"template": template, "status": status, "error": error,
               "n_values": int(sum(len(frames[k]) for k in VALUE_TABLES)),
@@ -202,18 +209,30 @@ def normalise(doc: Document, report_id: str, md: Metadata) -> tuple[dict[str, pd
 def extract_document(data: bytes, name: str = "document", source_url: str | None = None,
                      source_path: str | None = None, fetched_at: str | None = None,
                      resources: Callable[[str], bytes | None] | None = None) -> Report:
-    """Extract one document; any failure becomes a report row with a status and a message.
+    """Extract one document; any failure becomes a report row with a status and a message (never raises for
+    bad input: the wrong type, too large, unreadable, several reports in one file, out of memory).
 
     resources: the bytes of a picture a web page shows (<img src> as written → bytes or None), e.g. from
     the raw store; the extractor never fetches."""
-    report_id = hashlib.sha256(data).hexdigest()
+    name = name if isinstance(name, str) else str(name)
     base = {"source_url": source_url, "source_path": source_path or name, "fetched_at": fetched_at}
+    if isinstance(data, (bytearray, memoryview)):
+        data = bytes(data)
+    if not isinstance(data, bytes):
+        rid = hashlib.sha256(f"{type(data).__name__}:{name}".encode("utf-8", "surrogatepass")).hexdigest()
+        return _failed(rid, "failed", f"not a document: expected bytes, got {type(data).__name__}", **base)
+    report_id = hashlib.sha256(data).hexdigest()
     try:
         doc = read(data, name, resources=resources)
     except ReaderError as exc:
         return _failed(report_id, exc.status, str(exc), **base)
+    except MemoryError:
+        return _failed(report_id, "failed", _OUT_OF_MEMORY, **base)
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch
         return _failed(report_id, "failed", f"reader crashed: {exc!r} ({_where(exc)})", **base)
+    several = several_reports(doc)
+    if several:
+        return _failed(report_id, "failed", several, **base, media_type=doc.media_type)
     try:
         md = read_metadata(doc.title, doc.lines, doc.meta)
         frames, fields = normalise(doc, report_id, md)
@@ -229,6 +248,8 @@ def extract_document(data: bytes, name: str = "document", source_url: str | None
                           column_name=doc.meta.get("ColumnName"), **fields)
         reports = schema.conform(pd.DataFrame([row]), "reports")
         sections = schema.conform(sections_frame(report_id, doc.lines), "sections")
+    except MemoryError:
+        return _failed(report_id, "failed", _OUT_OF_MEMORY, **base, media_type=doc.media_type)
     except Exception as exc:  # noqa: BLE001
         return _failed(report_id, "failed", f"normaliser crashed: {exc!r} ({_where(exc)})", **base,
                        media_type=doc.media_type)
@@ -236,17 +257,28 @@ def extract_document(data: bytes, name: str = "document", source_url: str | None
                   frames["legacy"])
 
 
+_OUT_OF_MEMORY = ("out of memory: the document needs more memory than the worker may use (OGI_WORKER_MEMORY); "
+                  "not extracted")
+
+
 def _where(exc: BaseException) -> str:
     tb = traceback.extract_tb(exc.__traceback__)
     return f"{Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else "?"
 
 
+def path_report_id(path: Any) -> str:
+    """report_id of a document that could not be read: the sha256 of its path."""
+    return hashlib.sha256(str(path).encode("utf-8", "surrogateescape")).hexdigest()
+
+
 def extract_path(path: str | Path) -> Report:
-    """Extract a file; unreadable files become failed reports too."""
-    p = Path(path)
+    """Extract a file; what cannot be read (a directory, a FIFO, a device, a NUL byte in the name, a file too
+    large, no permission) becomes a failed report with the reason, never an exception."""
     try:
-        data = p.read_bytes()
-    except OSError as exc:
-        rid = hashlib.sha256(str(p).encode()).hexdigest()
-        return _failed(rid, "failed", f"cannot read file: {exc.strerror or exc}", source_path=str(p))
+        data = read_input(path)
+    except InputError as exc:
+        return _failed(path_report_id(path), "failed", str(exc), source_path=str(path))
+    except MemoryError:
+        return _failed(path_report_id(path), "failed", _OUT_OF_MEMORY, source_path=str(path))
+    p = Path(os.fsdecode(path))
     return extract_document(data, name=p.name, source_path=str(p))

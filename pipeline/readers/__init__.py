@@ -10,6 +10,7 @@ from typing import Any
 import docformats
 from docformats import Format
 from pipeline.document import Document, ReaderError
+from pipeline.readers import guards
 
 
 def sniff(data: bytes, name: str) -> str:
@@ -42,6 +43,9 @@ def read(data: bytes, name: str = "document", **context: Any) -> Document:
         raise ReaderError("binary content of no supported format (not PDF, Word, Excel, an image, HTML or text)")
     if not data and fmt.key not in ("html", "text"):
         raise ReaderError(f"empty {fmt.key} file")
+    guards.check_size(fmt.key, len(data))
+    if fmt.container == "zip" or data.startswith(b"PK\x03\x04"):  # before any reader inflates a member
+        guards.check_zip(data)
     try:
         reader = reader_for(fmt)
     except ImportError as exc:  # a reader whose optional dependency is missing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import io
 import zipfile
 
@@ -11,12 +12,14 @@ from docx.oxml.ns import qn
 from pipeline import libreoffice
 from pipeline.document import Block, Cell, Document, Paragraph, ReaderError, Table
 from pipeline.readers.cjk_fold import clean_cell_text, clean_line, is_page_number
+from pipeline.readers.guards import check_zip
 from pipeline.readers.pdf import find_title
 from pipeline.readers.pictures import MAX_PICTURE_BYTES, Found, insert_pictures
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOC_MEDIA_TYPE = "application/msword"
 _MAX_SPAN = 200
+MAX_TABLE_CELLS = 100_000  # slots of one expanded table: a report table has a few hundred
 
 
 def read_docx(data: bytes) -> Document:
@@ -25,20 +28,25 @@ def read_docx(data: bytes) -> Document:
         raise ReaderError("empty file: the .docx has 0 bytes")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ReaderError("not a .docx: the file is not a zip package")
+    check_zip(data)  # a zip bomb is refused before python-docx inflates anything
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         if "word/document.xml" not in zf.namelist():
             raise ReaderError("not a .docx: the zip package has no word/document.xml (a renamed zip of something else)")
     try:
         document = docx.Document(io.BytesIO(data))
+    except MemoryError:
+        raise
     except Exception as exc:  # python-docx raises KeyError, ValueError, PackageNotFoundError, lxml errors
         raise ReaderError(f"cannot open the .docx: {type(exc).__name__}: {exc}") from exc
     blocks: list[Block] = []
     images: list[tuple[int, str]] = []
-    _walk(document.element.body, blocks, images)
+    notes: list[str] = []
+    _walk(document.element.body, blocks, notes, [0], images)
     title = find_title([b.text for b in blocks[:12] if isinstance(b, Paragraph)])
     core_title = (document.core_properties.title or "").strip()
     meta = {"docx_title": clean_line(core_title)} if core_title else {}
-    doc = Document(blocks=blocks, media_type=DOCX_MEDIA_TYPE, title=title or clean_line(core_title), meta=meta)
+    doc = Document(blocks=blocks, media_type=DOCX_MEDIA_TYPE, title=title or clean_line(core_title), meta=meta,
+                   notes=notes)
     return insert_pictures(doc, _pictures(document, images)) if images else doc
 
 
@@ -58,8 +66,10 @@ _BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 _EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
 
 
-def _walk(parent, blocks: list[Block], images: list[tuple[int, str]] | None = None) -> None:
-    """Body children in order; content controls (w:sdt) are opened; pictures' relationship ids collected."""
+def _walk(parent, blocks: list[Block], notes: list[str], n_tables: list[int],
+          images: list[tuple[int, str]] | None = None) -> None:
+    """Body children in order; content controls (w:sdt) are opened; pictures' relationship ids collected.
+    n_tables: [tables kept so far]."""
     for el in parent.iterchildren():
         if el.tag == qn("w:p") and images is not None:
             images += [(len(blocks), rid) for blip in el.iter(_BLIP) if (rid := blip.get(_EMBED))]
@@ -70,15 +80,15 @@ def _walk(parent, blocks: list[Block], images: list[tuple[int, str]] | None = No
                     blocks.append(Paragraph(line))
         elif el.tag == qn("w:tbl"):
             caption = blocks[-1].text if blocks and isinstance(blocks[-1], Paragraph) else ""
-            index = sum(1 for b in blocks if isinstance(b, Table))
-            table = expand_table(el, index)
+            table = expand_table(el, n_tables[0], notes)
             table.caption = caption
             if table.rows:
                 blocks.append(table)
+                n_tables[0] += 1
         elif el.tag == qn("w:sdt"):
             content = el.find(qn("w:sdtContent"))
             if content is not None:
-                _walk(content, blocks, images)
+                _walk(content, blocks, notes, n_tables, images)
 
 
 def _paragraph_text(p) -> str:
@@ -108,8 +118,11 @@ def _int_attr(el, name: str, default: int) -> int:
         return default
 
 
-def expand_table(tbl, index: int) -> Table:
-    """Grid of a w:tbl with gridSpan copies and vMerge continuations filled in (marked spanned)."""
+def expand_table(tbl, index: int, notes: list[str] | None = None) -> Table:
+    """Grid of a w:tbl with gridSpan copies and vMerge continuations filled in (marked spanned).
+
+    A table that would expand to more than MAX_TABLE_CELLS slots is not read (a note says so): no report table
+    is that large, and crafted spans would take minutes and gigabytes."""
     grid: dict[tuple[int, int], tuple[str, tuple[int, int]]] = {}  # slot → (text, slot of the merged cell's origin)
     width = 0
     rows = tbl.findall(qn("w:tr"))
@@ -119,6 +132,11 @@ def expand_table(tbl, index: int) -> Table:
         for tc in tr.findall(qn("w:tc")):
             tc_pr = tc.find(qn("w:tcPr"))
             span = _int_attr(tc_pr.find(qn("w:gridSpan")) if tc_pr is not None else None, "w:val", 1)
+            if len(rows) * max(width, c + span) > MAX_TABLE_CELLS:
+                if notes is not None:
+                    notes.append(f"Word table {index + 1} is larger than {MAX_TABLE_CELLS:,} cells ({len(rows):,} "
+                                 f"rows, at least {max(width, c + span):,} columns): not read")
+                return Table(rows=[], index=index)
             vmerge = tc_pr.find(qn("w:vMerge")) if tc_pr is not None else None
             continues = vmerge is not None and vmerge.get(qn("w:val"), "continue") == "continue"
             above = grid.get((r - 1, c)) if continues else None
@@ -127,12 +145,7 @@ def expand_table(tbl, index: int) -> Table:
                 grid[(r, c + dc)] = (text, origin)
             c += span
         width = max(width, c)
-    cols = list(range(width))
-    while True:  # drop columns no cell starts or ends in (e.g. a 1-twip grid column), one at a time
-        extra = next((i for i in reversed(range(len(cols))) if _redundant_column(grid, len(rows), cols, i)), None)
-        if extra is None:
-            break
-        del cols[extra]
+    cols = _kept_columns(grid, len(rows), width)
     seen: set[tuple[int, int]] = set()
     out: list[list[Cell]] = []
     for r in range(len(rows)):
@@ -149,19 +162,47 @@ def expand_table(tbl, index: int) -> Table:
     return Table(rows=renumbered, index=index)
 
 
-def _redundant_column(grid: dict, n_rows: int, cols: list[int], i: int) -> bool:
-    """True when every row's slot in cols[i] belongs to the merged cell of a neighbouring kept column."""
-    if n_rows == 0 or len(cols) < 2:
-        return False
-    for r in range(n_rows):
-        here = grid.get((r, cols[i]))
-        left = grid.get((r, cols[i - 1])) if i > 0 else None
-        right = grid.get((r, cols[i + 1])) if i + 1 < len(cols) else None
-        if here is None or not (
-            (left is not None and left[1] == here[1]) or (right is not None and right[1] == here[1])
-        ):
+def _kept_columns(grid: dict, n_rows: int, width: int) -> list[int]:
+    """Grid columns left once columns no cell starts or ends in (e.g. a 1-twip grid column) are dropped, one at a
+    time, always the rightmost such column first.
+
+    Dropping a column changes only whether its two neighbours are redundant, so the redundant columns are kept
+    in a max-heap (stale entries skipped) and only the neighbours are tested again: O(width × rows), where
+    testing every column again after each drop took minutes on crafted gridSpans."""
+    left = list(range(-1, width - 1))  # neighbours among the kept columns (-1 / width: none)
+    right = list(range(1, width + 1))
+    alive = [True] * width
+    kept = width
+
+    def redundant(col: int) -> bool:
+        if n_rows == 0 or kept < 2:
             return False
-    return True
+        lc, rc = left[col], right[col]
+        for r in range(n_rows):
+            here = grid.get((r, col))
+            lft = grid.get((r, lc)) if lc >= 0 else None
+            rgt = grid.get((r, rc)) if rc < width else None
+            if here is None or not ((lft is not None and lft[1] == here[1]) or (rgt is not None and rgt[1] == here[1])):
+                return False
+        return True
+
+    heap = [-c for c in range(width) if redundant(c)]
+    heapq.heapify(heap)
+    while heap:
+        col = -heapq.heappop(heap)
+        if not alive[col] or not redundant(col):
+            continue  # dropped already, or no longer redundant since a neighbour went
+        alive[col] = False
+        kept -= 1
+        lc, rc = left[col], right[col]
+        if lc >= 0:
+            right[lc] = rc
+        if rc < width:
+            left[rc] = lc
+        for n in (lc, rc):
+            if 0 <= n < width and redundant(n):
+                heapq.heappush(heap, -n)
+    return [c for c in range(width) if alive[c]]
 
 
 def read_doc(data: bytes, suffix: str = ".doc", *, timeout_s: float = 120.0) -> Document:

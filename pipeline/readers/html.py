@@ -34,8 +34,13 @@ _BLOCK = frozenset("p div h1 h2 h3 h4 h5 h6 li ul ol section article header foot
                    "center dd dt dl form hr tr td th caption title".split())
 _SKIP = frozenset("script style noscript head select option template iframe button svg".split())
 _CELL_BREAK = frozenset(("p", "div", "br", "li"))  # a space before these inside a cell
-_META_RE = re.compile(r"""<meta\s+[^>]*?name\s*=\s*["']([A-Za-z]+)["'][^>]*?content\s*=\s*["']([^"']*)["']""", re.I)
-_TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+# A <meta> tag, then its attributes, each read in one pass (one pattern for both backtracked cubically on a
+# crafted 20 KB page: 62 s of CPU): tags never overlap, attribute names start only after a separator and
+# quantifiers are possessive, so the time is linear in the page head.
+_META_TAG_RE = re.compile(r"<meta\s([^>]{0,10000})", re.I)
+_ATTR_RE = re.compile(r"""(?<![^\s"'<>/=])([^\s"'<>/=]++)\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s"'<>=`]++))""")
+_META_NAME_RE = re.compile(r"[A-Za-z]+")
+MAX_TABLE_CELLS = 100_000  # slots of one expanded table: a report table has a few hundred
 _SPAN_RE = re.compile(r"\s*(\d+)")
 _XML_SPACE_RE = re.compile(r"[ \t\r\n]+")  # what XPath normalize-space() treats as space
 _MAX_SPAN = 200
@@ -120,11 +125,18 @@ def _rows(table: etree._Element) -> list[etree._Element]:
     return rows
 
 
-def expand(table: etree._Element, index: int) -> Table:
-    """Expand rowspan/colspan into a rectangular grid; covered slots get a copy with spanned=True."""
+def expand(table: etree._Element, index: int, notes: list[str] | None = None) -> Table:
+    """Expand rowspan/colspan into a rectangular grid; covered slots get a copy with spanned=True.
+
+    A rowspan ends at the table's last row (as browsers draw it); a table that would expand to more than
+    MAX_TABLE_CELLS slots is not read (a note says so): no report table is that large, and crafted spans
+    (thousands of rowspan=200 colspan=200 cells) would take minutes and gigabytes.
+    """
     grid: dict[tuple[int, int], Cell] = {}
     n_rows = 0
-    for r, tr in enumerate(_rows(table)):
+    rows_of = _rows(table)
+    width = 0
+    for r, tr in enumerate(rows_of):
         c = 0
         for td in tr:
             tag = td.tag
@@ -132,8 +144,15 @@ def expand(table: etree._Element, index: int) -> Table:
                 continue
             while (r, c) in grid:
                 c += 1
-            text = cell_text(td)
             rs, cs = _span_value(td.get("rowspan")), _span_value(td.get("colspan"))
+            rs = min(rs, len(rows_of) - r)
+            width = max(width, c + cs)
+            if len(grid) + rs * cs > MAX_TABLE_CELLS or len(rows_of) * width > MAX_TABLE_CELLS:
+                if notes is not None:
+                    notes.append(f"HTML table {index + 1} is larger than {MAX_TABLE_CELLS:,} cells "
+                                 f"({len(rows_of):,} rows, at least {width:,} columns): not read")
+                return Table(rows=[], index=index)
+            text = cell_text(td)
             if rs == 1 and cs == 1:
                 grid[(r, c)] = Cell(text, r, c, None, False)
             else:
@@ -257,31 +276,35 @@ def _common_ancestor(nodes: list[etree._Element]) -> etree._Element:
     return common[-1]
 
 
-def blocks_of(article: etree._Element, images: list[tuple[int, str]] | None = None) -> list[Paragraph | Table]:
+def blocks_of(article: etree._Element, images: list[tuple[int, str]] | None = None,
+              notes: list[str] | None = None) -> list[Paragraph | Table]:
     """Prose lines and data tables of the article in reading order; `images` collects (block position, src)
-    of its <img> elements."""
+    of its <img> elements, `notes` what could not be read (tables too large)."""
     blocks: list[Paragraph | Table] = []
     buf: list[str] = []
     add = buf.append
     n_tables = 0
+    last_line = ""  # the latest prose line: a table's caption
 
     def flush() -> None:
+        nonlocal last_line
         if not buf:
             return
         text = _clean("".join(buf))
         buf.clear()
         if text:
             blocks.append(Paragraph(text))
+            last_line = text
 
     def walk(node: etree._Element) -> None:
         nonlocal n_tables
         tag = node.tag
         if tag == "table" and _is_data_table(node):
             flush()
-            table = expand(node, n_tables)
+            table = expand(node, n_tables, notes)
             n_tables += 1
             if table.rows:
-                table.caption = next((b.text for b in reversed(blocks) if isinstance(b, Paragraph)), "")
+                table.caption = last_line
                 blocks.append(table)
             return
         if tag == "img" and images is not None:
@@ -316,9 +339,9 @@ def read_html(data: bytes, declared_charset: str | None = None, resources: Resou
         raise ReaderError("empty file")
     text, _ = decode(data, declared_charset)
     head = text[:20000]
-    meta = {k: clean(v) for k, v in _META_RE.findall(head) if v.strip()}
-    m = _TITLE_RE.search(head)
-    page_title = clean(lxml.html.fromstring(m.group(1)).text_content()) if m and m.group(1).strip() else ""
+    meta = {k: clean(v) for k, v in meta_tags(head) if v.strip()}
+    raw_title = _title_text(head)
+    page_title = clean(lxml.html.fromstring(raw_title).text_content()) if raw_title.strip() else ""
     try:
         root = etree.fromstring(text, _parser())
     except (etree.ParserError, ValueError) as exc:
@@ -328,6 +351,35 @@ def read_html(data: bytes, declared_charset: str | None = None, resources: Resou
     article = find_article(root)
     title = meta.get("ArticleTitle") or page_title
     images: list[tuple[int, str]] = []
-    doc = Document(blocks=blocks_of(article, images), media_type=MEDIA_TYPE, title=title, meta=meta)
+    notes: list[str] = []
+    doc = Document(blocks=blocks_of(article, images, notes), media_type=MEDIA_TYPE, title=title, meta=meta,
+                   notes=notes)
     found = [Found(pos, b) for pos, src in images if (b := picture_bytes(src, resources))]
     return insert_pictures(doc, found) if found else doc
+
+
+def meta_tags(head: str) -> list[tuple[str, str]]:
+    """(name, content) of the <meta name=… content=…> tags (either order, any quotes), names of letters only;
+    linear in the length of `head`."""
+    out = []
+    for m in _META_TAG_RE.finditer(head):
+        attrs = {}
+        for a in _ATTR_RE.finditer(m.group(1)):
+            key = a.group(1).lower()
+            if key not in attrs:
+                attrs[key] = next(v for v in a.groups()[1:] if v is not None)
+        name, content = attrs.get("name"), attrs.get("content")
+        if name is not None and content is not None and _META_NAME_RE.fullmatch(name):
+            out.append((name, content))
+    return out
+
+
+def _title_text(head: str) -> str:
+    """The text inside the page's first <title>…</title> (found with str.find: no backtracking)."""
+    lower = head.lower()
+    start = lower.find("<title")
+    if start < 0:
+        return ""
+    open_end = lower.find(">", start)
+    end = lower.find("</title>", open_end + 1) if open_end >= 0 else -1
+    return head[open_end + 1:end] if end >= 0 else ""

@@ -4,6 +4,7 @@ across pages are stitched back into one."""
 from __future__ import annotations
 
 import bisect
+import contextlib
 import io
 import os
 import re
@@ -19,6 +20,7 @@ from pdfplumber.utils import extract_text
 from pipeline.document import Block, Cell, Document, Paragraph, ReaderError, Table
 from pipeline.labels import table_words
 from pipeline.readers.cjk_fold import clean_cell_text, clean_line, is_page_number, join_lines
+from pipeline.readers.rects import PointIndex, TooMuchWork, merge_overlapping
 
 MEDIA_TYPE = "application/pdf"
 
@@ -34,6 +36,8 @@ _CLAUSE_LINE_RE = re.compile(r"^第二十条\s*第\s*[（(]")  # a table 二 cla
 _VALUE_RE = re.compile(r"^([-+]?\d[\d,，]*([.．]\d+)?\s*(万元|元|件|次|个|项|%)?|[-—－/／]|无)$")
 _NUMBERED_RE = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+[、.．]|\d+\s*[、.．])")
 _CONT_GAP = 1.0  # points: tolerance when matching cell edges to grid lines
+RULE_WORK = 2_000_000  # steps for the ruled regions of one page (a real page needs a few thousand)
+MAX_CROSSINGS = 5_000  # horizontal × vertical ruling lines of one page (a report's table page: under 1,000)
 
 
 @dataclass(slots=True)
@@ -72,13 +76,14 @@ def read_pdf(data: bytes, *, max_pages: int = 200, timeout_s: float = 120.0, fas
         raise ReaderError("not a PDF: no %PDF- header")
     if b"%%EOF" not in data:
         raise ReaderError("truncated PDF: no %%EOF marker (the download was probably cut off)")
-    texts, meta = _text_pass(data, max_pages, deadline, timeout_s)
+    notes: list[str] = []  # pages the reader could not read (damaged) or read only in part
+    texts, meta = _text_pass(data, max_pages, deadline, timeout_s, notes)
     if not any(t.n_chars or t.has_images for t in texts):
         raise ReaderError(f"PDF has no text and no images on any of its {len(texts)} pages (blank)")
     ocr_pages, refine = _ocr(data, texts, deadline, meta)  # pages without a text layer, read by OCR
     selected = select_table_pages([t.lines for t in texts])
     per_page: dict[int, list[tuple[float, Block | _Grid]]] = {}
-    with _TablePages(data, fast) as pages:
+    with _TablePages(data, fast, notes) as pages:
         for pno in range(1, len(texts) + 1):
             if pno in ocr_pages and not texts[pno - 1].n_chars:
                 per_page[pno] = ocr_pages[pno]
@@ -94,9 +99,12 @@ def read_pdf(data: bytes, *, max_pages: int = 200, timeout_s: float = 120.0, fas
                     continue
                 selected.add(pno)
             _check_deadline(deadline, timeout_s, pno, len(texts))
-            per_page[pno] = pages.read(pno, texts[pno - 1].lines)
+            try:
+                per_page[pno] = pages.read(pno, texts[pno - 1].lines)
+            except PageUnreadable as exc:  # a damaged page: its text (pdfium's) is kept as prose, with a note
+                notes.append(str(exc))
             if pno in ocr_pages:
-                per_page[pno] = sorted(per_page[pno] + ocr_pages[pno], key=lambda it: it[0])
+                per_page[pno] = sorted(per_page.get(pno, []) + ocr_pages[pno], key=lambda it: it[0])
     meta.update(pages.meta())
     blocks: list[Block | _Grid] = []
     for pno, page_text in enumerate(texts, start=1):
@@ -111,7 +119,7 @@ def read_pdf(data: bytes, *, max_pages: int = 200, timeout_s: float = 120.0, fas
     meta["pdf_pages"] = str(len(texts))
     meta["pdf_table_pages"] = ",".join(map(str, sorted(selected)))
     return Document(blocks=doc_blocks, media_type=MEDIA_TYPE, title=title or meta.get("pdf_title", ""), meta=meta,
-                    refine=refine)
+                    refine=refine, notes=list(dict.fromkeys(notes)))
 
 
 def _ocr(data: bytes, texts: list[_PageText], deadline: float, meta: dict[str, str]) -> tuple[dict[int, list], Any]:
@@ -163,12 +171,17 @@ def _from_ocr(item, pno: int) -> Block | _Grid:
                  [x * scale for x in item.xs])
 
 
+class PageUnreadable(Exception):
+    """A page neither pdfium nor pdfminer can read as a table page (a damaged page); the message says which."""
+
+
 class _TablePages:
     """Reads table pages: through pdfium when the fast path takes the page, else with pdfplumber (opened once,
     only when needed). Both go through the same page reader, _read_table_page."""
 
-    def __init__(self, data: bytes, fast: bool) -> None:
+    def __init__(self, data: bytes, fast: bool, notes: list[str] | None = None) -> None:
         self.data, self.fast = data, fast
+        self.notes = notes if notes is not None else []
         self._pdfium: pdfium.PdfDocument | None = None
         self._plumber: pdfplumber.PDF | None = None
         self.fast_pages: list[int] = []
@@ -181,7 +194,8 @@ class _TablePages:
         if self._pdfium is not None:
             self._pdfium.close()
         if self._plumber is not None:
-            self._plumber.close()
+            with contextlib.suppress(Exception):  # close() parses every page again: a damaged one raises
+                self._plumber.close()
 
     def read(self, pno: int, pdfium_lines: list[str]) -> list[tuple[float, Block | _Grid]]:
         if self.fast:
@@ -190,22 +204,29 @@ class _TablePages:
             try:
                 if self._pdfium is None:
                     self._pdfium = pdfium.PdfDocument(self.data)
-                items = _read_table_page(read_page(self._pdfium, pno - 1), pno, pdfium_lines)
+                items = _read_table_page(read_page(self._pdfium, pno - 1), pno, pdfium_lines, self.notes)
                 self.fast_pages.append(pno)
                 return items
             except Declined as exc:
                 self.declined[pno] = str(exc)
             except Exception as exc:  # noqa: BLE001 - pdfium could not read the page: pdfplumber tries
                 self.declined[pno] = f"pdfium failed: {type(exc).__name__}: {exc}"
-        if self._plumber is None:
-            self._plumber = _open_plumber(self.data)
-        page = self._plumber.pages[pno - 1]
+        why = f" ({self.declined[pno]})" if pno in self.declined else ""
         try:
-            return _read_table_page(page, pno, pdfium_lines)
+            if self._plumber is None:
+                self._plumber = _open_plumber(self.data)
+            page = self._plumber.pages[pno - 1]  # pdfminer parses the page's dictionary here
+        except Exception as exc:  # noqa: BLE001 - damaged page trees and dictionaries: IndexError, TypeError, …
+            detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            raise PageUnreadable(f"damaged PDF: page {pno} cannot be read by pdfminer ({detail}); the page was read "
+                                 f"as text only{why}") from None
+        try:
+            return _read_table_page(page, pno, pdfium_lines, self.notes)
         except ReaderError:
             raise
-        except Exception as exc:  # pdfminer raises many kinds on damaged content streams
-            raise ReaderError(f"cannot parse page {pno} of the PDF: {type(exc).__name__}: {exc}") from exc
+        except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on damaged content streams
+            raise PageUnreadable(f"damaged PDF: the content of page {pno} cannot be parsed ({type(exc).__name__}: "
+                                 f"{exc}); the page was read as text only{why}") from None
         finally:
             page.close()
 
@@ -239,7 +260,8 @@ def _open_plumber(data: bytes) -> pdfplumber.PDF:
         raise ReaderError(f"pdfplumber cannot open the PDF: {type(exc).__name__}: {exc}") from exc
 
 
-def _text_pass(data: bytes, max_pages: int, deadline: float, timeout_s: float) -> tuple[list[_PageText], dict]:
+def _text_pass(data: bytes, max_pages: int, deadline: float, timeout_s: float,
+               notes: list[str] | None = None) -> tuple[list[_PageText], dict]:
     """Text lines, character count and image presence of every page (pypdfium2, fast)."""
     doc = _open_pdfium(data)
     try:
@@ -255,8 +277,14 @@ def _text_pass(data: bytes, max_pages: int, deadline: float, timeout_s: float) -
         out: list[_PageText] = []
         for i in range(n):
             _check_deadline(deadline, timeout_s, i + 1, n)
-            page = doc[i]
-            textpage = page.get_textpage()
+            try:
+                page = doc[i]
+                textpage = page.get_textpage()
+            except pdfium.PdfiumError as exc:  # a damaged page: no text from it, said in a note
+                if notes is not None:
+                    notes.append(f"damaged PDF: page {i + 1} cannot be loaded ({exc}); it was skipped")
+                out.append(_PageText([], 0, False))
+                continue
             try:
                 n_chars = textpage.count_chars()
                 raw = textpage.get_text_range() if n_chars else ""
@@ -332,39 +360,56 @@ def _is_white_fill(obj: dict) -> bool:
 
 
 def _ruled_regions(page) -> list[tuple[float, float, float, float]]:
-    """Bounding boxes of connected groups of visible rules (lines, curves, visible rectangles)."""
+    """Bounding boxes of connected groups of visible rules (lines, curves, visible rectangles).
+
+    Merged through a grid (rects.merge_overlapping), not pair by pair: a page of ten thousand disjoint rules
+    took minutes. Past RULE_WORK steps (a crafted layout) the page's ruled region is the bounding box of all
+    its rules."""
     boxes = [
         [o["x0"] - 1.5, o["top"] - 1.5, o["x1"] + 1.5, o["bottom"] + 1.5]
         for o in (*page.lines, *page.curves, *page.rects)
         if not _is_white_fill(o)
     ]
-    merged = True
-    while merged:
-        merged = False
-        out: list[list[float]] = []
-        for b in boxes:
-            for m in out:
-                if b[0] <= m[2] and m[0] <= b[2] and b[1] <= m[3] and m[1] <= b[3]:
-                    m[:] = [min(m[0], b[0]), min(m[1], b[1]), max(m[2], b[2]), max(m[3], b[3])]
-                    merged = True
-                    break
-            else:
-                out.append(b)
-        boxes = out
-    return [tuple(b) for b in boxes]
+    try:
+        return merge_overlapping(boxes, budget=RULE_WORK)
+    except TooMuchWork:
+        return [_bounds(boxes)]
+
+
+def _bounds(boxes: list) -> tuple[float, float, float, float]:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _visible_filter(page):
     """Object filter dropping white backgrounds outside ruled regions (they would turn prose into tables)."""
     regions = _ruled_regions(page)
+    index = [PointIndex(regions, budget=RULE_WORK)]
 
     def keep(obj: dict) -> bool:
         if not _is_white_fill(obj):
             return True
         cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return any(r[0] <= cx <= r[2] and r[1] <= cy <= r[3] for r in regions)
+        try:
+            return index[0].holds(cx, cy)
+        except TooMuchWork:  # more lookups than the budget: one region around every rule from now on
+            index[0] = PointIndex([_bounds(regions)])
+            return index[0].holds(cx, cy)
 
     return keep
+
+
+def _too_many_rules(page, pno: int) -> str | None:
+    """A note when the page's ruling lines cross in more points than a table finder can afford (MAX_CROSSINGS);
+    the number of crossings is bounded by (horizontal rules) × (vertical rules) after collinear ones are joined."""
+    from pipeline.readers.pdf_lattice import table_edges
+
+    edges = table_edges(page.edges)
+    n_h = sum(1 for e in edges if e["orientation"] == "h")
+    n_v = len(edges) - n_h
+    if n_h * n_v <= MAX_CROSSINGS:
+        return None
+    return (f"page {pno}: {n_h} horizontal × {n_v} vertical ruling lines, more crossings than a report table has "
+            f"(limit {MAX_CROSSINGS:,}): no ruled table looked for on this page")
 
 
 def on_baseline(page):
@@ -447,13 +492,19 @@ def _page_rules(fp) -> tuple[list[tuple[float, float, float]], list[tuple[float,
     return hs, vs
 
 
-def _read_table_page(page, pno: int, pdfium_lines: list[str]) -> list[tuple[float, Block | _Grid]]:
+def _read_table_page(page, pno: int, pdfium_lines: list[str],
+                     notes: list[str] | None = None) -> list[tuple[float, Block | _Grid]]:
     """Blocks of one table page, sorted top to bottom: prose lines and table grids."""
     page = on_baseline(page)
     fp = page.filter(_visible_filter(page))
-    closing = [{"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0}
-               for x0, x1, y in closing_rules(*_page_rules(fp))]
-    found = [t for t in fp.find_tables({**LATTICE, "explicit_horizontal_lines": closing}) if _grid_width(t) >= 2]
+    crowded = _too_many_rules(fp, pno)  # no table finder (nor closing rules) on thousands of crossing rules
+    if crowded and notes is not None:
+        notes.append(crowded)
+    found = []
+    if not crowded:
+        closing = [{"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0,
+                    "height": 0} for x0, x1, y in closing_rules(*_page_rules(fp))]
+        found = [t for t in fp.find_tables({**LATTICE, "explicit_horizontal_lines": closing}) if _grid_width(t) >= 2]
     if not found and page_score(pdfium_lines)[1] >= 2:
         found = [t for t in fp.find_tables(TEXT_GRID) if _grid_width(t) >= 2]
         grids = [g for g in (_text_grid(t, pno) for t in found) if g is not None]

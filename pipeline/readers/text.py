@@ -21,6 +21,15 @@ _CLAUSE_LINE_RE = re.compile(r"^第二十[条條]\s*第?\s*[（(]?[一二三四�
 _SENTENCE_ENDS = ("。",)
 
 
+def _caption(blocks: list[Paragraph | Table], lookback: int = 64) -> str:
+    """The prose line before a table (looked for among the last `lookback` blocks only: thousands of tables in
+    a row would otherwise make reading quadratic)."""
+    for b in blocks[:-lookback - 1:-1]:
+        if isinstance(b, Paragraph):
+            return b.text
+    return ""
+
+
 def _grid(rows: list[list[str]], index: int, caption: str) -> Table:
     return Table([[Cell(t, r, c) for c, t in enumerate(row)] for r, row in enumerate(rows)], index, None, caption)
 
@@ -47,7 +56,7 @@ def _flush_stream(run: list[str], blocks: list[Paragraph | Table], n_tables: int
     values = [t for t in run if is_value(t)]  # blank lines count: inside such a table they are blank cells
     printed_blank = not any(values) and max(cue_score(fold("".join(run))).values()) >= _BLANK_TABLE_CUES
     if len(values) >= _STREAM_MIN_VALUES and (any(values) or printed_blank):
-        caption = next((b.text for b in reversed(blocks) if isinstance(b, Paragraph)), "")
+        caption = _caption(blocks)
         blocks.append(_grid(_stream_rows(run), n_tables, caption))
         return n_tables + 1
     blocks.extend(Paragraph(t) for t in run if t)
@@ -161,7 +170,7 @@ def blocks_of(text: str) -> list[Paragraph | Table]:
             del run[len(run) - len(wrapped):]
             flush_run()
             end = _block_end(lines, i)
-            caption = next((b.text for b in reversed(blocks) if isinstance(b, Paragraph)), "")
+            caption = _caption(blocks)
             table = _table_block(wrapped + lines[i:end], n_tables, caption, cut and end == len(lines))
             if table is not None:
                 blocks.append(table)
