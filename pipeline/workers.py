@@ -145,11 +145,19 @@ def limit_address_space(limit: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (new, hard))
 
 
-def _worker_main(conn: Connection, alive: Connection, address_space: int | None) -> None:
-    """A worker: own process group, dies with its parent, limited address space; tasks until told to stop."""
+def _worker_main(conn: Connection, alive: Connection, address_space: int | None,
+                 settings: dict[str, str] | None = None) -> None:
+    """A worker: own process group, dies with its parent, limited address space; tasks until told to stop.
+
+    settings: the supervisor's OGI_* environment variables (the forkserver forks workers with the environment
+    it started with, which may be older)."""
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)  # killing the group on a time limit also kills what the task started (LibreOffice)
     die_with_parent(alive)
+    if settings is not None:
+        for key in [k for k in os.environ if k.startswith("OGI_") and k not in settings]:
+            del os.environ[key]
+        os.environ.update(settings)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's to handle: it stops the workers
     limit_address_space(address_space)
     try:
@@ -222,7 +230,8 @@ class Supervisor:
         parent, child = self.ctx.Pipe(duplex=True)
         alive_r, alive_w = self.ctx.Pipe(duplex=False)
         with _children_allowed():
-            proc = self.ctx.Process(target=_worker_main, args=(child, alive_r, self.limits.address_space),
+            settings = {k: v for k, v in os.environ.items() if k.startswith("OGI_")}
+            proc = self.ctx.Process(target=_worker_main, args=(child, alive_r, self.limits.address_space, settings),
                                     name="ogi-worker", daemon=True)
             proc.start()
         child.close()

@@ -7,8 +7,10 @@ the old code took (minutes): a document that hits the limit fails the test throu
 
 from __future__ import annotations
 
+import io
 import os
 import random
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -52,6 +54,16 @@ def test_zip_bomb_is_refused_before_it_is_opened(kind):
     # a zip of no known format is refused from its member names, never inflated either
     name, data = hostile.zip_bomb("zip")
     assert "no supported format" in pipeline.extract_bytes(data, name).row["error"]
+
+
+def test_zip_with_too_many_members_is_not_listed():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+        for k in range(80_000):
+            z.writestr(f"word/media/{k:06d}-{'x' * 20}", b"")
+    rep = pipeline.extract_bytes(buf.getvalue(), "many.docx")
+    assert rep.status == "failed" and "whose member list alone is 6.7 MB" in rep.row["error"], rep.row["error"]
 
 
 def test_zip_package_larger_in_all_than_the_limit(monkeypatch):

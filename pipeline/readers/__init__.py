@@ -38,6 +38,8 @@ def read(data: bytes, name: str = "document", **context: Any) -> Document:
 
     context: optional inputs some readers take (``resources``: an <img src> → its bytes, for pictures in
     web pages); a reader receives only those its registry row lists."""
+    if data.startswith(b"PK\x03\x04"):
+        guards.check_zip_directory(data)  # sniffing lists the members: not millions of them
     fmt = docformats.sniff(data, name)
     if fmt is None:
         raise ReaderError("binary content of no supported format (not PDF, Word, Excel, an image, HTML or text)")

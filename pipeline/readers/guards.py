@@ -5,6 +5,7 @@
   larger than `max_input_bytes()`. The file is opened without blocking and checked on the open descriptor,
   so a FIFO or a device put in its place cannot hang or exhaust the reader (`/dev/zero` is refused, not read).
 - `check_size(kind, n)`: documents larger than their format's limit (text and HTML far smaller than PDFs).
+- `check_zip_directory(data)`: a zip whose member list alone is too large to open (checked from its end record);
 - `check_zip(data)`: a zip package (.docx, .xlsx, .odt, … any format the registry marks as zip-based, or any
   bytes starting with the zip signature) whose members would inflate past `zip_max_total()` bytes in all,
   or one of whose large members is compressed more than `zip_max_ratio()` : 1 (a zip bomb), is refused
@@ -20,6 +21,7 @@ from __future__ import annotations
 import io
 import os
 import stat
+import struct
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ ZIP_MAX_TOTAL = 256 * 2**20  # bytes all members of a zip package may inflate to
 ZIP_MAX_RATIO = 400  # compression ratio of one member (Word XML compresses 10–50 : 1, a zip bomb ~1000 : 1)
 ZIP_RATIO_FLOOR = 2**20  # members smaller than this inflated are never a danger, whatever their ratio
 ZIP_MAX_MEMBERS = 20_000
+ZIP_MAX_DIRECTORY = 4 * 2**20  # bytes of a zip's central directory: ZIP_MAX_MEMBERS members with long names
 _TEXT_KINDS = ("text", "html")
 _SPECIAL = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
@@ -141,8 +144,32 @@ def check_size(kind: str, n: int) -> None:
                           f"{kind} documents ({env}); a file this large is not one annual report")
 
 
+def central_directory_size(data: bytes) -> int | None:
+    """The size the end record of a zip declares for its central directory (zip64 too); None if not found."""
+    i = data.rfind(b"PK\x05\x06", max(0, len(data) - (65535 + 22)))
+    if i < 0 or i + 22 > len(data):
+        return None
+    (size,) = struct.unpack_from("<I", data, i + 12)
+    j = i - 20
+    if size == 0xFFFFFFFF and j >= 0 and data[j:j + 4] == b"PK\x06\x07":
+        (end64,) = struct.unpack_from("<Q", data, j + 8)
+        if end64 + 56 <= len(data) and data[end64:end64 + 4] == b"PK\x06\x06":
+            (size,) = struct.unpack_from("<Q", data, end64 + 40)
+    return size
+
+
+def check_zip_directory(data: bytes) -> None:
+    """ReaderError when a zip's central directory is too large to even list (millions of members take minutes
+    and gigabytes to open): checked from its end record, before anything parses the directory."""
+    size = central_directory_size(data)
+    if size is not None and size > ZIP_MAX_DIRECTORY:
+        raise ReaderError(f"zip package whose member list alone is {size_text(size)} (limit "
+                          f"{size_text(ZIP_MAX_DIRECTORY)}): more members than any document has; not opened")
+
+
 def check_zip(data: bytes) -> None:
     """ReaderError when a zip package is damaged or would inflate too far (see the module docstring)."""
+    check_zip_directory(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
