@@ -125,10 +125,11 @@ def _timed(fn, *args, repeat: int = 3) -> float:
 
 def hot_spot_lines() -> list[str]:
     sys.path.insert(0, str(ROOT / "tests"))
-    from test_hostile_inputs import _old_kept_columns, naive_merge
+    from test_hostile_inputs import _closing_rules_pairwise, _old_kept_columns, naive_merge
 
     from pipeline.readers.docx import _kept_columns
     from pipeline.readers.html import meta_tags
+    from pipeline.readers.pdf import closing_rules
     from pipeline.readers.rects import merge_overlapping
 
     rows = []
@@ -144,6 +145,11 @@ def hot_spot_lines() -> list[str]:
         grid = {(r, c): ("x", (r, c - c % 200)) for r in range(10) for c in range(width)}
         rows.append(("Word grid columns (gridSpan 200)", f"10 rows × {width:,} columns",
                      _timed(_old_kept_columns, grid, 10, width), _timed(_kept_columns, grid, 10, width)))
+    for n in (250, 500, 1_000):
+        v_rules = [(float(i % 50) * 10, float(i // 50) * 10, float(i // 50) * 10 + 5) for i in range(n)]
+        h_rules = [(0.0, 500.0, float(k) * 10 + 7.5) for k in range(n // 50)]
+        rows.append(("rules closing tables cut by a page break", f"{n:,} short vertical rules",
+                     _timed(_closing_rules_pairwise, h_rules, v_rules), _timed(closing_rules, h_rules, v_rules)))
     lines = ["| hot spot | input | old | new |", "|---|---:|---:|---:|"]
     lines += [f"| {what} | {size} | {old * 1000:.1f} ms | {new * 1000:.1f} ms |" for what, size, old, new in rows]
     return lines

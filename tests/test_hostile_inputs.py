@@ -25,6 +25,7 @@ from pipeline.cli import app
 from pipeline.executors import RawDoc, extract_files
 from pipeline.readers.docx import _kept_columns
 from pipeline.readers.html import meta_tags
+from pipeline.readers.pdf import closing_rules
 from pipeline.readers.rects import PointIndex, TooMuchWork, merge_overlapping
 from pipeline.synth import district_corpus, hostile, render_html_page, render_pipe_text
 from pipeline.workers import Limits
@@ -107,6 +108,7 @@ def test_pathological_pages_and_files_finish(tmp_path):
         "wide.docx": hostile.wide_span_docx(),
         "segments.pdf": hostile.ruled_pdf("segments", 12_000),
         "grid.pdf": hostile.ruled_pdf("grid", 300),
+        "verticals.pdf": hostile.ruled_pdf("verticals", 8_000),
     }
     items = [RawDoc(name, data) for name, data in docs.items()]
     reports = {i.name: r for i, r in zip(items, extract_all(items), strict=True)}
@@ -284,3 +286,46 @@ def test_symlinks_inside_folders_are_not_followed_unless_asked(tmp_path):
         assert result.exit_code == 0, result.output
         assert len(pd.read_parquet(tmp_path / "o" / "reports.parquet")) == n
         assert "skipped" in result.output and "fifo.txt: not a regular file" in result.output
+
+
+def _closing_rules_pairwise(h_rules, v_rules, min_columns=2):
+    """pdf.closing_rules as first written: every vertical rule compared with every group (quadratic and more)."""
+    def shares(a, b):
+        lo, hi = sorted((a[0], b[0]))
+        return any(h[0] - 1 <= lo and hi <= h[1] + 1 and max(a[1], b[1]) - 1 <= h[2] <= min(a[2], b[2]) + 1
+                   for h in h_rules)
+
+    groups: list[tuple[list, list]] = []
+    for v in sorted(v_rules):
+        x, top, bottom = v
+        touching = [g for g in groups if any(h[0] - 1 <= x <= h[1] + 1 and top - 1 <= h[2] <= bottom + 1 for h in g[1])
+                    or any(shares(o, v) or (abs(o[1] - top) <= 2 and abs(o[2] - bottom) <= 2) for o in g[0])]
+        hs = [h for h in h_rules if h[0] - 1 <= x <= h[1] + 1 and top - 1 <= h[2] <= bottom + 1]
+        merged = (([v], hs) if not touching else
+                  ([v] + [r for g in touching for r in g[0]], hs + [r for g in touching for r in g[1]]))
+        groups = [g for g in groups if g not in touching] + [merged]
+    out = []
+    for vs, hs in groups:
+        if len({round(v[0]) for v in vs}) < min_columns + 1 or not hs:
+            continue
+        x0, x1 = min(v[0] for v in vs), max(v[0] for v in vs)
+        out += [(x0, x1, min(v[1] for v in vs)), (x0, x1, max(v[2] for v in vs))]
+    return out
+
+
+_pos = st.integers(0, 60).map(lambda i: i * 2.5)
+_h_rule = st.tuples(_pos, st.floats(0, 150), _pos).map(lambda t: (t[0], t[0] + t[1], t[2]))
+_v_rule = st.tuples(_pos, _pos, st.floats(0, 150)).map(lambda t: (t[0], t[1], t[1] + t[2]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_h_rule, max_size=25), st.lists(_v_rule, max_size=25))
+def test_closing_rules_are_the_pairwise_grouping(h_rules, v_rules):
+    assert closing_rules(h_rules, v_rules) == _closing_rules_pairwise(h_rules, v_rules)
+
+
+def test_closing_rules_have_a_work_budget():
+    v_rules = [(float(i % 100) * 5, float(i // 100) * 10, float(i // 100) * 10 + 5) for i in range(10_000)]
+    h_rules = [(0.0, 600.0, float(k) * 10 + 7.5) for k in range(100)]
+    with pytest.raises(TooMuchWork):
+        closing_rules(h_rules, v_rules, budget=100_000)

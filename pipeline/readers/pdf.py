@@ -441,7 +441,7 @@ def on_baseline(page):
 
 
 def closing_rules(h_rules: list[tuple[float, float, float]], v_rules: list[tuple[float, float, float]],
-                  min_columns: int = 2) -> list[tuple[float, float, float]]:
+                  min_columns: int = 2, budget: int | None = None) -> list[tuple[float, float, float]]:
     """Horizontal rules (x0, x1, y) that close ruled tables where a page break cut them open.
 
     Rules are (x0, x1, y) for horizontal and (x, top, bottom) for vertical ones. A browser printing a table
@@ -452,33 +452,71 @@ def closing_rules(h_rules: list[tuple[float, float, float]], v_rules: list[tuple
     with the horizontal rules they touch, and each group gets a rule across its width at the top and at the
     bottom of its vertical rules (where the table's border already is, the rule adds nothing). Independent of
     how the rules were read from the page.
+
+    A vertical rule joins the table of every earlier rule it shares a horizontal rule with (one that touches
+    both) or whose top and bottom are within 2 points of its own: the tables are the connected groups of that
+    relation, found with a union–find (rules sorted by x, each horizontal rule meets only the vertical rules
+    in its x range; near tops and bottoms bucketed) instead of comparing every rule with every group. Past
+    `budget` steps (a crafted page of thousands of rules) TooMuchWork is raised.
     """
-    groups: list[tuple[list, list]] = []  # (vertical, horizontal) rules of one table
-    for v in sorted(v_rules):
-        x, top, bottom = v
-        touching = [g for g in groups if any(h[0] - 1 <= x <= h[1] + 1 and top - 1 <= h[2] <= bottom + 1
-                                             for h in g[1])
-                    or any(_shares_rule(o, v, h_rules) or (abs(o[1] - top) <= 2 and abs(o[2] - bottom) <= 2)
-                           for o in g[0])]
-        hs = [h for h in h_rules if h[0] - 1 <= x <= h[1] + 1 and top - 1 <= h[2] <= bottom + 1]
-        merged = (([v], hs) if not touching else
-                  ([v] + [r for g in touching for r in g[0]], hs + [r for g in touching for r in g[1]]))
-        groups = [g for g in groups if g not in touching] + [merged]
+    vs = sorted(v_rules)
+    n = len(vs)
+    parent = list(range(n))
+    work = [budget if budget is not None else float("inf")]
+
+    def spend(k: int) -> None:
+        work[0] -= k
+        if work[0] < 0:
+            raise TooMuchWork(f"{len(h_rules)} horizontal and {n} vertical rules")
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        a, b = find(i), find(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    xs = [v[0] for v in vs]
+    ruled = [False] * n  # the rule touches a horizontal rule: its table has one
+    for x0, x1, y in h_rules:
+        lo, hi = bisect.bisect_left(xs, x0 - 1), bisect.bisect_right(xs, x1 + 1)
+        spend(hi - lo + 1)
+        first = -1
+        for i in range(lo, hi):
+            if vs[i][1] - 1 <= y <= vs[i][2] + 1:
+                ruled[i] = True
+                if first < 0:
+                    first = i
+                else:
+                    union(first, i)
+    buckets: dict[tuple[int, int], list[int]] = {}  # tops and bottoms in cells of 2 points
+    for i, (_x, top, bottom) in enumerate(vs):
+        buckets.setdefault((int(top // 2), int(bottom // 2)), []).append(i)
+    for (bt, bb), members in buckets.items():
+        for j in members[1:]:  # within a cell, tops and bottoms differ by less than 2
+            union(members[0], j)
+        for dt, db in ((0, 1), (1, -1), (1, 0), (1, 1)):  # each pair of neighbouring cells once
+            other = buckets.get((bt + dt, bb + db))
+            if not other:
+                continue
+            spend(len(members) * len(other))
+            if any(abs(vs[i][1] - vs[j][1]) <= 2 and abs(vs[i][2] - vs[j][2]) <= 2 for i in members for j in other):
+                union(members[0], other[0])
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
     out: list[tuple[float, float, float]] = []
-    for vs, hs in groups:
-        if len({round(v[0]) for v in vs}) < min_columns + 1 or not hs:
+    for members in sorted(groups.values(), key=max):  # the order the groups were last joined in
+        rules = [vs[i] for i in members]
+        if len({round(v[0]) for v in rules}) < min_columns + 1 or not any(ruled[i] for i in members):
             continue
-        x0, x1 = min(v[0] for v in vs), max(v[0] for v in vs)
-        out += [(x0, x1, min(v[1] for v in vs)), (x0, x1, max(v[2] for v in vs))]
+        x0, x1 = min(v[0] for v in rules), max(v[0] for v in rules)
+        out += [(x0, x1, min(v[1] for v in rules)), (x0, x1, max(v[2] for v in rules))]
     return out
-
-
-def _shares_rule(a: tuple[float, float, float], b: tuple[float, float, float],
-                 h_rules: list[tuple[float, float, float]]) -> bool:
-    """Two vertical rules joined by one horizontal rule."""
-    lo, hi = sorted((a[0], b[0]))
-    return any(h[0] - 1 <= lo and hi <= h[1] + 1 and max(a[1], b[1]) - 1 <= h[2] <= min(a[2], b[2]) + 1
-               for h in h_rules)
 
 
 def _page_rules(fp) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
@@ -502,8 +540,14 @@ def _read_table_page(page, pno: int, pdfium_lines: list[str],
         notes.append(crowded)
     found = []
     if not crowded:
+        try:
+            rules = closing_rules(*_page_rules(fp), budget=RULE_WORK)
+        except TooMuchWork as exc:
+            rules = []
+            if notes is not None:
+                notes.append(f"page {pno}: too many ruling lines ({exc}) to close tables cut by a page break")
         closing = [{"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0,
-                    "height": 0} for x0, x1, y in closing_rules(*_page_rules(fp))]
+                    "height": 0} for x0, x1, y in rules]
         found = [t for t in fp.find_tables({**LATTICE, "explicit_horizontal_lines": closing}) if _grid_width(t) >= 2]
     if not found and page_score(pdfium_lines)[1] >= 2:
         found = [t for t in fp.find_tables(TEXT_GRID) if _grid_width(t) >= 2]

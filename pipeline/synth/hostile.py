@@ -6,7 +6,7 @@ meets. Each generator returns (file name, bytes) or bytes; tests and benchmarks/
 - `meta_backtrack_html()`: a 20 KB page of unterminated <meta> tags (a cubic backtracking trap);
 - `huge_span_html()`, `wide_span_docx()`: tables whose rowspan/colspan or gridSpan expand to millions of slots;
 - `many_tables_text()`, `many_tables_html()`: thousands of tiny tables in a row (quadratic caption lookups);
-- `ruled_pdf(kind)`: one page with thousands of ruling lines (disjoint segments, or a dense grid);
+- `ruled_pdf(kind)`: one page with thousands of ruling lines (disjoint dots or short rules, or a dense grid);
 - `damaged_pdf(pdf, how)`: a real PDF with a damaged page dictionary (MediaBox, Rotate, page tree);
 - `concatenated_reports(reports)`: many reports in one text file;
 - `minimal_pdf(pages)`: a PDF written by hand from content streams (Helvetica), the base of the PDF cases.
@@ -153,9 +153,16 @@ _NUMBER_ROWS = [f"row {i} 1 2 3" for i in range(5)]  # lines ending in numbers: 
 
 
 def ruled_pdf(kind: str = "segments", n: int = 10_000) -> bytes:
-    """One table page with `n` ruling objects: disjoint short segments, or an n/2 × n/2 grid of full lines."""
+    """One table page with `n` ruling objects: disjoint short segments (dots), disjoint vertical rules 5 points
+    long, or an n/2 × n/2 grid of full lines."""
     ops = [b"0.5 w"]
-    if kind == "segments":
+    if kind == "verticals":
+        cols = int(n ** 0.5) + 1
+        for i in range(n):
+            r, c = divmod(i, cols)
+            x, y = 40 + c * (500 / cols), 100 + r * (600 / cols)
+            ops.append(f"{x:.2f} {y:.2f} m {x:.2f} {y + 5:.2f} l S".encode())
+    elif kind == "segments":
         cols = int(n ** 0.5) + 1
         for i in range(n):
             r, c = divmod(i, cols)
@@ -213,6 +220,7 @@ def hostile_batch(folder, good: dict[str, bytes], base_pdf: bytes, outside=None)
         "wide.docx": (wide_span_docx(), "a Word table of gridSpan 200 × 400 cells"),
         "segments.pdf": (ruled_pdf("segments", 12_000), "one page, 12,000 disjoint ruling segments"),
         "grid.pdf": (ruled_pdf("grid", 300), "one page, a 150 × 150 grid of ruling lines"),
+        "verticals.pdf": (ruled_pdf("verticals", 6_000), "one page, 6,000 short vertical rules"),
         "damaged.pdf": (damaged_pdf(base_pdf, "page_tree"), "a real PDF with a broken page tree"),
         "archive.txt": (concatenated_reports([render_pipe_text(r) for r in reports] * 10), "240 reports in one text"),
         "empty.pdf": (b"", "an empty file"),
