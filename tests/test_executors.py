@@ -193,7 +193,7 @@ def test_default_engine():
 # ---- limits enforced from outside the worker (pipeline.workers) -----------------------------------------
 def hostile_task(index: int, item: Item) -> Outcome:
     """run_one, except that a document named *hang* runs a regular expression that backtracks for hours (in C,
-    holding the GIL: nothing inside the worker can stop it) and one named *hog* asks for 3 GiB."""
+    holding the GIL: nothing inside the worker can stop it) and one named *hog* asks for 3 GiB at once."""
     name = Path(item_name(item)).name
     if "hang" in name:
         re.match(r"(a|aa)+$", "a" * 64 + "b")
@@ -213,16 +213,16 @@ def with_hostile(mixed: list[Path], tmp_path: Path) -> list[Path]:
 @pytest.mark.parametrize("engine", ["serial", "processes", "dask"])
 def test_a_document_over_the_time_limit_has_its_worker_killed(engine, with_hostile, request):
     scheduler = request.getfixturevalue("cluster").scheduler_address if engine == "dask" else None
-    limits = Limits(time_s=2.0, address_space=1 * 2**30)
+    limits = Limits(time_s=8.0, address_space=2 * 2**30)  # room for a good document on a loaded machine
     t0 = time.monotonic()
     with open_executor(engine, 2, scheduler, limits=limits) as ex:
         reports = run_items(ex, with_hostile, task=hostile_task)
-    assert time.monotonic() - t0 < 20
+    assert time.monotonic() - t0 < 60  # the hanging document alone would run for hours
     by_name = {Path(item_name(f)).name: r for f, r in zip(with_hostile, reports, strict=True)}
     hang, hog = by_name.pop("hang.txt"), by_name.pop("hog.txt")
     assert hang.status == "failed" and hang.row["error"].startswith("time limit: ")
     assert hog.status == "failed" and "MemoryError" in hog.row["error"]  # the address-space limit
-    assert [r.status for r in by_name.values()] == ["ok"] * 3
+    assert [r.status for r in by_name.values()] == ["ok"] * 3, [r.row["error"] for r in by_name.values()]
     good = [f for f in with_hostile if f.name not in ("hang.txt", "hog.txt")]
     assert_same_tables(combine(by_name.values()), combine(extract_files(good, engine="serial")))
 
