@@ -275,8 +275,8 @@ def sample_docs(rng: random.Random, *, agencies: list[str], years: range, notice
     for d in rng.sample(reports, min(no_title_attr, len(reports))):
         if not d.direct:
             d.no_title_attr = True
-    for d in rng.sample([d for d in reports if not d.direct and not d.pinned and not d.no_title_attr],
-                        min(deleted, len(reports))):
+    removable = [d for d in reports if not d.direct and not d.pinned and not d.no_title_attr]
+    for d in rng.sample(removable, min(deleted, len(removable))):  # a column of 1–2 reports may have none
         d.deleted = True
     return docs
 
