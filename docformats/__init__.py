@@ -15,7 +15,9 @@ side and both may import it. A new format is one reader module, one row here and
 Sniffing trusts bytes over names: magic numbers first (PDF, zip, OLE, images, RTF), then the members of
 a zip package (Word, Excel, ODF); a file name's extension only tells apart the formats that share a
 container (OLE holds .doc, .wps, .xls and .et alike) and, for text, HTML from plain text when the content
-has no markup. HTML or text served as ``x.doc`` is read as HTML or text, never sent to a converter.
+has no markup. HTML or text served as ``x.doc`` is read as HTML or text, never sent to a converter; binary
+bytes with no known signature are no format at all, whatever their name (``x.doc`` of random bytes is not
+handed to the .doc converter, ``x.pdf`` of them not to the PDF reader).
 """
 
 from __future__ import annotations
@@ -214,7 +216,7 @@ def sniff(data: bytes, name: str = "") -> Format | None:
     if not data.strip():
         return suffix_fmt or _BY_KEY["text"]  # empty: the name's format says "empty <format>"
     if looks_binary(data):
-        return suffix_fmt  # unknown binary: the named format's reader explains what is wrong, else None
+        return None  # binary without any known signature: no reader is chosen by the name alone
     head = data[:4096].lstrip(_BOM + b" \t\r\n").lower()
     if any(m in head[:2048] for m in HTML_MARKERS):
         return _BY_KEY["html"]

@@ -120,6 +120,26 @@ def test_docx_named_doc_is_read_as_docx():
     assert rep.status == "ok", rep.row["error"]
 
 
+@pytest.mark.parametrize("name", ["x.doc", "x.wps", "x.rtf", "x.odt", "x.docx", "x.xls", "x.pdf", "x.jpg", "x.html"])
+def test_binary_bytes_named_for_a_format_are_never_handed_to_its_reader(name, monkeypatch):
+    """Issue 12 item 11: bytes decide. Random bytes named x.doc (a portal's error blob, a broken download) are no
+    format: the .doc converter (LibreOffice, seconds per file) is never started, nor any other reader."""
+    import pipeline.readers as readers
+
+    def no_reader(fmt):
+        raise AssertionError(f"{name}: the {fmt.key} reader was chosen for bytes of no known signature")
+
+    monkeypatch.setattr(readers, "reader_for", no_reader)
+    data = bytes(range(256)) * 64 + b"\x00" * 64  # binary: NUL and control bytes, no signature
+    assert sniff(data, name) == "unknown"
+    rep = pipeline.extract_bytes(data, name)
+    assert rep.status == "failed" and rep.row["media_type"] is None
+    assert rep.row["error"].startswith("binary content of no supported format")
+    assert f"named .{name.split('.')[-1]}, but its bytes are not" in rep.row["error"]
+    # the same bytes with the OLE signature are a .doc again: the name tells the OLE formats apart
+    assert sniff(OLE + data, name) == {"x.xls": "xls", "x.wps": "wps"}.get(name, "doc")
+
+
 def test_scrapers_and_run_report_read_the_registry():
     for fmt in docformats.FORMATS:
         if fmt.attachment:

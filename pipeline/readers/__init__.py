@@ -42,7 +42,10 @@ def read(data: bytes, name: str = "document", **context: Any) -> Document:
         guards.check_zip_directory(data)  # sniffing lists the members: not millions of them
     fmt = docformats.sniff(data, name)
     if fmt is None:
-        raise ReaderError("binary content of no supported format (not PDF, Word, Excel, an image, HTML or text)")
+        named = docformats.by_extension(name)
+        ext = "." + name.rsplit(".", 1)[-1].lower()
+        claim = f"; named {ext}, but its bytes are not {named.name}" if named is not None else ""
+        raise ReaderError(f"binary content of no supported format (not PDF, Word, Excel, an image, HTML or text){claim}")
     if not data and fmt.key not in ("html", "text"):
         raise ReaderError(f"empty {fmt.key} file")
     guards.check_size(fmt.key, len(data))
