@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -96,7 +97,7 @@ def scrape(
             on_progress = source_progress(progress, sources)
             crawler = Crawler(store_dir, policy, since=since, progress=on_progress)
             results = asyncio.run(crawler.run(sources))
-    except OSError as exc:
+    except (OSError, duckdb.Error) as exc:  # the store or its fetch log (in use, damaged, disk full)
         console.print(markup(f"[bold red]exit {NOT_WRITABLE}:[/] cannot write to {{}}: {{}}", store_dir,
                              getattr(exc, "strerror", None) or exc))
         return NOT_WRITABLE

@@ -73,20 +73,45 @@ class Validators:
     content_type: str | None
 
 
+class FetchLogError(OSError):
+    """The fetch log cannot be opened: in use by another process, damaged, or not a file (the message says which)."""
+
+
+def _open_problem(path: Path, exc: duckdb.Error) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    low = text.lower()
+    if "lock" in low:
+        why = "is in use by another process (another ogi scrape or ogi run on the same --out?)"
+    elif path.is_dir():
+        why = "is a directory"
+    elif "not a valid duckdb" in low or "corrupt" in low or "invalid" in low or "magic" in low:
+        why = f"is damaged or not a DuckDB file ({text})"
+    else:
+        why = f"cannot be opened ({text})"
+    return f"the fetch log {path} {why}"
+
+
 class FetchLog:
-    """Open (creating if needed) the log at ``path``."""
+    """Open (creating if needed) the log at ``path``; FetchLogError (an OSError) when it cannot be."""
 
     def __init__(self, path: Path | str, read_only: bool = False) -> None:
         self.path = Path(path)
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        con = None
+        try:
+            con = duckdb.connect(str(self.path), read_only=read_only)
+            if not read_only:
+                con.execute(SCHEMA)
+                con.begin()
+        except duckdb.Error as exc:
+            if con is not None:
+                con.close()
+            raise FetchLogError(_open_problem(self.path, exc)) from exc
+        self.con = con
         self.read_only = read_only
         self._rows: dict[str, list[list[Any]]] = {"fetches": [], "documents": [], "source_runs": []}
         self._pending = 0
         self._doc_keys: set[tuple[str, str]] | None = None
         self._last_commit = time.monotonic()
-        if not read_only:
-            self.con.execute(SCHEMA)
-            self.con.begin()
 
     def _flush(self) -> None:
         for table, rows in self._rows.items():

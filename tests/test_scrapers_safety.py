@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -158,6 +160,60 @@ def test_scrape_to_an_unwritable_folder_exits_3(tmp_path: Path) -> None:
                                       "--allow-local-hosts"])
     assert result.exit_code == 3, result.output
     assert "cannot write to" in result.output and "Traceback" not in result.output
+
+
+def _out_file(out: Path) -> None:
+    out.write_text("a file where the output folder should be")
+
+
+def _objects_file(out: Path) -> None:
+    (out / "raw").mkdir(parents=True)
+    (out / "raw" / "objects").write_text("not a folder")
+
+
+def _log_folder(out: Path) -> None:
+    (out / "raw" / "fetchlog.duckdb").mkdir(parents=True)
+
+
+def _log_damaged(out: Path) -> None:
+    (out / "raw").mkdir(parents=True)
+    (out / "raw" / "fetchlog.duckdb").write_bytes(bytes(range(256)) * 40)
+
+
+@pytest.mark.parametrize("spoil,message", [
+    (_out_file, "Not a directory"), (_objects_file, "File exists"), (_log_folder, "fetchlog.duckdb is a directory"),
+    (_log_damaged, "is damaged or not a DuckDB file"),
+])
+def test_scrape_into_a_store_it_cannot_write_exits_3(tmp_path: Path, spoil, message: str) -> None:
+    """Item 10, beyond an unwritable folder: the store's parts in the way (a file for a folder, a damaged or
+    misplaced fetch log) give the same clear exit 3, never a traceback."""
+    out = tmp_path / "out"
+    spoil(out)
+    result = CliRunner().invoke(app, ["scrape", "http://127.0.0.1:9/list", "--out", str(out), "--allow-local-hosts"])
+    assert result.exit_code == 3, result.output
+    flat = "".join(result.output.split())  # the console wraps long paths anywhere
+    assert "cannotwriteto" in flat and "".join(message.split()) in flat
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_scrape_while_another_process_holds_the_fetch_log_exits_3(tmp_path: Path) -> None:
+    """Two `ogi scrape` (or `ogi run`) on one --out: the second is told the log is in use, exit 3 (real processes)."""
+    log = tmp_path / "out" / "raw" / "fetchlog.duckdb"
+    log.parent.mkdir(parents=True)
+    hold = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(120)"
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(log)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        ogi = Path(sys.executable).parent / "ogi"
+        run = subprocess.run([str(ogi), "scrape", "http://127.0.0.1:9/list", "--out", str(tmp_path / "out"),
+                              "--allow-local-hosts"], capture_output=True, text=True, timeout=120,
+                             env={**os.environ, "COLUMNS": "300"})
+    finally:
+        holder.kill()
+        holder.wait()
+    assert run.returncode == 3, run.stdout + run.stderr
+    said = "".join((run.stdout + run.stderr).split())
+    assert "fetchlog.duckdbisinusebyanotherprocess" in said and "Traceback" not in said
 
 
 def test_robots_disallowed_source_has_its_error_column_filled(tmp_path: Path) -> None:
