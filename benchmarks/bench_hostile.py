@@ -37,6 +37,7 @@ def good_documents() -> dict[str, bytes]:
     docs = {f"good_{i}.txt": render_pipe_text(r).encode() for i, r in enumerate(reports[:8])}
     docs |= {f"good_{i}.html": render_html_page(r) for i, r in enumerate(reports[8:])}
     docs["good.docx"] = (OFFICE / "report_2021.docx").read_bytes()
+    docs["served_as.doc"] = render_html_page(district_corpus(22, n_districts=1, n_departments=0)[0])  # item 11
     docs["good.pdf"] = (OFFICE / "report_2021.pdf").read_bytes()
     return docs
 

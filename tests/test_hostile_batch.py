@@ -28,6 +28,7 @@ def good_documents() -> dict[str, bytes]:
     docs = {f"good_{i}.txt": render_pipe_text(r).encode() for i, r in enumerate(reports[:2])}
     docs |= {f"good_{i}.html": render_html_page(r) for i, r in enumerate(reports[2:])}
     docs["good.docx"] = (OFFICE / "report_2021.docx").read_bytes()
+    docs["served_as.doc"] = render_html_page(district_corpus(22, n_districts=1, n_departments=0)[0])  # item 11
     docs["good.pdf"] = (OFFICE / "report_2021.pdf").read_bytes()
     return docs
 
@@ -53,6 +54,7 @@ def test_hostile_batch_beside_good_documents(tmp_path):
     assert rows["bomb.docx"][1].startswith("zip bomb") and rows["bomb.xlsx"][1].startswith("zip bomb")
     assert rows["archive.txt"][1].startswith("several reports in one document")
     assert rows["empty.pdf"][0] == rows["garbage.html"][0] == rows["truncated.pdf"][0] == "failed"
+    assert rows["garbage.doc"][1].startswith("binary content of no supported format")
     assert "escape.txt: symbolic link" in run["stderr"] and "pipe.txt: not a regular file" in run["stderr"]
     assert "secret" not in " ".join(reports["source_path"])
     assert run["peak_kib"] < 2 * 2**20, f"peak RSS {run['peak_kib'] / 2**20:.1f} GiB"  # any one process

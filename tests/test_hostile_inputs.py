@@ -260,6 +260,24 @@ def test_several_reports_in_one_text_are_not_merged():
         assert pipeline.extract_bytes(render_html_page(r), "one.html").status == "ok"
 
 
+def test_two_hundred_megabytes_of_concatenated_reports_are_not_one_ok_report(tmp_path):
+    """Item 12 at its size: 200 MB of thousands of reports pasted together. Refused on its size with a clear
+    message (text limit, OGI_MAX_TEXT_BYTES), not read as one report; under the limit, the same kind of file
+    is caught as several reports (test above)."""
+    reports = district_corpus(6, n_districts=4, n_departments=2)
+    chunk = hostile.concatenated_reports([render_pipe_text(r) for r in reports] * 20) + b"\n\n"  # 720 reports, 3.5 MB
+    path = tmp_path / "archive.txt"
+    with path.open("wb") as fh:
+        for _ in range(200 * 2**20 // len(chunk) + 1):
+            fh.write(chunk)
+    assert path.stat().st_size >= 200 * 2**20
+    rep = pipeline.extract(path)
+    assert rep.status == "failed" and len(rep.requests) == 0
+    assert "larger than the limit of 33.6 MB for text documents" in rep.row["error"], rep.row["error"]
+    (row,) = extract_files([path], engine="processes", workers=1, limits=LIMITS)  # a worker, as `ogi extract`
+    assert row.status == "failed" and "for text documents" in row.row["error"]
+
+
 def test_symlinks_inside_folders_are_not_followed_unless_asked(tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()

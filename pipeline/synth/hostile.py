@@ -225,6 +225,7 @@ def hostile_batch(folder, good: dict[str, bytes], base_pdf: bytes, outside=None)
         "archive.txt": (concatenated_reports([render_pipe_text(r) for r in reports] * 10), "240 reports in one text"),
         "empty.pdf": (b"", "an empty file"),
         "garbage.html": (random.Random(1).randbytes(4096) + b"\x00", "random bytes named .html"),
+        "garbage.doc": (random.Random(2).randbytes(50_000) + b"\x00", "random bytes named .doc (no converter run)"),
         "truncated.pdf": (base_pdf[: len(base_pdf) // 2], "a PDF cut in half"),
     }
     for name, (data, _what) in docs.items():
