@@ -26,7 +26,7 @@ from .discovery import HostPolicy, attachment_ext, media_type
 from .encoding import filename_from_disposition, safe_name
 from .fetchlog import FetchLog, Validators
 from .http import Exchange, PoliteClient, Reason
-from .pages import Attachment, DetailPage, Page, is_stub
+from .pages import Attachment, DetailPage, Page, is_stub, redirect_target
 from .platforms import Family, Fetched, Row, family_for
 from .platforms.base import SubColumn, frame_lists, is_below, is_list_page, list_markers, subcolumns
 from .politeness import Politeness, host_key
@@ -284,6 +284,13 @@ class Crawler:
                     new.setdefault(column.url, _Candidate(row, column, report_year(title), False))
                 continue
             page = fetched.page()
+            shell = redirect_target(page, len(fetched.body))
+            if shell is not None and not list_markers(page):  # a redirect shell: the column is where it points
+                if run.accepts(shell) and shell not in seen:
+                    run.result.notes.append(f"{column.url}: a redirect shell to {shell}")
+                    queue.appendleft(_Column(shell, column.annual, column.year, column.label, column.start,
+                                             column.depth, column.parent))
+                continue
             if column.start and await self._near_empty(run, fetched, page):
                 break
             family = family_for(page, src.hints.get("cms"))

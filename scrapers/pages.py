@@ -211,6 +211,38 @@ class Page:
         return self.html[:400_000].lower()
 
 
+_REFRESH_URL = re.compile(r"""<meta[^>]+http-equiv\s*=\s*['"]?refresh['"]?[^>]*content\s*=\s*['"]?\s*\d*\s*;?\s*url\s*=\s*"""
+                          r"""['"]?([^'">\s]+)""", re.I)
+_JS_GO = re.compile(r"""(?:window\.|document\.|self\.|top\.)?location(?:\.href)?\s*=\s*['"]([^'"]+)['"]"""
+                    r"""|location\.(?:replace|assign)\s*\(\s*['"]([^'"]+)['"]""", re.I)
+SHELL_BYTES = 4096
+
+
+def redirect_target(page: Page, body_size: int) -> str | None:
+    """Where a redirect shell sends the reader (a small page that only forwards by ``<meta refresh>`` or
+    ``location.href = …``: Hanweb's column shells, ``redirect_firstChannel.shtml``), else None. A refresh to
+    the page's own folder or an ancestor (a removed page falling back to ``../``) or to the site root is not a
+    column to follow."""
+    if body_size > SHELL_BYTES or len(page.links) > 2:
+        return None
+    m = _REFRESH_URL.search(page.html)
+    target = m.group(1) if m else None
+    if target is None:
+        js = _JS_GO.search(page.scripts or page.html)
+        target = (js.group(1) or js.group(2)) if js else None
+    if not target or target.lower().startswith(("javascript:", "#")):
+        return None
+    url = urljoin(page.url, target.strip())
+    here, there = urlsplit(page.url), urlsplit(url)
+    if there.scheme not in ("http", "https") or url.split("#")[0] == page.url.split("#")[0]:
+        return None
+    folder = here.path.rsplit("/", 1)[0] + "/"
+    if there.netloc == here.netloc and not there.query and (there.path in ("", "/") or (
+            there.path.endswith("/") and folder.startswith(there.path))):
+        return None
+    return url
+
+
 def is_stub(body: bytes) -> bool:
     """A removed article's page: a tiny body that only refreshes elsewhere (TRS ``<meta refresh … URL=../>``)."""
     if len(body) > STUB_BYTES:

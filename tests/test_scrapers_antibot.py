@@ -15,7 +15,7 @@ from scrapers.store import documents
 from tests.portals import check_complete, crawl, docs, policy, source
 
 
-@pytest.mark.parametrize("kind", ["ruishu", "jiasule", "geofence", "near_empty", "captcha"])
+@pytest.mark.parametrize("kind", ["ruishu", "ruishu_202", "jiasule", "geofence", "near_empty", "captcha"])
 @pytest.mark.parametrize("robots_too", [False, True])
 def test_challenges_block_the_source_after_a_handful_of_requests(kind: str, robots_too: bool,
                                                                   tmp_path: Path) -> None:
@@ -83,3 +83,18 @@ def test_a_near_empty_article_is_asked_once_more_and_never_stored_empty(tmp_path
     stored = {d.url.split(":", 2)[-1].split("/", 1)[-1] for d in documents(tmp_path)}
     assert pages[0].lstrip("/") in stored and pages[1].lstrip("/") not in stored
     assert result.status == "partial" and any("near-empty" in e for e in result.errors)
+
+
+@pytest.mark.parametrize("kind", ["captcha", "ruishu"])
+def test_a_challenge_deep_in_a_list_blocks_the_source_at_once(kind: str, tmp_path: Path) -> None:
+    """Dongguan asks for a captcha from page 4 on: the walk stops at the first challenge, never asks again."""
+    portal = trs_classic.build(docs(6, agencies=2, years=range(2011, 2025)), per_page=4)
+    deep = {p for p in portal.expected.list_paths if p.rsplit("/", 1)[-1] not in ("index.html", "index_1.html")}
+    assert deep
+    portal.site.guards.append(lambda req: antibot.challenge(kind) if req.route in deep else None)
+    with LocalServer(portal.site) as server:
+        _crawler, (result,) = crawl(tmp_path, [source(portal, server)], policy([portal]))
+    assert result.status == "blocked" and antibot.SIGNALS[kind] in (result.signal or "")
+    challenged = [h for h in server.hits if h.path in deep]
+    assert len(challenged) == 1  # the first challenge stops the source: nothing retried, nothing more asked
+    assert server.hits[-1].path in deep

@@ -11,7 +11,7 @@ from scrapers.discovery import HostPolicy, attachment_ext, media_type, report_ye
 from scrapers.encoding import decode_html, filename_from_disposition
 from scrapers.fetchlog import FetchLog
 from scrapers.pagers import link_pages, page_count, pager_call, parse_datastore
-from scrapers.pages import DetailPage, ListPage, Page
+from scrapers.pages import DetailPage, ListPage, Page, redirect_target
 from scrapers.platforms.hanweb_jpage import find_jpage
 from scrapers.store import RawStore
 from scrapers.titles import group_label
@@ -61,6 +61,28 @@ def test_content_disposition_never_a_path() -> None:
 ])
 def test_report_titles(title: str, year: int | None) -> None:
     assert report_year(title) == year
+
+
+@pytest.mark.parametrize("label,group", [
+    ("某某街道办事处", True), ("区教育局", True), ("部门年报", True), ("乡镇（街道）", True), ("某某镇人民政府", True),
+    ("网上办事", False), ("办事服务", False), ("政务公开", False), ("下一页", False), ("通知公告", False),
+])
+def test_agency_and_group_sub_column_labels(label: str, group: bool) -> None:
+    assert group_label(label) is group
+
+
+@pytest.mark.parametrize("html,target", [
+    ('<meta http-equiv="refresh" content="0; url=/xxgk/zfxxgknb/">', "http://a.gov.cn/xxgk/zfxxgknb/"),
+    ("<script>window.location.href = './c100028/common_list.shtml';</script>",
+     "http://a.gov.cn/col/col1053/c100028/common_list.shtml"),
+    ('<script>location.replace("/col/col5985/index.html")</script>', "http://a.gov.cn/col/col5985/index.html"),
+    ('<meta http-equiv="refresh" content="0;URL=../">', None),  # a removed page falls back to its parent
+    ('<meta http-equiv="refresh" content="0;URL=/">', None),  # …or to the home page
+    ("<script>location.href=location.pathname+location.search</script>", None),  # a JS challenge, not a shell
+])
+def test_redirect_shells(html: str, target: str | None) -> None:
+    page = Page("http://a.gov.cn/col/col1053/index.html", f"<html><head>{html}</head><body></body></html>")
+    assert redirect_target(page, len(page.html)) == target
 
 
 def test_attachments_and_media_types() -> None:

@@ -4,7 +4,8 @@ Columns ``<prefix>/public/column/<organId>?type=4&action=list&nav=3&catId=<cat>`
 rows come from ``<prefix>/site/label/8888`` (GET or POST) with ``labelName=publicInfoList, siteId, organId, type,
 catId, pageSize, pageIndex (1-based), action=list, isDate, dateFormat, length, file=<template>`` as HTML fragments
 (``div.xxgk_navli`` / ``ul.xxgk_nav_list li`` / ``table`` rows). The parameters are read from the page's script
-where it spells them, else the platform's usual ones; ``pageCount:N`` in the script gives the page count. A
+where it spells them, else the platform's usual ones; ``pageCount:N`` in the script gives the page count (in the
+site's page size: trusted only when the page spells ``pageSize``, else the walk goes to the end). A
 response of 暂无相关信息 or one adding no rows ends the walk. Details ``/public/<org>/<id>.html``.
 """
 

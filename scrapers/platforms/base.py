@@ -254,6 +254,10 @@ class Family:
         """Every page of the list when the pager says so (the first included), else None."""
         return None
 
+    async def page_urls(self, client: Client, page: Page) -> list[str] | None:
+        """``pages``, when a family must ask the site to settle a guess (e.g. the file extension)."""
+        return self.pages(page)
+
     def rows(self, page: Page) -> list[Row]:
         return rows_of(page)
 
@@ -272,7 +276,7 @@ class Family:
         seen = {link.url for link in page.links}
         if older_than(listing.rows, client.since):
             return
-        explicit = self.pages(page)
+        explicit = await self.page_urls(client, page)
         if explicit is not None:
             todo = [u for u in explicit if not same_page(u, page.url)]
             misses = 0

@@ -88,7 +88,8 @@ class TrsFujian(Family, name="trs_fujian", rank=30, api=True, aliases=("fujian",
         if older_than(listing.rows, client.since):
             return listing
         method = "POST"
-        n, pages = 1, None
+        n, pages, idle = 1, None, 0
+        answered: set[str] = set()  # rows the API gave (the static screen may hold more rows than an API page)
         while n <= client.max_pages and not client.stopped and (pages is None or n <= pages):
             form = {**args, "page": str(n), "prepage": str(PREPAGE)}
             if method == "POST":
@@ -108,7 +109,13 @@ class TrsFujian(Family, name="trs_fujian", rank=30, api=True, aliases=("fujian",
             if isinstance(count, int | str) and str(count).isdigit():
                 pages = int(count)
             rows = _rows(body.get("data") or body.get("list") or [], page.url, page.url)
-            if not rows or listing.page_done(rows, client.since):
+            if not rows:
+                break
+            listing.add(rows)
+            fresh = {r.url for r in rows} - answered
+            answered |= fresh
+            idle = 0 if fresh else idle + 1  # the same API page again: ``page`` is ignored
+            if idle >= 2 or older_than(rows, client.since):
                 break
             n += 1
         return listing

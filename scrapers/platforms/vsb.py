@@ -42,15 +42,20 @@ class Vsb(Family, name="vsb", rank=90, label="博达 VSB (<col>.htm, then <col>/
 
     @staticmethod
     def _dynamic(page: Page) -> list[str] | None:
+        """This page, then every other ``PAGENUM`` of the ``lm_list.jsp`` its pager links (1-based; the static
+        ``<col>.htm`` is page 1, so ``PAGENUM=1`` is not asked again)."""
+        here = dict(parse_qsl(urlsplit(page.url).query))
+        current = int(here["PAGENUM"]) if here.get("PAGENUM", "").isdigit() else 1
         for link in page.links:
             parts = urlsplit(link.url)
             q = dict(parse_qsl(parts.query, keep_blank_values=True))
             if parts.path.lower().endswith("lm_list.jsp") and q.get("totalpage", "").isdigit():
                 total = int(q["totalpage"])
-                out = []
-                for n in range(1, total + 1):
-                    q["PAGENUM"] = str(n)
-                    out.append(urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(q), "")))
+                out = [page.url]
+                for n in range(1, min(total, 10_000) + 1):
+                    if n != current:
+                        q["PAGENUM"] = str(n)
+                        out.append(urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(q), "")))
                 return out
         return None
 
