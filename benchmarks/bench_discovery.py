@@ -1,7 +1,8 @@
 """Reports found on imitation portals, per CMS family (script, not a test).
 
-For each family, ``--portals`` random portals (``pipeline.synth.portals.mix``: random options of the family's
-generator, random agencies, years, pinned, cut, removed and duplicated rows, notices) are served on 127.0.0.1
+For each family, ``--portals`` random portals (``pipeline.synth.portals.PORTALS``: options drawn from each
+portal module's ``SPACE``, random agencies, years, pinned, cut, removed and duplicated rows, notices, sometimes
+a name under .gov.cn) are served on 127.0.0.1
 and crawled into a fresh store. A report counts as found when every document it publishes (its page and its
 attachments, or the file the list links) is stored. Printed per family: reports found / published, documents
 stored / published, wrong documents stored (anything not a report, list pages included), requests.
@@ -28,13 +29,46 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import random  # noqa: E402
+from typing import Any  # noqa: E402
+
 import scrapers.platforms as platforms  # noqa: E402
-from pipeline.synth.portals import mix  # noqa: E402
+from pipeline.synth.portals import PORTALS, Doc, Portal, sample_docs  # noqa: E402
+from pipeline.synth.portals.base import served  # noqa: E402
 from pipeline.synth.server import LocalServer  # noqa: E402
 from scrapers.crawl import Crawler  # noqa: E402
 from scrapers.politeness import Politeness  # noqa: E402
 from scrapers.registry import Source  # noqa: E402
 from scrapers.store import documents  # noqa: E402
+
+AGENCIES = ["某某区人民政府", "某某区教育局", "某某区财政局", "某某街道办事处", "某某镇人民政府"]
+HOSTS = ["www.qx.gov.cn", "www.hz.gov.cn", "jyt.zj.gov.cn", "www.zq.gov.cn", "xxgk.example.gov.cn"]
+
+
+@dataclass
+class Draw:
+    """One random portal: its family, the builder's options, the published documents."""
+
+    family: str
+    seed: int
+    kwargs: dict[str, Any]
+    docs: list[Doc]
+
+    def describe(self) -> str:
+        return f"{self.family}(seed={self.seed}, " + ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items()) + ")"
+
+
+def draw(family: str, seed: int) -> Draw:
+    """A random portal of ``family`` (the same for the same seed): options from its module's SPACE."""
+    r = random.Random(f"{family}:{seed}")
+    kwargs = {key: r.choice(list(values)) for key, values in PORTALS[family].SPACE.items()}
+    kwargs = {k: v for k, v in kwargs.items() if v is not None}
+    if r.random() < 0.4:
+        kwargs["host"] = r.choice(HOSTS)
+    docs = sample_docs(r, agencies=AGENCIES[:r.randint(1, 4)], years=range(r.randint(2011, 2020), 2026),
+                       deleted=r.randint(0, 2), notices=r.randint(0, 3), news=r.randint(0, 2), pinned=r.randint(0, 2),
+                       no_title_attr=r.randint(0, 3))
+    return Draw(family, seed, kwargs, docs)
 
 
 @dataclass
@@ -66,12 +100,13 @@ def generic_only() -> Iterator[None]:
         platforms.FAMILIES = saved
 
 
-def crawl_one(d: mix.Draw, interval: float, baseline: bool) -> Tally:
-    with mix.serve_draw(d) as (portal, server), tempfile.TemporaryDirectory() as tmp:
+def crawl_one(d: Draw, interval: float, baseline: bool) -> Tally:
+    with served(PORTALS[d.family].build, d.docs, seed=d.seed, **d.kwargs) as (portal, server), \
+            tempfile.TemporaryDirectory() as tmp:
         return _crawl(d, portal, server, Path(tmp), interval, baseline)
 
 
-def _crawl(d: mix.Draw, portal: mix.Portal, server: LocalServer, store: Path, interval: float,
+def _crawl(d: Draw, portal: Portal, server: LocalServer, store: Path, interval: float,
            baseline: bool) -> Tally:
     hints = {} if baseline else dict(portal.hints)
     src = Source("bench", start_urls=(server.url(portal.column_path, portal.host),), hints=hints)
@@ -98,11 +133,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--portals", type=int, default=6, help="random portals per family")
     parser.add_argument("--seed", type=int, default=0, help="first seed (portal i uses seed+i)")
-    parser.add_argument("--family", action="append", choices=sorted(mix.FAMILIES), help="only these families")
+    parser.add_argument("--family", action="append", choices=sorted(PORTALS), help="only these families")
     parser.add_argument("--interval", type=float, default=0.002, help="per-host minimum interval (s)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the generic-only baseline")
     args = parser.parse_args()
-    families = args.family or list(mix.FAMILIES)
+    families = args.family or list(PORTALS)
     print(f"{args.portals} random portals per family (seeds {args.seed}…{args.seed + args.portals - 1}), "
           f"per-host interval {args.interval}s, 127.0.0.1")
     print(f"{'family':<13} {'reports found':>14} {'docs stored':>12} {'wrong':>5} {'requests':>8} {'s':>6}   "
@@ -111,7 +146,7 @@ def main() -> None:
     for family in families:
         tally, base = Tally(), Tally()
         for i in range(args.portals):
-            d = mix.draw(family, args.seed + i)
+            d = draw(family, args.seed + i)
             tally.add(crawl_one(d, args.interval, baseline=False))
             if not args.no_baseline:
                 base.add(crawl_one(d, args.interval, baseline=True))

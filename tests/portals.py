@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import random
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from pipeline.synth.portals import Portal, sample_docs
-from pipeline.synth.server import LocalServer, Site
+from pipeline.synth.portals.base import served  # noqa: F401 - the tests import it from here
+from pipeline.synth.server import LocalServer
 from scrapers.crawl import Crawler, SourceResult
 from scrapers.politeness import Politeness
 from scrapers.registry import Source
@@ -23,18 +22,6 @@ AGENCIES = ["某某区人民政府", "某某区教育局", "某某区财政局",
 
 def sha(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
-
-
-@contextmanager
-def served(build: Callable[..., Portal], docs: list, **kwargs: Any) -> Iterator[tuple[Portal, LocalServer]]:
-    """Build a portal (with the server's port when the builder takes one) and serve it."""
-    server = LocalServer(Site())
-    if kwargs.pop("port", False):
-        kwargs["port"] = server.port
-    portal = build(docs, **kwargs)
-    server.site, server.hosts = portal.site, portal.hosts
-    with server:
-        yield portal, server
 
 
 def docs(seed: int = 1, agencies: int = 2, years: range = range(2011, 2026), **kw: Any) -> list:

@@ -1,7 +1,7 @@
 """Portals behind anti-bot walls (CMS_FAMILIES.md §9 and (b) 8), so the crawler learns to give up cleanly.
 
 Each wraps an ordinary TRS column with a guard answering every request (robots.txt too, for some):
-``ruishu`` HTTP 412 with ``$_ts`` and ``<meta r='m'>``; ``jiasule`` HTTP 521 with a ``__jsluid`` cookie;
+``ruishu`` HTTP 412 (``ruishu_202``: 202) with ``$_ts`` and ``<meta r='m'>``; ``jiasule`` HTTP 521 with a ``__jsluid`` cookie;
 ``geofence`` HTTP 403 ``reason: GeoBL`` (WZWS); ``near_empty`` HTTP 200 with a 150-byte body; ``captcha`` a
 small 200 page asking to drag a slider. ``cookie`` is not a block: every page answers 302 to itself with a
 Set-Cookie until the cookie is replayed (as MOJ's openresty does), then the list works.
@@ -14,18 +14,19 @@ from pipeline.synth.server import Request, Route
 from . import trs_classic
 from .base import Doc, Expected, Portal
 
-SIGNALS = {"ruishu": "Ruishu", "jiasule": "Jiasule", "geofence": "GeoBL", "near_empty": "near-empty",
+SIGNALS = {"ruishu": "Ruishu", "ruishu_202": "Ruishu", "jiasule": "Jiasule", "geofence": "GeoBL", "near_empty": "near-empty",
            "captcha": "captcha"}
 
 
 def challenge(kind: str) -> Route:
-    if kind == "ruishu":
+    if kind in ("ruishu", "ruishu_202"):
         body = (b"<!DOCTYPE html><html><head><meta http-equiv='Content-Type' content='text/html; charset=utf-8'>"
                 b"<meta id='9DhefwqGPrzGxEp9hPaoag' content='aXzB1xqD.sNKtQ' r='m'><script type='text/javascript'>"
                 b"$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=61432;$_ts.cd='qnqDrrAlWGWV';</script>"
                 b"<script type='text/javascript' charset='utf-8' src='/4QbVtADbnLVIc/c.FxJzG50F.3a4e39a.js' r='m'>"
                 b"</script></head><body></body></html>")
-        return Route(body, status=412, conditional=False, methods=("GET", "POST", "HEAD"))
+        return Route(body, status=202 if kind == "ruishu_202" else 412, conditional=False,
+                     methods=("GET", "POST", "HEAD"))
     if kind == "jiasule":
         body = (b"<html><body><script>document.cookie=('_')+('_')+('jsl_clearance_s=1700000000.123|0|'"
                 b"+(function(){return 'abc'})()+';max-age=3600;path=/';location.href=location.pathname"

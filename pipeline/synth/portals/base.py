@@ -13,12 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
-from pipeline.synth.server import Route, Site
+from pipeline.synth.server import LocalServer, Route, Site
 
 GOV_SUFFIX = ".gov.cn"
 
@@ -119,6 +120,47 @@ def new_portal(family: str, key: str, column_path: str, *, name: str, host: str 
     if robots is not None:
         site.routes["/robots.txt"] = Route(robots, "text/plain")
     return Portal(family, site, column_path, Expected(), host=host, name=name, **fields)
+
+
+SHELLS = {"meta": "/col/col1053/index.html", "js": "/col/col1053/index.html",
+          "first_channel": "/xxgk/redirect_firstChannel.shtml"}
+
+
+SHELL_CHOICES = (None, None, None, "meta", "js", "first_channel")  # random variants: now and then a shell
+
+
+@contextmanager
+def served(build: Callable[..., Portal], docs: list[Doc], **kwargs: Any) -> Iterator[tuple[Portal, LocalServer]]:
+    """Build a portal and serve it on 127.0.0.1 until the block ends: ``port=True`` passes the server's port (absolute
+    links to the government's other hosts need it), ``shell=…`` puts the column behind a redirect shell."""
+    server = LocalServer(Site())
+    if kwargs.pop("port", False):
+        kwargs["port"] = server.port
+    shell = kwargs.pop("shell", None)
+    portal = build(docs, **kwargs)
+    if shell:
+        redirect_shell(portal, shell)
+    server.site, server.hosts = portal.site, {k.lower(): v for k, v in portal.hosts.items()}
+    with server:
+        yield portal, server
+
+
+def redirect_shell(portal: Portal, style: str) -> None:
+    """Make the portal's advertised column a redirect shell forwarding to the real one, as Hanweb's column
+    shells (``<meta refresh>`` or ``location.href``) and TRS's ``redirect_firstChannel.shtml`` do."""
+    path = SHELLS[style]
+    target = portal.column_path
+    if path in portal.site.routes or path == target:
+        return
+    if style == "meta":
+        body = f'<html><head><meta http-equiv="refresh" content="0; url={escape(target)}"></head><body></body></html>'
+    else:
+        body = (f'<html><head><title>跳转</title><script type="text/javascript">window.location.href = "{target}";'
+                "</script></head><body>页面跳转中……</body></html>")
+    portal.site.routes[path] = Route(body.encode())
+    portal.expected.list_paths.add(path)
+    portal.expected.never_stored.add(path)
+    portal.column_path = portal.site.column_path = path
 
 
 def fake_pdf(label: str) -> bytes:

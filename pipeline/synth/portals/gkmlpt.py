@@ -5,7 +5,8 @@
 {post_count}, articles: [{id, title, url, created_at, date, attachment: [{name, url}]}]}``, newest first, page 0
 equal to page 1, a fixed page size the client does not choose. ``year_children``: the 年报 node holds nothing and
 its per-year children (``2023年``) hold the reports. Variants: ``one_page`` (404 for page ≥ 2, every
-row on page 1, as Zhaoqing), ``escaped`` (titles ``%u``-escaped). A wrong ``sid`` gives no articles. Details
+row on page 1, as Zhaoqing), ``escaped`` (titles ``%u``-escaped), ``total`` (the count sent as a top-level ``total``,
+no ``classify``). A wrong ``sid`` gives no articles. Details
 ``<prefix>/gkmlpt/content/<a>/<b>/post_<id>.html`` with ``a.nfw-cms-attachment``; attachments
 ``/attachment/<a>/<b>/<aid>/<postid>.pdf``.
 """
@@ -21,7 +22,7 @@ from html import escape
 from pipeline.synth.server import Request, Route
 
 from . import base
-from .base import Bodies, Doc, File, Portal
+from .base import SHELL_CHOICES, Bodies, Doc, File, Portal
 
 
 def _u(text: str) -> str:
@@ -31,8 +32,10 @@ def _u(text: str) -> str:
 FAMILY = "gkmlpt"  # the scrapers.platforms family that crawls it
 # how tests/test_scrapers_families.py crawls this portal: fixed variants, and the space random ones come from
 CASES: tuple[dict, ...] = (dict(page_size=8, prefix="/zqhjj", port=True, host="www.zq.gov.cn"),
-                           dict(variant="one_page", year_children=True), dict(variant="escaped", page_size=10))
-SPACE: dict[str, Sequence] = dict(page_size=range(3, 101), variant=("", "one_page", "escaped"),
+                           dict(variant="one_page", year_children=True), dict(variant="escaped", page_size=10),
+                           dict(page_size=7, variant="total"), dict(page_size=9, shell="js"))
+SPACE: dict[str, Sequence] = dict(page_size=range(3, 101), variant=("", "one_page", "escaped", "total"),
+                                  shell=SHELL_CHOICES,
                                   year_children=(False, True), prefix=("", "/abc", "/zq/hjj"),
                                   sid=("2", "77", "4096", "758019", "999999"))
 
@@ -115,8 +118,11 @@ def build(docs: list[Doc], *, seed: int = 0, prefix: str = "", sid: str = "75801
                      "url": origin + hrefs[i], "post_url": hrefs[i], "created_at": f"{d.published:%Y-%m-%d} 10:00:00",
                      "date": f"{d.published:%Y-%m-%d}", "identifier": f"007-{d.doc_id}", "publisher": d.agency,
                      "attachment": meta.get(i, []), "is_expired": False} for i, d in chunk]
-        payload = {"classify": {"post_count": len(rows), "pages": math.ceil(len(rows) / size) if rows else 0},
-                   "articles": articles}
+        payload: dict[str, object] = {"articles": articles}
+        if variant == "total":
+            payload["total"] = len(rows)
+        else:
+            payload["classify"] = {"post_count": len(rows), "pages": math.ceil(len(rows) / size) if rows else 0}
         return Route(json.dumps(payload, ensure_ascii=False).encode(), "application/json", conditional=False)
 
     site.dynamic.append(answer)

@@ -1,7 +1,8 @@
 """A TRS WCM classic portal (CMS_FAMILIES.md (b) 1).
 
 ``/<col>/index.html`` then ``index_k.html`` (k < P) named by ``createPageHTML(P, k, "index", "html")`` (or the
-Beijing signature ``createPageHTML(total, P, k, "index", "html")``) and ``var countPage = P``; ``index_P`` is
+Beijing signature ``createPageHTML(total, P, k, "index", "html")``, or, with ``signature="count"``, no call at all:
+the pager script is external and only ``var countPage = P`` tells) and ``var countPage = P``; ``index_P`` is
 404, or, in the stub variant, a 350-byte stub the pager still counts. Articles ``/<col>/YYYYMM/tYYYYMMDD_<id>
 .html`` with the national meta tags, ``div.TRS_Editor`` and attachments ``./P0<YYYYMMDD><12 digits>.pdf``
 carrying a dead ``OLDSRC``; optionally attachments that answer 501 without a Referer. Removed articles are
@@ -20,7 +21,7 @@ from html import escape
 from pipeline.synth.server import Route, Site
 
 from . import base
-from .base import Bodies, Doc, Expected, File, Portal
+from .base import SHELL_CHOICES, Bodies, Doc, Expected, File, Portal
 
 ROBOTS = b"User-agent: *\nDisallow: /private/\nDisallow: /search/\n"
 YEAR_DIRS = ("{y}/", "gknb{y}/", "{y}n/", "nb_{y}n/", "{y}nb/")
@@ -38,7 +39,7 @@ def list_body(rows: list[str], pager: str, column: str, extra: str = "") -> str:
 
 def trs_pager(pages: int, k: int, signature: str, total: int, prefix: str = "index", ext: str = "html") -> str:
     call = (f'createPageHTML({total}, {pages}, {k}, "{prefix}", "{ext}");' if signature == "B"
-            else f'createPageHTML(countPage, currentPage, "{prefix}", "{ext}");')
+            else "" if signature == "count" else f'createPageHTML(countPage, currentPage, "{prefix}", "{ext}");')
     return f"var currentPage = {k};//所在页从0开始\nvar countPage = {pages}//共多少页\n{call}"
 
 
@@ -126,8 +127,11 @@ FAMILY = "trs_classic"  # the scrapers.platforms family that crawls it
 CASES: tuple[dict, ...] = (dict(per_page=7, stub=True, commented=True),
                            dict(per_page=6, signature="B", encoding="gbk", referer=True),
                            dict(per_page=4, tree="year", ext="shtml"),
-                           dict(per_page=5, tree="agency", host="www.qx.gov.cn"))
-SPACE: dict[str, Sequence] = dict(per_page=range(3, 26), signature="AB", encoding=("utf-8", "gbk"), stub=(False, True),
+                           dict(per_page=5, tree="agency", host="www.qx.gov.cn"),
+                           dict(per_page=5, signature="count", ext="shtml"),
+                           dict(per_page=4, signature="count", tree="agency", ext="shtml"),
+                           dict(per_page=6, tree="agency", shell="meta"))
+SPACE: dict[str, Sequence] = dict(per_page=range(3, 26), signature=("A", "B", "count"), shell=SHELL_CHOICES, encoding=("utf-8", "gbk"), stub=(False, True),
                                   tree=(None, "year", "agency"), ext=("html", "shtml", "htm"),
                                   column=("/xxgk/zfxxgknb/", "/zwgk/gknb/", "/a/b/ndbg/"))
 

@@ -5,7 +5,8 @@ The column page holds the first rows statically (``<dl><dd><a href="./YYYYMM/tYY
 ``listArgs = {channelid: SiteInfo.searchId, classsql: "" || "chnlid=<C>", sortfield}``. Every row is reachable
 through ``POST /fjdzapp/search`` (form ``channelid, classsql, sortfield, page, prepage``; ``page`` 1-based) →
 ``{pageCount, data: [{chnldocurl, docpuburl, doctitle, docreltime, pubdate, fileno, chnlid}]}``. Variant
-``get_fails``: GET on the search endpoint is 405. Article attachments appear only in a JS ``apps`` array
+``get_fails``: GET on the search endpoint is 405; ``keys="docpuburl"``: records name their page only in
+``docpuburl`` (``chnldocurl`` empty). Article attachments appear only in a JS ``apps`` array
 (and a PDF viewer iframe).
 """
 
@@ -20,7 +21,7 @@ from html import escape
 from pipeline.synth.server import Request, Route
 
 from . import base
-from .base import Bodies, Doc, File, Portal
+from .base import SHELL_CHOICES, Bodies, Doc, File, Portal
 
 SEARCH = "/fjdzapp/search"
 
@@ -40,13 +41,15 @@ def _article(doc: Doc, name: str, path: str, apps: list[dict[str, str]]) -> byte
 
 FAMILY = "trs_fujian"  # the scrapers.platforms family that crawls it
 # how tests/test_scrapers_families.py crawls this portal: fixed variants, and the space random ones come from
-CASES: tuple[dict, ...] = (dict(static_rows=10, host="www.pt.gov.cn"), dict(get_fails=True, max_prepage=7))
-SPACE: dict[str, Sequence] = dict(static_rows=range(1, 26), max_prepage=range(5, 101), get_fails=(False, True))
+CASES: tuple[dict, ...] = (dict(static_rows=10, host="www.pt.gov.cn"), dict(get_fails=True, max_prepage=7),
+                           dict(static_rows=3, keys="docpuburl"), dict(static_rows=8, max_prepage=3))
+SPACE: dict[str, Sequence] = dict(static_rows=range(1, 26), max_prepage=range(5, 101), get_fails=(False, True),
+                                  keys=("both", "docpuburl"), shell=SHELL_CHOICES)
 
 
 def build(docs: list[Doc], *, seed: int = 0, column: str = "/zwgk/zfxxgk/zfxxgknb/", chnl: int = 1813,
           search_id: int = 200210, static_rows: int = 10, max_prepage: int = 100, get_fails: bool = False,
-          host: str | None = None, name: str = "示例综合实验区管理委员会") -> Portal:
+          host: str | None = None, name: str = "示例综合实验区管理委员会", keys: str = "both") -> Portal:
     rng = random.Random(seed)
     portal = base.new_portal(FAMILY, "fujian", column, name=name, host=host, robots=b"User-agent: *\nDisallow: /uc/\n")
     site = portal.site
@@ -104,7 +107,7 @@ def build(docs: list[Doc], *, seed: int = 0, column: str = "/zwgk/zfxxgk/zfxxgkn
         per = min(int(q.get("prepage") or 10), max_prepage)
         n = int(q.get("page") or 1)
         chunk = rows[(n - 1) * per:n * per]
-        data = [{"chnldocurl": hrefs[i], "docpuburl": hrefs[i], "doctitle": d.row_title,
+        data = [{"chnldocurl": hrefs[i] if keys != "docpuburl" else "", "docpuburl": hrefs[i], "doctitle": d.row_title,
                  "docreltime": f"{d.published:%Y-%m-%d} 09:00:00", "pubdate": f"{d.published:%Y-%m-%d}",
                  "fileno": "", "docsourcename": name, "chnlid": chnl, "doctype": 20} for i, d, _p in chunk]
         body = {"pageCount": math.ceil(len(rows) / per), "data": data, "page": n}
