@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline import schema
 from pipeline.extraction import TABLE_NAMES, Report
-from pipeline.output import concat
 from pipeline.readers.guards import path_problem
 
 # Files that are never reports: truth files, notes and our own outputs.
@@ -82,13 +82,14 @@ def _wanted(f: Path) -> bool:
 
 
 def combine(reports: Iterable[Report]) -> dict[str, pd.DataFrame]:
-    """One frame per table over all reports (a document seen twice is kept once, by report_id)."""
+    """One frame per table over all reports (a document seen twice is kept once, by report_id), each made once
+    for the whole batch from the reports' columns."""
     seen: set[str] = set()
-    parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLE_NAMES}
+    parts: dict[str, list] = {t: [] for t in TABLE_NAMES}
     for r in reports:
         if r.report_id in seen:
             continue
         seen.add(r.report_id)
         for t in TABLE_NAMES:
-            parts[t].append(r.frames()[t])
-    return {t: concat(parts[t], t) for t in TABLE_NAMES}
+            parts[t].append(r.tables[t])
+    return {t: schema.frame(t, parts[t]) for t in TABLE_NAMES}

@@ -14,7 +14,6 @@ import pandas as pd
 
 from pipeline import checks, schema
 from pipeline.extraction import TABLE_NAMES, Report
-from pipeline.output import concat
 from pipeline.version import EXTRACTOR_VERSION
 
 _DUCK_TYPES = {"string": "VARCHAR", "float": "DOUBLE", "int": "BIGINT", "bool": "BOOLEAN"}
@@ -76,8 +75,8 @@ class ExtractionCache:
             self.con.register("_ids", ids)
             for table in TABLE_NAMES:
                 self.con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT report_id FROM _ids)")
-                frame = concat((getattr(r, table) for r in batch), table)
-                if len(frame):
+                frame = schema.arrow_table(table, [r.tables[table] for r in batch])
+                if frame.num_rows:
                     self.con.register("_rows", frame)
                     self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
                     self.con.unregister("_rows")

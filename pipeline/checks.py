@@ -16,6 +16,8 @@ import pandas as pd
 from pipeline import labels, schema
 
 _TOL = 1e-6
+# a table's rows: a frame, or columns as extraction builds them (schema.Columns)
+Table = pd.DataFrame | dict[str, list]
 # (row key column, column key column) of the national value tables
 AXES = {"requests": ("outcome", "applicant"), "reviews": ("proceeding", "outcome")}
 
@@ -42,8 +44,9 @@ def split_id(check: str) -> tuple[str, str] | None:
     return None
 
 
-def _grid(df: pd.DataFrame, row: str, col: str) -> dict[tuple[str, str], float]:
-    return {(r, c): v for r, c, v in zip(df[row], df[col], df["value"], strict=True) if pd.notna(v)}
+def _grid(df: Table, row: str, col: str) -> dict[tuple[str, str], float]:
+    return {(r, c): v for r, c, v in zip(df[row], df[col], df["value"], strict=True)
+            if v is not None and v is not pd.NA and v == v}  # printed: not null, not NaN
 
 
 def _sum(grid: dict[tuple[str, str], float], keys: list[tuple[str, str]]) -> float | None:
@@ -75,13 +78,13 @@ def _expand(keys: tuple[str, ...], version: labels.TemplateVersion, present_rows
     return out
 
 
-def _version_of(df: pd.DataFrame) -> labels.TemplateVersion:
-    names = df["template"].dropna().unique() if "template" in df and len(df) else []
-    v = labels.version(str(names[0])) if len(names) else None
+def _version_of(df: Table) -> labels.TemplateVersion:
+    names = [t for t in df["template"] if isinstance(t, str)] if "template" in df else []
+    v = labels.version(names[0]) if names else None
     return v if v is not None and v.national else labels.default_version()
 
 
-def table_checks(report_id: str, table: str, df: pd.DataFrame) -> list[dict[str, Any]]:
+def table_checks(report_id: str, table: str, df: Table) -> list[dict[str, Any]]:
     """The declared identities of one national value table (requests or reviews) of one report."""
     row, col = AXES[table]
     grid = _grid(df, row, col)
@@ -103,14 +106,14 @@ def table_checks(report_id: str, table: str, df: pd.DataFrame) -> list[dict[str,
     return out
 
 
-def request_checks(report_id: str, requests: pd.DataFrame) -> list[dict[str, Any]]:
+def request_checks(report_id: str, requests: Table) -> list[dict[str, Any]]:
     return table_checks(report_id, "requests", requests)
 
 
-def review_checks(report_id: str, reviews: pd.DataFrame) -> list[dict[str, Any]]:
+def review_checks(report_id: str, reviews: Table) -> list[dict[str, Any]]:
     return table_checks(report_id, "reviews", reviews)
 
 
-def report_checks(report_id: str, requests: pd.DataFrame, reviews: pd.DataFrame) -> list[dict[str, Any]]:
+def report_checks(report_id: str, requests: Table, reviews: Table) -> list[dict[str, Any]]:
     """Every identity the template states, for one report."""
     return request_checks(report_id, requests) + review_checks(report_id, reviews)

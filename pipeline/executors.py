@@ -85,7 +85,8 @@ Item = Path | RawDoc
 
 @dataclass
 class Outcome:
-    """What a worker sends back for one document: its frames as zlib-compressed pickle, and a few numbers."""
+    """What a worker sends back for one document: its tables (plain columns) as zlib-compressed pickle, and a few
+    numbers."""
 
     index: int
     report_id: str
@@ -99,7 +100,7 @@ class Outcome:
         """The Report (unpacked once; the packed bytes are then dropped)."""
         if self.local is None:
             assert self.payload is not None
-            self.local = Report(**pickle.loads(zlib.decompress(self.payload)))
+            self.local = Report(pickle.loads(zlib.decompress(self.payload)))
             self.payload = None
         return self.local
 
@@ -132,12 +133,12 @@ def failed_report(item: Item, message: str) -> Report:
 
 
 def pack(index: int, report: Report, seconds: float, local: bool = False) -> Outcome:
-    """An Outcome of a report: compressed pickle of its frames (or the Report itself when local)."""
+    """An Outcome of a report: compressed pickle of its tables (or the Report itself when local)."""
     out = Outcome(index, report.report_id, report.status, seconds=seconds, worker_rss_mb=_rss_mb())
     if local:
         out.local = report
     else:
-        out.payload = zlib.compress(pickle.dumps(report.frames(), protocol=5), 1)
+        out.payload = zlib.compress(pickle.dumps(report.tables, protocol=5), 1)
     return out
 
 

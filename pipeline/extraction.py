@@ -6,7 +6,6 @@ import hashlib
 import os
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from pipeline.checks import report_checks
 from pipeline.document import Document, ReaderError
 from pipeline.labels import template_for_year
 from pipeline.legacy import LegacyResult, extract_legacy, find_tables, legacy_checks, legacy_versions
-from pipeline.legacy import frame as legacy_frame
+from pipeline.legacy import columns as legacy_columns
 from pipeline.metadata import Metadata, read_metadata
 from pipeline.normalise.locate import LogicalTable, detect_template, locate
 from pipeline.normalise.proactive import majority, normalise_proactive
@@ -25,7 +24,7 @@ from pipeline.normalise.requests import normalise_requests
 from pipeline.normalise.reviews import normalise_reviews
 from pipeline.readers import read
 from pipeline.readers.guards import InputError, read_input
-from pipeline.sections import sections_frame
+from pipeline.sections import section_rows
 from pipeline.several import several_reports
 from pipeline.version import EXTRACTOR_VERSION
 
@@ -34,32 +33,51 @@ TABLE_NAMES = ("reports", *VALUE_TABLES, "checks", "sections", "legacy")
 _TABLE_TITLES = {"proactive": "二", "requests": "三", "reviews": "四"}
 
 
-@dataclass
 class Report:
-    """The canonical tables of one document (each a frame conforming to pipeline.schema)."""
+    """The canonical tables of one document, as checked columns (schema.to_columns); each table is made into a
+    pandas frame conforming to pipeline.schema on first use (`report.requests`, `report.frames()`), so that a
+    batch makes one frame per table for all its documents (batch.combine) instead of several per document."""
 
-    reports: pd.DataFrame
-    proactive: pd.DataFrame
-    requests: pd.DataFrame
-    reviews: pd.DataFrame
-    checks: pd.DataFrame
-    sections: pd.DataFrame
-    legacy: pd.DataFrame = field(default_factory=lambda: schema.empty("legacy"))  # pre2019 key figures
+    __slots__ = ("tables", "_frames")
+
+    def __init__(self, tables: dict[str, schema.Columns]) -> None:
+        self.tables = tables
+        self._frames: dict[str, pd.DataFrame] = {}
+
+    def frame(self, table: str) -> pd.DataFrame:
+        if table not in self._frames:
+            self._frames[table] = schema.frame(table, [self.tables[table]])
+        return self._frames[table]
 
     @property
     def row(self) -> dict[str, Any]:
-        return self.reports.iloc[0].to_dict()
+        """The report's `reports` row (None where null)."""
+        return {k: v[0] for k, v in self.tables["reports"].items()}
 
     @property
     def status(self) -> str:
-        return str(self.reports["status"].iloc[0])
+        return str(self.tables["reports"]["status"][0])
 
     @property
     def report_id(self) -> str:
-        return str(self.reports["report_id"].iloc[0])
+        return str(self.tables["reports"]["report_id"][0])
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        return {name: getattr(self, name) for name in TABLE_NAMES}
+        return {name: self.frame(name) for name in TABLE_NAMES}
+
+    def __getstate__(self) -> dict[str, schema.Columns]:
+        return self.tables
+
+    def __setstate__(self, tables: dict[str, schema.Columns]) -> None:
+        self.tables, self._frames = tables, {}
+
+
+for _table in TABLE_NAMES:  # report.reports, report.requests, ...: that table's frame
+    setattr(Report, _table, property(lambda self, _t=_table: self.frame(_t), doc=f"the {_table} rows as a frame"))
+
+
+def _empty(table: str) -> schema.Columns:
+    return {name: [] for name in schema.columns(table)}
 
 
 def _report_row(report_id: str, **kw: Any) -> dict[str, Any]:
@@ -72,8 +90,7 @@ def _report_row(report_id: str, **kw: Any) -> dict[str, Any]:
 
 def _failed(report_id: str, status: str, error: str, **kw: Any) -> Report:
     row = _report_row(report_id, status=status, error=error, **kw)
-    return Report(schema.conform(pd.DataFrame([row]), "reports"),
-                  *(schema.empty(t) for t in (*VALUE_TABLES, "checks", "sections", "legacy")))
+    return Report({"reports": schema.to_columns("reports", [row]), **{t: _empty(t) for t in TABLE_NAMES[1:]}})
 
 
 def _table_template(kind: str, table: LogicalTable, rows: list[dict[str, Any]]) -> str | None:
@@ -98,7 +115,7 @@ def _expected_proactive(version: labels.TemplateVersion, shown: dict[str, str]) 
     return out
 
 
-def _status(found: dict[str, LogicalTable], frames: dict[str, pd.DataFrame], template: str,
+def _status(found: dict[str, LogicalTable], tables: dict[str, schema.Columns], template: str,
             notes: list[str], shown: dict[str, str]) -> tuple[str, str | None]:
     if not found:
         return "no_tables", "no statistical tables found: not an annual report of the national template, " \
@@ -106,23 +123,23 @@ def _status(found: dict[str, LogicalTable], frames: dict[str, pd.DataFrame], tem
     missing = [f"table {_TABLE_TITLES[k]} ({k}) not found" for k in VALUE_TABLES if k not in found]
     version = labels.version(template)
     if version is not None and version.national:
-        req = frames["requests"]
+        req = tables["requests"]
         present = set(req["outcome"])
         lost = sorted(version.expected_requests(present) - present)
         if lost:
             missing.append(f"table 三 lacks rows: {', '.join(lost)}")
         width = len(labels.applicants())
-        if len(req) < width * len(present):
-            missing.append(f"table 三 has {len(req)} of {width * len(present)} cells in its rows")
-        pro = frames["proactive"]
+        if len(req["outcome"]) < width * len(present):
+            missing.append(f"table 三 has {len(req['outcome'])} of {width * len(present)} cells in its rows")
+        pro = tables["proactive"]
         if "proactive" in found:
             got = set(zip(pro["item"], pro["metric"], strict=True))
             lost_cells = sorted(_expected_proactive(version, shown) - got)
             if lost_cells:
                 missing.append(f"table 二 lacks cells: {', '.join('.'.join(c) for c in lost_cells)}")
         n_reviews = len(labels.review_cells())
-        if "reviews" in found and len(frames["reviews"]) < n_reviews:
-            missing.append(f"table 四 has {len(frames['reviews'])} of {n_reviews} cells")
+        if "reviews" in found and len(tables["reviews"]["outcome"]) < n_reviews:
+            missing.append(f"table 四 has {len(tables['reviews']['outcome'])} of {n_reviews} cells")
     if missing:
         return "partial", "; ".join(missing)
     return "ok", None
@@ -141,8 +158,8 @@ def _legacy_status(result: LegacyResult) -> tuple[str, str | None]:
     return "ok", None
 
 
-def normalise(doc: Document, report_id: str, md: Metadata) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-    """Canonical frames of a parsed document and the report-level fields they determine."""
+def normalise(doc: Document, report_id: str, md: Metadata) -> tuple[dict[str, schema.Columns], dict[str, Any]]:
+    """Canonical tables (checked columns) of a parsed document and the report-level fields they determine."""
     legacy_tables = find_tables(doc.tables)  # recognised by header: never read as tables 二/三/四
     legacy_ids = {lt.table.index for lt in legacy_tables}
     national = [t for t in doc.tables if t.index not in legacy_ids]
@@ -176,34 +193,32 @@ def normalise(doc: Document, report_id: str, md: Metadata) -> tuple[dict[str, pd
             template = legacy_versions()[0]
         else:
             template = labels.UNKNOWN_TEMPLATE
-    frames: dict[str, pd.DataFrame] = {}
-    for k in VALUE_TABLES:
-        df = pd.DataFrame(rows[k], columns=schema.columns(k))
-        df["template"] = df["template"].astype(object).fillna(templates.get(k) or template)  # 二: per clause
-        frames[k] = schema.conform(df, k)
-    check_rows = report_checks(report_id, frames["requests"], frames["reviews"])
+    tables: dict[str, schema.Columns] = {}
+    for k in VALUE_TABLES:  # 二: a template per clause, the report's where a row has none
+        tables[k] = schema.to_columns(k, rows[k], defaults={"template": templates.get(k) or template})
+    check_rows = report_checks(report_id, tables["requests"], tables["reviews"])
     # the key figures of a report before the national tables: a separate step with its own table
     pre = template in legacy_versions()
     legacy = extract_legacy(doc, md.year, legacy_tables, [] if found else national, read_prose=pre) \
         if pre or legacy_tables else LegacyResult()
-    frames["legacy"] = legacy_frame(report_id, legacy.figures)
+    tables["legacy"] = legacy_columns(report_id, legacy.figures)
     check_rows += legacy_checks(report_id, legacy.figures)
     notes += legacy.notes
-    frames["checks"] = schema.conform(pd.DataFrame(check_rows, columns=schema.columns("checks")), "checks")
-    status, error = _legacy_status(legacy) if pre and not found else _status(found, frames, template, notes, shown)
+    tables["checks"] = checks = schema.to_columns("checks", check_rows)
+    status, error = _legacy_status(legacy) if pre and not found else _status(found, tables, template, notes, shown)
     if doc.status:
         status, error = doc.status, doc.error or error
     if doc.notes:  # what the reader could not read explains what is missing
         notes = [*doc.notes, *notes]
         if status != "ok":
             error = "; ".join([*doc.notes, *([error] if error else [])])
-    checks = frames["checks"]
     fields = {"template": template, "status": status, "error": error,
-              "n_values": int(sum(len(frames[k]) for k in VALUE_TABLES)),
-              "n_legacy": int(frames["legacy"]["value"].notna().sum()),
-              "n_checks_failed": int((~checks["passed"].astype(bool) & checks["severity"].eq("error")).sum()),
+              "n_values": sum(len(tables[k]["report_id"]) for k in VALUE_TABLES),
+              "n_legacy": sum(v is not None for v in tables["legacy"]["value"]),
+              "n_checks_failed": sum(not passed and severity == "error"
+                                     for passed, severity in zip(checks["passed"], checks["severity"], strict=True)),
               "warnings": "\n".join(notes) or None}
-    return frames, fields
+    return tables, fields
 
 
 def extract_document(data: bytes, name: str = "document", source_url: str | None = None,
@@ -235,26 +250,25 @@ def extract_document(data: bytes, name: str = "document", source_url: str | None
         return _failed(report_id, "failed", several, **base, media_type=doc.media_type)
     try:
         md = read_metadata(doc.title, doc.lines, doc.meta)
-        frames, fields = normalise(doc, report_id, md)
+        tables, fields = normalise(doc, report_id, md)
         ocr = bool(doc.meta.get("ocr_pages")) or doc.meta.get("ocr_images", "0") != "0"
         if ocr:  # checked OCR: a finer pass for failed identities, doubtful values flagged
             from pipeline.ocr.verify import recheck
 
-            frames, fields = recheck(doc, report_id, lambda: normalise(doc, report_id, md), (frames, fields))
+            tables, fields = recheck(doc, report_id, lambda: normalise(doc, report_id, md), (tables, fields))
         fields["ocr"] = ocr
         row = _report_row(report_id, **base, media_type=doc.media_type, title=md.title or None, agency=md.agency,
                           region=md.region, year=md.year, published_date=md.published_date,
                           site_name=doc.meta.get("SiteName"), site_id_code=doc.meta.get("SiteIDCode"),
                           column_name=doc.meta.get("ColumnName"), **fields)
-        reports = schema.conform(pd.DataFrame([row]), "reports")
-        sections = schema.conform(sections_frame(report_id, doc.lines), "sections")
+        tables["reports"] = schema.to_columns("reports", [row])
+        tables["sections"] = schema.to_columns("sections", section_rows(report_id, doc.lines))
     except MemoryError:
         return _failed(report_id, "failed", _OUT_OF_MEMORY, **base, media_type=doc.media_type)
     except Exception as exc:  # noqa: BLE001
         return _failed(report_id, "failed", f"normaliser crashed: {exc!r} ({_where(exc)})", **base,
                        media_type=doc.media_type)
-    return Report(reports, frames["proactive"], frames["requests"], frames["reviews"], frames["checks"], sections,
-                  frames["legacy"])
+    return Report({t: tables[t] for t in TABLE_NAMES})
 
 
 _OUT_OF_MEMORY = ("out of memory: the document needs more memory than the worker may use (OGI_WORKER_MEMORY); "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.text import clean, fold_minus
 
@@ -21,6 +22,7 @@ class Parsed:
     unit: str | None = None
 
 
+@lru_cache(maxsize=1 << 16)  # "0", "1", "—": the same cells in every table
 def parse(text: str) -> Parsed:
     """Parse one cell. Blank and dash cells get value 0.0 (the caller nulls them where the table has no numbers)."""
     s = fold_minus(clean(text)).replace(" ", "").replace("萬", "万")  # 萬元: traditional characters

@@ -431,6 +431,92 @@ def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
     return out
 
 
+# ---- rows as plain columns: built per document, made into frames once per batch --------------------------
+Columns = dict[str, list]  # one table's rows column by column, in registry order
+
+_PY_TYPES = {"string": (str,), "float": (float, int), "int": (int,), "bool": (bool,)}
+
+
+@cache
+def _allowed(table: str, name: str) -> frozenset[str] | None:
+    f = next(f for f in TABLES[table] if f.name == name)
+    allowed = f.allowed_values()
+    return frozenset(allowed) if allowed is not None else None
+
+
+def to_columns(table: str, rows: list[dict], defaults: dict[str, object] | None = None,
+               **constants: object) -> Columns:
+    """A table's rows (dicts; keys outside the registry ignored, missing ones null) as checked columns.
+
+    `constants` fill a column with one value; `defaults` give a column's value where a row has none. Raises
+    SchemaError as conform does, per document, so that one document with bad rows fails alone and a batch can
+    make its frames without checking again.
+    """
+    cols: Columns = {}
+    defaults = defaults or {}
+    for name in columns(table):
+        if name in constants:
+            cols[name] = [constants[name]] * len(rows)
+        elif name in defaults:
+            fill = defaults[name]
+            cols[name] = [fill if _null(v := r.get(name)) else v for r in rows]
+        else:
+            cols[name] = [r.get(name) for r in rows]
+    check_columns(table, cols)
+    return cols
+
+
+def check_columns(table: str, cols: Columns) -> None:
+    """Registry columns with values of the field's type (ints as floats where floats go), allowed keys, no
+    null where required; values of other types are converted as conform converts them."""
+    names = columns(table)
+    if list(cols) != names:
+        unknown, missing = sorted(set(cols) - set(names)), [n for n in names if n not in cols]
+        raise SchemaError(f"{table}: columns not in the registry: {unknown}" if unknown
+                          else f"{table}: missing columns: {missing}" if missing else f"{table}: columns out of order")
+    if not cols[names[0]]:
+        return  # no rows
+    for f in TABLES[table]:
+        values = cols[f.name]
+        kinds = {type(v) for v in values}
+        kinds.discard(type(None))
+        ok = _PY_TYPES[f.dtype]
+        if not kinds <= set(ok) or (f.dtype in ("float", "int") and bool in kinds):
+            values = cols[f.name] = _converted(table, f, values)
+        elif f.dtype == "float" and float in kinds and any(v != v for v in values if v is not None):
+            values = cols[f.name] = [None if v is not None and v != v else v for v in values]  # NaN: null
+        allowed = _allowed(table, f.name)
+        if allowed is not None:
+            bad = sorted(set(values) - allowed - {None})
+            if bad:
+                raise SchemaError(f"{table}.{f.name}: values not allowed: {bad[:10]}")
+        if f.required and None in values:
+            raise SchemaError(f"{table}.{f.name}: null in a required field")
+
+
+def _converted(table: str, f: Field, values: list) -> list:
+    try:
+        return _column(values, f.dtype).to_pylist()
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:
+        raise SchemaError(f"{table}.{f.name}: not {f.dtype}: {exc}") from exc
+
+
+def arrow_table(table: str, parts: list[Columns]) -> pa.Table:
+    """One Arrow table (the registry's schema) of checked columns (to_columns) of many documents."""
+    fields = TABLES[table]
+    if len(parts) == 1:
+        joined = parts[0]
+    else:
+        joined = {f.name: [v for part in parts for v in part[f.name]] for f in fields}
+    return pa.Table.from_arrays([pa.array(joined[f.name], type=_ARROW[f.dtype]) for f in fields],
+                                schema=arrow_schema(table))
+
+
+def frame(table: str, parts: list[Columns]) -> pd.DataFrame:
+    """The conformed pandas frame of checked columns of one or many documents (see arrow_table)."""
+    return arrow_table(table, parts).to_pandas(types_mapper=_PANDAS_TYPES.get)
+
+
 def data_dictionary() -> pd.DataFrame:
     """One row per field: table, field, type, unit, description, allowed values."""
     rows = []

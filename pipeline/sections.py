@@ -37,6 +37,10 @@ def split_sections(lines: list[str]) -> list[tuple[int, str, str]]:
     return [(n, t, "\n".join(body)) for n, t, body in found]
 
 
+def section_rows(report_id: str, lines: list[str]) -> list[dict[str, object]]:
+    """The `sections` rows of a report's prose lines."""
+    return [{"report_id": report_id, "number": n, "title": t, "text": x} for n, t, x in split_sections(lines)]
+
+
 def sections_frame(report_id: str, lines: list[str]) -> pd.DataFrame:
-    rows = [{"report_id": report_id, "number": n, "title": t, "text": x} for n, t, x in split_sections(lines)]
-    return pd.DataFrame(rows, columns=["report_id", "number", "title", "text"])
+    return pd.DataFrame(section_rows(report_id, lines), columns=["report_id", "number", "title", "text"])

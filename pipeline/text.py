@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pipeline.fold import fold_label
 
@@ -25,18 +26,22 @@ for _cp in [*range(0x2F00, 0x2FE0), *range(0xF900, 0xFB00)]:
         _FOLD_TABLE[_cp] = _folded
 
 
+_FOLDABLE = re.compile("[" + "".join(map(chr, sorted(_FOLD_TABLE))) + "]")  # most text holds none: no translate
+
+
 def fold_cjk(text: str) -> str:
     """Replace look-alike radicals (Kangxi, CJK Radicals Supplement, compatibility ideographs) by ideographs."""
-    return text.translate(_FOLD_TABLE)
+    return text.translate(_FOLD_TABLE) if _FOLDABLE.search(text) else text
 
 
 _SPACE_RE = re.compile(r"\s+")
 _MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "—", "\ufe63": "-"})
 
 
+@lru_cache(maxsize=1 << 16)  # labels and cell texts repeat from table to table and report to report
 def clean(text: str) -> str:
     """NFKC, look-alike radicals folded, every run of whitespace (incl. nbsp) made one space, trimmed."""
-    text = unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE)
+    text = fold_cjk(unicodedata.normalize("NFKC", text))
     return _SPACE_RE.sub(" ", text.replace("\u200b", "").replace("\ufeff", "")).strip()
 
 
@@ -77,6 +82,7 @@ def numbering(label: str) -> tuple[str | None, int | None, str]:
     return None, None, label
 
 
+@lru_cache(maxsize=1 << 16)
 def core(label: str) -> str:
     """The comparable core of a label: folded (`fold`), numbering and punctuation removed."""
     s = fold(label)

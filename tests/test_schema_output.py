@@ -92,3 +92,31 @@ def test_committed_data_dictionary_is_current():
 
     committed = (REPO / "docs" / "data_dictionary.md").read_text(encoding="utf-8")
     assert committed == schema.data_dictionary_markdown(), "run `make dictionary` and commit docs/data_dictionary.md"
+
+
+# ---- rows as columns per document, frames once per batch --------------------------------------------------
+def test_columns_are_checked_per_document_like_conform():
+    rep = pipeline.extract_bytes(_report(), "r.txt")
+    rows = rep.requests.astype(object).where(rep.requests.notna(), None).to_dict("records")
+    cols = schema.to_columns("requests", rows)
+    pd.testing.assert_frame_equal(schema.frame("requests", [cols]), schema.conform(pd.DataFrame(rows), "requests"))
+    with pytest.raises(schema.SchemaError, match="granted_partly"):
+        schema.to_columns("requests", [{**rows[0], "outcome": "granted_partly"}])
+    with pytest.raises(schema.SchemaError, match="null in a required field"):
+        schema.to_columns("requests", [{**rows[0], "applicant": None}])
+    fixed = schema.to_columns("requests", [{**rows[0], "value": 3, "page": 2.0}, {**rows[1], "value": float("nan")}])
+    assert fixed["value"] == [3.0, None] and fixed["page"] == [2, None]  # ints as floats, NaN as null
+
+
+def test_a_report_makes_its_frames_on_first_use_and_a_batch_once():
+    from pipeline.batch import combine
+
+    a = pipeline.extract_bytes(_report(), "a.txt")
+    b = pipeline.extract_bytes(_report() + b"\n", "b.txt")  # another report_id
+    assert a._frames == {} and isinstance(a.row["year"], int) and a.status in ("ok", "partial")  # no frame made
+    assert a.requests is a.requests and set(a._frames) == {"requests"}
+    assert a.row == {k: (None if pd.isna(v) else v) for k, v in a.reports.iloc[0].to_dict().items()}
+    both = combine([a, b, a])  # a twice: kept once
+    for table in ("reports", "requests", "checks", "sections"):
+        want = pd.concat([a.frame(table), b.frame(table)], ignore_index=True)
+        pd.testing.assert_frame_equal(both[table], schema.conform(want, table))

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pipeline.document import Document, Table
 from pipeline.legacy import prose, tables, textrows
 from pipeline.legacy.checks import legacy_checks, legacy_versions
-from pipeline.legacy.records import KeyFigure, frame
+from pipeline.legacy.records import KeyFigure, columns, frame
 from pipeline.legacy.tables import LegacyTable
 
-__all__ = ["KeyFigure", "LegacyResult", "LegacyTable", "extract_legacy", "find_tables", "frame",
+__all__ = ["KeyFigure", "LegacyResult", "LegacyTable", "columns", "extract_legacy", "find_tables", "frame",
            "legacy_checks", "legacy_versions"]
 
 

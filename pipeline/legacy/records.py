@@ -42,9 +42,13 @@ class KeyFigure:
         return k.comparable_key if k else None
 
 
-def frame(report_id: str, figures: list[KeyFigure]) -> pd.DataFrame:
-    """The `legacy` rows of one report, conforming to the registry."""
-    cols = schema.columns("legacy")
+def columns(report_id: str, figures: list[KeyFigure]) -> schema.Columns:
+    """The `legacy` rows of one report as checked columns (schema.to_columns)."""
     rows = [{**asdict(f), "report_id": report_id, "relation": f.relation, "comparable_key": f.comparable_key}
             for f in figures]
-    return schema.conform(pd.DataFrame(rows, columns=cols), "legacy")
+    return schema.to_columns("legacy", rows)
+
+
+def frame(report_id: str, figures: list[KeyFigure]) -> pd.DataFrame:
+    """The `legacy` rows of one report, conforming to the registry."""
+    return schema.frame("legacy", [columns(report_id, figures)])

@@ -13,7 +13,17 @@ from pipeline.document import Cell, Document
 
 LOW_CONFIDENCE = 0.9
 _KEYS = {"proactive": ("item", "metric"), "requests": ("outcome", "applicant"), "reviews": ("proceeding", "outcome")}
-Normalised = tuple[dict[str, pd.DataFrame], dict[str, Any]]
+Normalised = tuple[dict[str, dict[str, list]], dict[str, Any]]  # (tables as checked columns, report fields)
+
+
+def _frames(tables: dict[str, dict[str, list]]) -> dict[str, pd.DataFrame]:
+    from pipeline import schema
+
+    return {k: schema.frame(k, [tables[k]]) for k in ("checks", *_KEYS)}
+
+
+def _records(cols: dict[str, list]) -> list[dict[str, Any]]:
+    return [dict(zip(cols, values, strict=True)) for values in zip(*cols.values(), strict=True)]
 
 
 def _cells_of_failed_checks(doc: Document, frames: dict[str, pd.DataFrame]) -> list[Cell]:
@@ -54,14 +64,17 @@ def apply_readings(doc: Document, readings: dict[tuple[int, ...], tuple[str, flo
 
 
 def recheck(doc: Document, report_id: str, normalise: Callable[[], Normalised], first: Normalised) -> Normalised:
-    """The second, finer pass for cells in failed identities, then the confidence flags."""
-    frames, fields = first
+    """The second, finer pass for cells in failed identities, then the confidence flags (tables in and out as
+    extraction.normalise gives them: checked columns)."""
+    tables, fields = first
+    frames = _frames(tables)
     if doc.refine is not None:
         cells = _cells_of_failed_checks(doc, frames)
         if cells:
             readings = doc.refine(cells)
             if apply_readings(doc, readings):
-                frames, fields = normalise()
+                tables, fields = normalise()
+                frames = _frames(tables)
                 fields["warnings"] = "\n".join(filter(None, [fields.get("warnings"),
                                                              f"OCR: {len(cells)} cells of failed identities read again"]))
     flags = []
@@ -80,12 +93,11 @@ def recheck(doc: Document, report_id: str, normalise: Callable[[], Normalised], 
     if flags:
         from pipeline import schema
 
-        checks = pd.concat([frames["checks"], pd.DataFrame(flags)], ignore_index=True)
-        frames["checks"] = schema.conform(checks, "checks")
-        checks = frames["checks"]
-        fields["n_checks_failed"] = int((~checks["passed"].astype(bool) & checks["severity"].eq("error")).sum())
+        tables["checks"] = checks = schema.to_columns("checks", [*_records(tables["checks"]), *flags])
+        fields["n_checks_failed"] = sum(not passed and severity == "error"
+                                        for passed, severity in zip(checks["passed"], checks["severity"], strict=True))
         doubt = sum(len(str(f["cells"]).split(",")) for f in flags)
         fields["warnings"] = "\n".join(filter(None, [fields.get("warnings"),
                                                      f"OCR: {doubt} values stay doubtful (confidence < {LOW_CONFIDENCE})"]))
     fields["ocr_min_confidence"] = low_min
-    return frames, fields
+    return tables, fields
