@@ -2,28 +2,42 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.console import Console
 from rich.table import Table
 
-from pipeline import schema
+from pipeline import libwarnings, schema
 from pipeline.batch import combine, discover
 from pipeline.executors import ENGINES, check_engine, extract_files
 from pipeline.extraction import Report
 from pipeline.output import write_tables
+from pipeline.run.logs import run_log
 from pipeline.version import EXTRACTOR_VERSION
 from pipeline.workers import Limits, sigterm_exits
-from scrapers.console import make_console, markup, plain_column, text
+from scrapers.console import (
+    NORMAL,
+    VERBOSE,
+    QuietOpt,
+    VerboseOpt,
+    make_console,
+    make_progress,
+    markup,
+    text,
+    verbosity,
+)
 
 app = typer.Typer(help="ogi-reports: China's government information-disclosure annual reports as datasets.",
                   no_args_is_help=True, add_completion=False)
-console = make_console()
-if not console.is_terminal:  # logs and CI: room for the summary table instead of 80 columns
-    console.width = 150
+console = make_console()  # not a terminal (cron, CI): wide, and progress as plain lines
+log = logging.getLogger("ogi.extract")
+library_log = logging.getLogger("ogi.library")
 _STATUS_STYLE = {s.name: s.style for s in schema.STATUS_REGISTRY}
 
 
@@ -76,7 +90,8 @@ def _check_engine(engine: str | None, scheduler: str | None) -> None:
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="report files or folders of them")],
     out: Annotated[Path, typer.Option("--out", help="folder for <table>.parquet and <table>.csv")] = Path("extracted"),
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar or summary table")] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
     engine: EngineOpt = None,
     workers: WorkersOpt = None,
     scheduler: SchedulerOpt = None,
@@ -85,13 +100,15 @@ def extract(
                                                   "folders (they may lead outside them); skipped by default")
                                ] = False,
 ) -> None:
-    """Extract the statistical tables of annual reports (text, HTML, PDF, Word) into OUT."""
+    """Extract the statistical tables of annual reports (text, HTML, PDF, Word) into OUT; the log (documents,
+    errors, the libraries' warnings) goes to OUT/logs/extract-<time>.log."""
+    level = verbosity(quiet, verbose)
     _check_engine(engine, scheduler)
     with sigterm_exits():
-        _extract(paths, out, quiet, engine, workers, scheduler, _limits(time_limit, workers), follow_symlinks)
+        _extract(paths, out, level, engine, workers, scheduler, _limits(time_limit, workers), follow_symlinks)
 
 
-def _extract(paths: list[Path], out: Path, quiet: bool, engine: str | None, workers: int | None,
+def _extract(paths: list[Path], out: Path, level: int, engine: str | None, workers: int | None,
              scheduler: str | None, limits: Limits, follow_symlinks: bool = False) -> None:
     for p in paths:
         if not p.exists():
@@ -103,21 +120,25 @@ def _extract(paths: list[Path], out: Path, quiet: bool, engine: str | None, work
         console.print("[red]no input files[/]")
         raise typer.Exit(2)
     done: list[tuple[Path, Report]] = []
-    with Progress(plain_column(), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, disable=quiet, transient=True) as progress:
-        task = progress.add_task("extracting", total=len(files))
-
-        def on_done(path: Path, report: Report) -> None:
-            done.append((path, report))
-            progress.update(task, advance=1, description=path.name[:40])
-
-        tables = combine(extract_files(files, engine, workers, scheduler, on_done, limits=limits))
+    libraries: Counter = Counter()
     try:
-        write_tables(tables, out)
+        with run_log(out, dt.datetime.now(dt.UTC), "extract") as log_path:
+            log.info("ogi extract: %d files into %s (extractor %s)", len(files), out, EXTRACTOR_VERSION)
+            with make_progress(console, level=level, transient=True) as progress:
+                task = progress.add_task("extracting", total=len(files))
+
+                def on_done(path: Path, report: Report) -> None:
+                    done.append((path, report))
+                    _log_document(path, report, libraries, progress.console if level == VERBOSE else None)
+                    progress.update(task, advance=1, description=path.name[:40])
+
+                tables = combine(extract_files(files, engine, workers, scheduler, on_done, limits=limits))
+            write_tables(tables, out)
+            log.info("tables written to %s", out)
     except OSError as exc:
         console.print(markup("[red]cannot write to {}:[/] {}", out, exc.strerror or exc))
         raise typer.Exit(3) from exc
-    if not quiet:
+    if level >= NORMAL:
         console.print(_summary(done))
     statuses = [rep.status for _, rep in done]
     processed = sum(s != "failed" for s in statuses)
@@ -125,9 +146,24 @@ def _extract(paths: list[Path], out: Path, quiet: bool, engine: str | None, work
                        + f"; {len(tables['requests']) + len(tables['proactive']) + len(tables['reviews'])} values"
                        + (f", {int(tables['legacy']['value'].notna().sum())} pre-2019 key figures"
                           if len(tables["legacy"]) else "") + "; "
-                       f"tables written to {out}/"))
+                       f"tables written to {out}/; library warnings: {libwarnings.describe(libraries)}; "
+                       f"log: {log_path}"))
     if processed == 0:
         raise typer.Exit(1)
+
+
+def _log_document(path: Path, report: Report, libraries: Counter, echo: Console | None) -> None:
+    """One document into the log (status, error, what the libraries warned); echoed with --verbose."""
+    r = report.row
+    line = f"{path}: {r['status']}, {r['n_values']} values" + (f" - {r['error']}" if r["error"] else "")
+    log.log(logging.ERROR if r["status"] == "failed" else logging.INFO, "%s", line)
+    for source, message, n in report.library_warnings:
+        library_log.warning("%s: %s: %s%s", path.name, source, message, f" (x{n})" if n > 1 else "")
+    libraries.update(libwarnings.count(report.library_warnings))
+    if echo is not None:
+        echo.print(text(line))
+        for source, message, n in report.library_warnings:
+            echo.print(text(f"  {source}: {message}" + (f" (x{n})" if n > 1 else "")), style="dim")
 
 
 @app.command()
@@ -142,7 +178,8 @@ def run(
     min_interval: Annotated[float | None, typer.Option("--min-interval", help="seconds between requests to one "
                                                        "host (default: the scraper's, 1.0)")] = None,
     user_agent: Annotated[str | None, typer.Option("--user-agent", help="override the User-Agent")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars (cron)")] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
     allow_local_hosts: Annotated[bool, typer.Option("--allow-local-hosts", help="let the scraper connect to "
                                                     "loopback/private addresses (local test servers only)")] = False,
     engine: EngineOpt = None,
@@ -158,7 +195,8 @@ def run(
     with sigterm_exits():
         code = run_command(list(targets or []), out, since=since, registry=registry, min_interval=min_interval,
                            user_agent=user_agent, quiet=quiet, console=console, engine=engine, workers=workers,
-                           scheduler=scheduler, limits=_limits(time_limit, workers), allow_local=allow_local_hosts)
+                           scheduler=scheduler, limits=_limits(time_limit, workers), allow_local=allow_local_hosts,
+                           verbose=verbose)
     raise typer.Exit(code)
 
 

@@ -50,7 +50,7 @@ from pipeline.synth.render_scan import ScanQuirks, render_scan_pdf
 from pipeline.synth.render_xlsx import render_xlsx
 from pipeline.synth.server import Route, serve
 from pipeline.synth.server import Site as DemoSite
-from scrapers.console import make_console, markup, text
+from scrapers.console import NORMAL, QUIET, make_console, markup, text, verbosity
 from scrapers.politeness import Politeness
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -268,16 +268,20 @@ class DemoResult:
 
 
 def run_demo(out: Path, seed: int = 2019, *, console: Console | None = None, show_progress: bool = True,
-             min_interval: float = 0.05) -> DemoResult:
-    """Generate, serve on 127.0.0.1 and run `ogi run` against the demo sites into `out`."""
+             min_interval: float = 0.05, level: int | None = None) -> DemoResult:
+    """Generate, serve on 127.0.0.1 and run `ogi run` against the demo sites into `out` (`level`: QUIET,
+    NORMAL or VERBOSE as for `ogi run`; by default from show_progress)."""
+    shown = (NORMAL if show_progress else QUIET) if level is None else level  # the progress display
+    level = NORMAL if level is None else level
     from pipeline.run import run_pipeline
 
     console = console or make_console()
     t0 = time.perf_counter()
     corpus = build_corpus(seed)
     seconds = {"generate": time.perf_counter() - t0}
-    console.print(text(f"demo corpus: {len(corpus.reports)} reports on {len(corpus.sites)} sites ("
-                       + ", ".join(f"{n} {f}" for f, n in sorted(corpus.by_format().items())) + ")"))
+    if level >= NORMAL:
+        console.print(text(f"demo corpus: {len(corpus.reports)} reports on {len(corpus.sites)} sites ("
+                           + ", ".join(f"{n} {f}" for f, n in sorted(corpus.by_format().items())) + ")"))
     for note in corpus.notes:
         console.print(markup("[yellow]note:[/] {}", note))
     # local servers only: a short interval, but still one request at a time per host
@@ -286,10 +290,10 @@ def run_demo(out: Path, seed: int = 2019, *, console: Console | None = None, sho
     with tempfile.TemporaryDirectory(prefix="ogi-demo-") as tmp, serve(corpus.sites) as servers:
         registry = Path(tmp) / "sources.csv"
         write_registry(registry, corpus.sites, [s.base for s in servers])
-        console.print(text("serving " + ", ".join(f"{s.site.key} {s.column_url}" for s in servers)))
+        if level >= NORMAL:
+            console.print(text("serving " + ", ".join(f"{s.site.key} {s.column_url}" for s in servers)))
         t1 = time.perf_counter()
-        result = run_pipeline([], out, registry_path=registry, policy=policy, console=console,
-                              show_progress=show_progress)
+        result = run_pipeline([], out, registry_path=registry, policy=policy, console=console, level=shown)
         seconds["run"] = time.perf_counter() - t1
         requests = sum(s.requests for s in servers)
     return DemoResult(corpus, result, seconds, requests)
@@ -360,12 +364,15 @@ def print_summary(result: DemoResult, console: Console) -> None:
         console.print(text(f'try: duckdb {Path(run.release) / "ogi.duckdb"} "SELECT * FROM report_summary"'))
 
 
-def demo_command(out: Path, seed: int = 2019, *, quiet: bool = False, console: Console | None = None) -> int:
+def demo_command(out: Path, seed: int = 2019, *, quiet: bool = False, console: Console | None = None,
+                 verbose: bool = False) -> int:
     """`ogi demo`: returns the run's exit status."""
     from pipeline.run.command import print_outcome
 
     console = console or make_console()
-    result = run_demo(out, seed, console=console, show_progress=not quiet)
-    print_outcome(result.run, console)
-    print_summary(result, console)
+    level = verbosity(quiet, verbose)
+    result = run_demo(out, seed, console=console, level=level)
+    print_outcome(result.run, console, level)
+    if level >= NORMAL:
+        print_summary(result, console)
     return result.run.exit_code

@@ -31,7 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol, get_args
 
+from pipeline import libwarnings
 from pipeline.extraction import Report, _failed, extract_document, extract_path, path_report_id
+from pipeline.libwarnings import Notice
 from pipeline.readers import preload_modules
 from pipeline.readers.guards import InputError, read_input
 from pipeline.workers import MAX_TASKS_PER_CHILD, Limits, Supervisor
@@ -95,13 +97,15 @@ class Outcome:
     seconds: float = 0.0
     worker_rss_mb: float = 0.0
     local: Report | None = field(default=None, repr=False)  # serial engine: the Report itself, not packed
+    warnings: list[Notice] = field(default_factory=list)  # what libraries logged while reading it
 
     def report(self) -> Report:
-        """The Report (unpacked once; the packed bytes are then dropped)."""
+        """The Report (unpacked once; the packed bytes are then dropped), with its library warnings."""
         if self.local is None:
             assert self.payload is not None
             self.local = Report(pickle.loads(zlib.decompress(self.payload)))
             self.payload = None
+        self.local.library_warnings = self.warnings
         return self.local
 
 
@@ -158,11 +162,14 @@ def _extract(item: Item) -> Report:
 def run_one(index: int, item: Item, local: bool = False) -> Outcome:
     """The per-document task: extract one document; an exception becomes a failed report."""
     t0 = time.perf_counter()
-    try:
-        report = _extract(item)
-    except Exception as exc:  # noqa: BLE001 - extract_document catches its own; this is the last net
-        report = failed_report(item, f"worker error: {exc!r}")
-    return pack(index, report, time.perf_counter() - t0, local)
+    with libwarnings.caught() as notices:  # off the terminal: the command logs and counts them
+        try:
+            report = _extract(item)
+        except Exception as exc:  # noqa: BLE001 - extract_document catches its own; this is the last net
+            report = failed_report(item, f"worker error: {exc!r}")
+    out = pack(index, report, time.perf_counter() - t0, local)
+    out.warnings = notices
+    return out
 
 
 OnOutcome = Callable[[Outcome], None]

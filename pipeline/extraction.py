@@ -36,13 +36,17 @@ _TABLE_TITLES = {"proactive": "二", "requests": "三", "reviews": "四"}
 class Report:
     """The canonical tables of one document, as checked columns (schema.to_columns); each table is made into a
     pandas frame conforming to pipeline.schema on first use (`report.requests`, `report.frames()`), so that a
-    batch makes one frame per table for all its documents (batch.combine) instead of several per document."""
+    batch makes one frame per table for all its documents (batch.combine) instead of several per document.
+    The columns are the report: a frame is a copy made from them."""
 
-    __slots__ = ("tables", "_frames")
+    __slots__ = ("tables", "_frames", "library_warnings")
 
     def __init__(self, tables: dict[str, schema.Columns]) -> None:
         self.tables = tables
         self._frames: dict[str, pd.DataFrame] = {}
+        # what libraries logged or warned while the document was read (pipeline.libwarnings), when an executor
+        # task extracted it; not part of the tables
+        self.library_warnings: list[tuple[str, str, int]] = []
 
     def frame(self, table: str) -> pd.DataFrame:
         if table not in self._frames:
@@ -69,7 +73,7 @@ class Report:
         return self.tables
 
     def __setstate__(self, tables: dict[str, schema.Columns]) -> None:
-        self.tables, self._frames = tables, {}
+        self.tables, self._frames, self.library_warnings = tables, {}, []
 
 
 for _table in TABLE_NAMES:  # report.reports, report.requests, ...: that table's frame

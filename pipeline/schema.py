@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 
 import pandas as pd
 import pyarrow as pa
@@ -434,14 +435,14 @@ def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
 # ---- rows as plain columns: built per document, made into frames once per batch --------------------------
 Columns = dict[str, list]  # one table's rows column by column, in registry order
 
-_PY_TYPES = {"string": (str,), "float": (float, int), "int": (int,), "bool": (bool,)}
+_PY_TYPE_SETS = {"string": {str}, "float": {float, int}, "int": {int}, "bool": {bool}}
 
 
 @cache
-def _allowed(table: str, name: str) -> frozenset[str] | None:
+def _allowed(table: str, name: str) -> frozenset[str | None] | None:
     f = next(f for f in TABLES[table] if f.name == name)
     allowed = f.allowed_values()
-    return frozenset(allowed) if allowed is not None else None
+    return frozenset((*allowed, None)) if allowed is not None else None
 
 
 def to_columns(table: str, rows: list[dict], defaults: dict[str, object] | None = None,
@@ -452,23 +453,28 @@ def to_columns(table: str, rows: list[dict], defaults: dict[str, object] | None 
     SchemaError as conform does, per document, so that one document with bad rows fails alone and a batch can
     make its frames without checking again.
     """
-    cols: Columns = {}
-    defaults = defaults or {}
-    for name in columns(table):
-        if name in constants:
-            cols[name] = [constants[name]] * len(rows)
-        elif name in defaults:
-            fill = defaults[name]
-            cols[name] = [fill if _null(v := r.get(name)) else v for r in rows]
-        else:
-            cols[name] = [r.get(name) for r in rows]
+    names = columns(table)
+    taken = [n for n in names if n not in constants]
+    try:  # rows holding every field: one C-level getter per row
+        values = list(zip(*map(itemgetter(*taken), rows), strict=True)) if rows and len(taken) > 1 else None
+    except KeyError:
+        values = None
+    if values is not None:
+        got = dict(zip(taken, map(list, values), strict=True))
+    else:
+        got = {n: [r.get(n) for r in rows] for n in taken}
+    for name, fill in (defaults or {}).items():
+        if name in got:
+            got[name] = [fill if _null(v) else v for v in got[name]]
+    cols: Columns = {n: got[n] if n in got else [constants[n]] * len(rows) for n in names}
     check_columns(table, cols)
     return cols
 
 
 def check_columns(table: str, cols: Columns) -> None:
-    """Registry columns with values of the field's type (ints as floats where floats go), allowed keys, no
-    null where required; values of other types are converted as conform converts them."""
+    """Registry columns with values of the field's type (ints as floats where floats go; NaN as null when the
+    frames are made), allowed keys, no null where required; values of other types are converted as conform
+    converts them."""
     names = columns(table)
     if list(cols) != names:
         unknown, missing = sorted(set(cols) - set(names)), [n for n in names if n not in cols]
@@ -478,15 +484,12 @@ def check_columns(table: str, cols: Columns) -> None:
         return  # no rows
     for f in TABLES[table]:
         values = cols[f.name]
-        kinds = {type(v) for v in values}
+        kinds = set(map(type, values))
         kinds.discard(type(None))
-        ok = _PY_TYPES[f.dtype]
-        if not kinds <= set(ok) or (f.dtype in ("float", "int") and bool in kinds):
+        if not kinds <= _PY_TYPE_SETS[f.dtype]:
             values = cols[f.name] = _converted(table, f, values)
-        elif f.dtype == "float" and float in kinds and any(v != v for v in values if v is not None):
-            values = cols[f.name] = [None if v is not None and v != v else v for v in values]  # NaN: null
         allowed = _allowed(table, f.name)
-        if allowed is not None:
+        if allowed is not None and not allowed.issuperset(values):
             bad = sorted(set(values) - allowed - {None})
             if bad:
                 raise SchemaError(f"{table}.{f.name}: values not allowed: {bad[:10]}")
@@ -508,7 +511,7 @@ def arrow_table(table: str, parts: list[Columns]) -> pa.Table:
         joined = parts[0]
     else:
         joined = {f.name: [v for part in parts for v in part[f.name]] for f in fields}
-    return pa.Table.from_arrays([pa.array(joined[f.name], type=_ARROW[f.dtype]) for f in fields],
+    return pa.Table.from_arrays([pa.array(joined[f.name], type=_ARROW[f.dtype], from_pandas=True) for f in fields],
                                 schema=arrow_schema(table))
 
 

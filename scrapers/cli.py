@@ -18,10 +18,22 @@ from typing import Annotated
 import duckdb
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.progress import Progress
 from rich.table import Table
 
-from .console import make_console, markup, plain_column, text
+from .console import (
+    NORMAL,
+    QUIET,
+    VERBOSE,
+    PlainProgress,
+    QuietOpt,
+    VerboseOpt,
+    make_console,
+    make_progress,
+    markup,
+    text,
+    verbosity,
+)
 from .crawl import Crawler, SourceResult
 from .options import AllowLocal, politeness
 from .politeness import Politeness
@@ -76,10 +88,13 @@ def scrape(
     registry_path: Path | None = None,
     console: Console | None = None,
     show_progress: bool = True,
+    level: int | None = None,
 ) -> int:
     """Crawl the targets (registry ids or URLs; none = every enabled registry source) into ``out/raw``.
-    Returns the exit status."""
+    Returns the exit status. `level`: QUIET (no progress, no table), NORMAL, VERBOSE (a line per source)."""
     console = console or make_console()
+    shown = (NORMAL if show_progress else QUIET) if level is None else level  # the progress display
+    level = NORMAL if level is None else level
     try:
         registry = load(registry_path) if registry_path else load()
         sources: list[Source] = resolve(targets, registry)
@@ -92,21 +107,28 @@ def scrape(
         console.print(markup(f"[bold red]exit {NOT_WRITABLE}:[/] cannot write to {{}}: {{}}", store_dir, why))
         return NOT_WRITABLE
     try:
-        with Progress(plain_column(), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=console, disable=not show_progress, transient=False) as progress:
-            on_progress = source_progress(progress, sources)
+        with make_progress(console, level=shown) as progress:
+            echo = progress.console if level == VERBOSE else None
+            on_progress = source_progress(progress, sources, on_done=lambda r: _source_line(r, echo))
             crawler = Crawler(store_dir, policy, since=since, progress=on_progress)
             results = asyncio.run(crawler.run(sources))
     except (OSError, duckdb.Error) as exc:  # the store or its fetch log (in use, damaged, disk full)
         console.print(markup(f"[bold red]exit {NOT_WRITABLE}:[/] cannot write to {{}}: {{}}", store_dir,
                              getattr(exc, "strerror", None) or exc))
         return NOT_WRITABLE
-    console.print(summary_table(results))
+    if level >= NORMAL:
+        console.print(summary_table(results))
     console.print(text(f"store: {store_dir}  (run {crawler.run_id}{', resumed' if crawler.resumed else ''})"))
     return 1 if any(r.status in ("failed", "blocked") for r in results) else 0
 
 
-def source_progress(progress: Progress, sources: list[Source], prefix: str = "",
+def _source_line(result: SourceResult, echo: Console | None) -> None:
+    if echo is not None:
+        echo.print(text(f"{result.source}: {result.status}, {result.reports} reports, {result.new} new, "
+                        f"{result.requests} requests" + (f"; {result.errors[0]}" if result.errors else "")))
+
+
+def source_progress(progress: Progress | PlainProgress, sources: list[Source], prefix: str = "",
                     on_done: Callable[[SourceResult], None] | None = None) -> Callable[..., None]:
     """A Crawler progress callback: one progress bar per source (listing → reports → status).
 
@@ -123,6 +145,7 @@ def source_progress(progress: Progress, sources: list[Source], prefix: str = "",
         elif event == "done":
             result: SourceResult = info["result"]  # type: ignore[assignment]
             progress.update(task, description=f"{prefix}{source_id}: {result.status}")
+            progress.stop_task(task)
             if on_done is not None:
                 on_done(result)
 
@@ -141,10 +164,13 @@ def register(app: typer.Typer) -> None:
         user_agent: Annotated[str | None, typer.Option("--user-agent", help="override the User-Agent")] = None,
         min_interval: Annotated[float, typer.Option(help="seconds between requests to one host")] = 1.0,
         allow_local_hosts: AllowLocal = False,
+        quiet: QuietOpt = False,
+        verbose: VerboseOpt = False,
     ) -> None:
         """Discover and download annual reports from government portals, politely and incrementally."""
+        level = verbosity(quiet, verbose)
         raise typer.Exit(scrape(list(targets or []), since, out, registry_path=registry,
-                                policy=politeness(min_interval, user_agent, allow_local_hosts)))
+                                policy=politeness(min_interval, user_agent, allow_local_hosts), level=level))
 
     from .sources_cli import register as register_sources
 

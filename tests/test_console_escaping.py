@@ -53,7 +53,7 @@ def test_extract_summary_with_hostile_file_names_and_messages(tmp_path: Path):
         assert re.sub(r"\s+", "", n) in flat, n
     rep = pipeline.extract_bytes(b"", "[/]empty.pdf")
     rows = [(Path("[/]a.pdf"), rep), (Path("b.txt"), rep)]
-    rep.reports.loc[0, "error"] = "cannot parse [/] at [bold]x[/bold]"
+    rep.tables["reports"]["error"][0] = "cannot parse [/] at [bold]x[/bold]"
     assert "cannot parse [/] at [bold]x[/bold]" in rendered(_summary(rows))
 
 

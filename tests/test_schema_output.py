@@ -105,7 +105,9 @@ def test_columns_are_checked_per_document_like_conform():
     with pytest.raises(schema.SchemaError, match="null in a required field"):
         schema.to_columns("requests", [{**rows[0], "applicant": None}])
     fixed = schema.to_columns("requests", [{**rows[0], "value": 3, "page": 2.0}, {**rows[1], "value": float("nan")}])
-    assert fixed["value"] == [3.0, None] and fixed["page"] == [2, None]  # ints as floats, NaN as null
+    assert fixed["page"] == [2, None]  # a whole float where an int goes: converted as conform does
+    made = schema.frame("requests", [fixed])
+    assert made["value"].tolist() == [3.0, pd.NA] and made["page"].tolist() == [2, pd.NA]  # NaN: null
 
 
 def test_a_report_makes_its_frames_on_first_use_and_a_batch_once():

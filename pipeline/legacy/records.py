@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 import pandas as pd
 
@@ -44,8 +44,9 @@ class KeyFigure:
 
 def columns(report_id: str, figures: list[KeyFigure]) -> schema.Columns:
     """The `legacy` rows of one report as checked columns (schema.to_columns)."""
-    rows = [{**asdict(f), "report_id": report_id, "relation": f.relation, "comparable_key": f.comparable_key}
-            for f in figures]
+    names = [f.name for f in fields(KeyFigure)]  # asdict would deep-copy every value
+    rows = [{**{n: getattr(f, n) for n in names}, "report_id": report_id, "relation": f.relation,
+             "comparable_key": f.comparable_key} for f in figures]
     return schema.to_columns("legacy", rows)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from scrapers.console import make_console, markup, text
+from scrapers.console import NORMAL, QuietOpt, VerboseOpt, make_console, markup, text, verbosity
 
 console = make_console()
 
@@ -18,8 +18,11 @@ def load(
         "extracted"),
     store: Annotated[Path | None, typer.Option("--store", help="raw store of the scraper (its documents "
                                                                 "manifest gives URLs, fetch times, duplicates)")] = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Build a dated release (Parquet, CSV, DuckDB, datapackage.json) from the extraction cache."""
+    level = verbosity(quiet, verbose)
     from pipeline.cache import ExtractionCache
     from pipeline.load import ReleaseError, build_release
     from pipeline.load.summary import summarise
@@ -43,7 +46,7 @@ def load(
     except ReleaseError as exc:
         console.print(markup("[red]{}[/]", exc))
         raise typer.Exit(3) from exc
-    console.print(text(summarise(release)))
+    console.print(text(summarise(release) if level >= NORMAL else f"release: {release}"))
 
 
 def register(app: typer.Typer) -> None:

@@ -19,6 +19,7 @@ from pipeline.workers import Limits
 from scrapers.store import PICTURE, StoredDocument
 
 log = logging.getLogger("ogi.run")
+library_log = logging.getLogger("ogi.library")
 BATCH = 20  # reports stored per cache transaction: a crash loses at most this much work
 
 
@@ -33,6 +34,7 @@ class Extracted:
     status: str
     error: str | None
     seconds: float
+    library_warnings: int = 0  # what libraries logged while reading it (in the run log)
 
 
 def document_name(doc: StoredDocument) -> str:
@@ -95,9 +97,11 @@ def extract_pending(documents: list[StoredDocument], cache: ExtractionCache,
         error = report.row["error"] if isinstance(report.row["error"], str) else None
         doc = doc_of[item.path]
         row = Extracted(doc.sha256, doc.source or "", item.source_url or "", item.name, report.status,
-                        error, 0.0)
+                        error, 0.0, sum(n for _s, _m, n in report.library_warnings))
         log.log(logging.ERROR if report.status == "failed" else logging.INFO, "extracted %s (%s): %s%s",
                 row.url, row.name, row.status, f" - {error}" if error else "")
+        for source, message, n in report.library_warnings:  # in the log, off the terminal
+            library_log.warning("%s: %s: %s%s", row.name, source, message, f" (x{n})" if n > 1 else "")
         results.append(row)
         batch.append(report)
         if on_done is not None:

@@ -1,4 +1,5 @@
-"""The run's log file, OUT/logs/run-<UTC timestamp>.log (Python logging, INFO and above)."""
+"""A command's log file, OUT/logs/<command>-<UTC timestamp>.log (Python logging, INFO and above): `ogi run`'s
+run-*.log, `ogi extract`'s extract-*.log."""
 
 from __future__ import annotations
 
@@ -13,15 +14,15 @@ FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 
 @contextmanager
-def run_log(out: Path, started: dt.datetime) -> Iterator[Path]:
-    """Send the project's loggers (and httpx's request lines) to a new log file for the run's duration."""
+def run_log(out: Path, started: dt.datetime, command: str = "run") -> Iterator[Path]:
+    """Send the project's loggers (and httpx's request lines) to a new log file for the command's duration."""
     folder = out / "logs"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"run-{started:%Y%m%dT%H%M%SZ}.log"
+    path = folder / f"{command}-{started:%Y%m%dT%H%M%SZ}.log"
     n = 1
     while path.exists():
         n += 1
-        path = folder / f"run-{started:%Y%m%dT%H%M%SZ}-{n}.log"
+        path = folder / f"{command}-{started:%Y%m%dT%H%M%SZ}-{n}.log"
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.setLevel(logging.INFO)

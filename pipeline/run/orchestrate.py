@@ -18,13 +18,7 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TimeElapsedColumn,
-)
+from rich.progress import Progress
 
 from pipeline.cache import ExtractionCache
 from pipeline.run import codes
@@ -35,7 +29,7 @@ from pipeline.run.outcome import RunSummary
 from pipeline.run.report import blocks, to_html, to_markdown
 from pipeline.version import EXTRACTOR_VERSION
 from scrapers.cli import source_progress
-from scrapers.console import make_console, plain_column
+from scrapers.console import NORMAL, QUIET, VERBOSE, PlainProgress, make_console, make_progress, text
 from scrapers.crawl import Crawler, SourceResult
 from scrapers.politeness import Politeness
 from scrapers.registry import REGISTRY_PATH, RegistryError, Source, load, resolve
@@ -107,10 +101,13 @@ def run_pipeline(
     console: Console | None = None,
     show_progress: bool = True,
     executor: dict[str, Any] | None = None,
+    level: int | None = None,
 ) -> RunResult:
     """Run every stage for `targets` (registry ids or URLs; none = every enabled registry source) into `out`.
 
-    `executor`: engine, workers and scheduler for the extraction stage (pipeline.executors.extract_files).
+    `executor`: engine, workers and scheduler for the extraction stage (pipeline.executors.extract_files);
+    `level`: scrapers.console QUIET (no progress), NORMAL or VERBOSE (a line per source and document), by
+    default NORMAL, or QUIET when not `show_progress`.
     """
     out = Path(out)
     console = console or make_console()
@@ -131,7 +128,7 @@ def run_pipeline(
             log.info("ogi run started: targets=%s since=%s out=%s extractor=%s", targets or "all", since, out,
                      EXTRACTOR_VERSION)
             _stages(result, since=since, registry_path=registry_path, policy=policy, console=console,
-                    show_progress=show_progress, executor=executor or {})
+                    level=(NORMAL if show_progress else QUIET) if level is None else level, executor=executor or {})
             _write_reports(result)
             log.info("ogi run finished: exit %s (%s)", result.exit_code, result.message)
     except OSError as exc:
@@ -146,20 +143,17 @@ def _finish(result: RunResult) -> RunResult:
     return result
 
 
-def _progress(console: Console, show: bool) -> Progress:
-    return Progress(SpinnerColumn(), plain_column(), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console, disable=not show, transient=False)
 
 
 def _stages(result: RunResult, *, since: int | None, registry_path: Path | None, policy: Politeness | None,
-            console: Console, show_progress: bool, executor: dict[str, Any]) -> None:
+            console: Console, level: int, executor: dict[str, Any]) -> None:
     out = result.out
     try:
         sources: list[Source] = resolve(result.targets, load(registry_path or REGISTRY_PATH))
     except (RegistryError, OSError) as exc:
         result.fail(codes.USAGE, f"registry: {exc}")
         return
-    with _progress(console, show_progress) as progress:
+    with make_progress(console, level=level) as progress:
         t0 = time.perf_counter()
         _scrape(result, sources, since, policy, progress)
         result.timings["scrape"] = time.perf_counter() - t0
@@ -172,6 +166,9 @@ def _stages(result: RunResult, *, since: int | None, registry_path: Path | None,
                 task = progress.add_task("extract", total=None)
 
                 def on_done(e: Extracted) -> None:
+                    if level == VERBOSE:
+                        progress.console.print(text(f"extracted {e.name}: {e.status}"
+                                                    + (f" - {e.error}" if e.error else "")))
                     progress.update(task, advance=1, description=f"extract {e.name[:30]}")
 
                 progress.update(task, total=len(pending(result.documents, cache.done())))
@@ -204,7 +201,7 @@ def _stages(result: RunResult, *, since: int | None, registry_path: Path | None,
 
 
 def _scrape(result: RunResult, sources: list[Source], since: int | None, policy: Politeness | None,
-            progress: Progress) -> None:
+            progress: Progress | PlainProgress) -> None:
     def on_done(res: SourceResult) -> None:
         log.info("source %s: %s%s (%s), %d report links, %d new documents, %d requests%s%s", res.source, res.status,
                  f" [{res.signal}]" if res.signal else "", ",".join(res.families) or "no family", res.reports,
@@ -262,7 +259,7 @@ def _run_info(result: RunResult) -> dict[str, Any]:
     }
 
 
-def _load(result: RunResult, progress: Progress) -> None:
+def _load(result: RunResult, progress: Progress | PlainProgress) -> None:
     frames = result.frames or {}
     task = progress.add_task("load: building the release", total=1)
     if not len(frames.get("reports", ())):
@@ -292,9 +289,9 @@ def _write_reports(result: RunResult) -> None:
     md, page = to_markdown(items), to_html(items)
     folders = [result.out] + ([Path(result.release)] if result.release else [])
     for folder in folders:
-        for ext, text in (("md", md), ("html", page)):
+        for ext, body in (("md", md), ("html", page)):
             path = folder / f"{REPORT_NAME}.{ext}"
             tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_text(text, encoding="utf-8")
+            tmp.write_text(body, encoding="utf-8")
             tmp.replace(path)
             result.report_paths.append(path)

@@ -1,0 +1,129 @@
+"""What the commands print: libraries' warnings in the log and counted, not on the terminal; without a terminal
+(cron) plain lines and full-width tables; --quiet and --verbose alike on every command."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import pipeline.readers.text
+from pipeline.cli import app
+from pipeline.demo import build_corpus, write_registry
+from pipeline.demo_site import serve
+from pipeline.synth import district_corpus, render_pipe_text
+from scrapers.console import LOG_WIDTH
+
+REPO = Path(__file__).resolve().parents[1]
+OGI = Path(sys.executable).with_name("ogi")
+CORPUS = REPO.parent / "shared" / "corpus"
+LONG = "某某市某某区人民政府办公室关于公布二〇二三年度政府信息公开工作年度报告的通知附件一"  # a 40-character name
+
+
+def _texts(folder: Path, n: int = 3) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i, rep in enumerate(district_corpus(11)[:n]):
+        path = folder / (f"{LONG}_{i}.txt" if i == 0 else f"r{i}.txt")
+        path.write_text(render_pipe_text(rep), encoding="utf-8")
+        out.append(path)
+    return out
+
+
+def _ogi(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The command as cron runs it: output to pipes (not a terminal), no COLUMNS in the environment."""
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    return subprocess.run([str(OGI), *args], capture_output=True, text=True, timeout=timeout, cwd=REPO, env=env)
+
+
+def test_library_warnings_go_to_the_log_and_are_counted(tmp_path: Path, monkeypatch) -> None:
+    original = pipeline.readers.text.read_text
+
+    def noisy(data: bytes):
+        logging.getLogger("fakelib.fonts").warning("Could not get FontBBox from font descriptor")
+        warnings.warn("glyph widths guessed", UserWarning, stacklevel=1)
+        return original(data)
+
+    monkeypatch.setattr(pipeline.readers.text, "read_text", noisy)
+    files = _texts(tmp_path / "in", 2)
+    result = CliRunner().invoke(app, ["extract", *map(str, files), "--out", str(tmp_path / "out"),
+                                      "--engine", "serial"])
+    assert result.exit_code == 0, result.output
+    assert "FontBBox" not in result.output and "glyph widths" not in result.output
+    assert "library warnings: 4 (fakelib.fonts 2, UserWarning 2)" in result.output
+    log = next((tmp_path / "out" / "logs").glob("extract-*.log")).read_text(encoding="utf-8")
+    assert log.count("fakelib.fonts: Could not get FontBBox from font descriptor") == 2
+    assert log.count("UserWarning: glyph widths guessed") == 2 and "ok, " in log
+
+
+def test_browser_pdf_fontbbox_lines_stay_off_the_terminal(tmp_path: Path) -> None:
+    pdf = CORPUS / "2024_pingtan_browser.pdf"
+    if not pdf.exists():
+        pytest.skip(f"corpus file {pdf} not present (shared/corpus is beside the repository)")
+    proc = _ogi("extract", str(pdf), "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert "FontBBox" not in proc.stdout + proc.stderr
+    assert re.search(r"library warnings: \d+ \(pdfminer\.pdffont \d+\)", proc.stderr)
+    assert "Could not get FontBBox" in next((tmp_path / "logs").glob("extract-*.log")).read_text(encoding="utf-8")
+
+
+def test_extract_without_a_terminal_reads_well_in_a_log(tmp_path: Path) -> None:
+    files = _texts(tmp_path / "in")
+    proc = _ogi("extract", *map(str, files), "--out", str(tmp_path / "out"), "--engine", "serial")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert re.match(r"^\d\d:\d\d:\d\d extracting: 0/3 \(0%\)$", lines[0])  # progress as plain lines
+    assert any(re.match(r"^\d\d:\d\d:\d\d .+: 3/3 \(100%\)$", line) for line in lines)
+    table = "\n".join(lines)
+    assert "…" not in table and f"{LONG}_0.txt" in table  # nothing squeezed: the long name whole, every header
+    assert all(h in table for h in ("file", "year", "template", "status", "values", "failed checks", "message"))
+    assert max(len(line) for line in lines if line[:1] in "┏┃┡│└") <= LOG_WIDTH  # the table fits the width
+    assert "\x1b[" not in proc.stderr  # no terminal codes in a log
+
+
+def test_quiet_and_verbose_on_extract(tmp_path: Path) -> None:
+    files = _texts(tmp_path / "in")
+    quiet = _ogi("extract", *map(str, files), "--out", str(tmp_path / "q"), "--engine", "serial", "--quiet")
+    assert quiet.returncode == 0 and quiet.stdout == ""
+    assert len(quiet.stderr.splitlines()) == 1 and quiet.stderr.startswith("3 files: ")
+    verbose = _ogi("extract", *map(str, files), "--out", str(tmp_path / "v"), "--engine", "serial", "-v")
+    for f in files:
+        assert f"{f}: " in verbose.stderr  # a line per document
+    both = _ogi("extract", *map(str, files), "--out", str(tmp_path / "b"), "-q", "-v")
+    assert both.returncode == 2 and "--quiet and --verbose exclude each other" in both.stderr
+
+
+@pytest.mark.parametrize("command", ["extract", "scrape", "run", "load", "demo"])
+def test_every_command_takes_quiet_and_verbose(command: str) -> None:
+    result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert "--quiet" in result.output and "--verbose" in result.output
+
+
+@pytest.fixture(scope="module")
+def one_site(tmp_path_factory: pytest.TempPathFactory):
+    corpus = build_corpus(5, districts=1, departments=0, formats=("html", "text"))
+    with serve(corpus.sites[:1]) as servers:
+        registry = tmp_path_factory.mktemp("registry") / "sources.csv"
+        write_registry(registry, corpus.sites[:1], [s.base for s in servers])
+        yield registry
+
+
+def test_run_without_a_terminal_and_quiet(one_site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "extracted"
+    proc = _ogi("run", "--registry", str(one_site), "--out", str(out), "--min-interval", "0", "--engine", "serial")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert any(re.match(r"^\d\d:\d\d:\d\d scrape \S+: ok", line) for line in lines)  # the source, as it ends
+    assert "…" not in proc.stderr and max(len(line) for line in lines if line[:1] in "┏┃┡│└") <= LOG_WIDTH
+    assert all(h in proc.stderr for h in ("source", "status", "reports", "selected", "unchanged", "requests"))
+    again = _ogi("run", "--registry", str(one_site), "--out", str(out), "--min-interval", "0", "--quiet")
+    assert again.returncode == 0, again.stderr
+    said = again.stderr.splitlines()
+    assert [line.split(":")[0] for line in said] == ["documents stored", "release", "log", "exit 0"]
