@@ -204,13 +204,14 @@ def run(
 def demo(
     out: Annotated[Path, typer.Option("--out", help="output folder (as for ogi run)")] = Path("extracted"),
     seed: Annotated[int, typer.Option(help="seed of the generated corpus")] = 2019,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bars")] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Generate a city's reports, serve them as government sites on 127.0.0.1 and run `ogi run` against them."""
     from pipeline.demo import demo_command
 
     with sigterm_exits():
-        code = demo_command(out, seed, quiet=quiet, console=console)
+        code = demo_command(out, seed, quiet=quiet, console=console, verbose=verbose)
     raise typer.Exit(code)
 
 

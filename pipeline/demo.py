@@ -373,6 +373,5 @@ def demo_command(out: Path, seed: int = 2019, *, quiet: bool = False, console: C
     level = verbosity(quiet, verbose)
     result = run_demo(out, seed, console=console, level=level)
     print_outcome(result.run, console, level)
-    if level >= NORMAL:
-        print_summary(result, console)
+    print_summary(result, console)  # where the files are: the demo's result, quiet or not
     return result.run.exit_code

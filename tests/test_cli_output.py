@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import pipeline.readers.text
 from pipeline.cli import app
 from pipeline.demo import build_corpus, write_registry
 from pipeline.demo_site import serve
@@ -43,24 +42,47 @@ def _ogi(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(OGI), *args], capture_output=True, text=True, timeout=timeout, cwd=REPO, env=env)
 
 
-def test_library_warnings_go_to_the_log_and_are_counted(tmp_path: Path, monkeypatch) -> None:
-    original = pipeline.readers.text.read_text
+def _pdf_without_fontbbox(folder: Path) -> Path:
+    """A generated PDF report whose font descriptor lacks /FontBBox (blanked out, offsets kept): pdfminer logs
+    "Could not get FontBBox from font descriptor…" for it, as for Skia's fonts in browser-printed PDFs."""
+    import random
 
-    def noisy(data: bytes):
-        logging.getLogger("fakelib.fonts").warning("Could not get FontBBox from font descriptor")
-        warnings.warn("glyph widths guessed", UserWarning, stacklevel=1)
-        return original(data)
+    from pipeline.synth import generate
+    from pipeline.synth.render_pdf import render_pdf
 
-    monkeypatch.setattr(pipeline.readers.text, "read_text", noisy)
-    files = _texts(tmp_path / "in", 2)
-    result = CliRunner().invoke(app, ["extract", *map(str, files), "--out", str(tmp_path / "out"),
-                                      "--engine", "serial"])
-    assert result.exit_code == 0, result.output
-    assert "FontBBox" not in result.output and "glyph widths" not in result.output
-    assert "library warnings: 4 (fakelib.fonts 2, UserWarning 2)" in result.output
+    data = render_pdf(generate(random.Random(3), year=2022))
+    data = re.sub(rb"/FontBBox\s*\[[^\]]*\]", lambda m: b" " * len(m.group(0)), data)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "report.pdf").write_bytes(data)
+    return folder / "report.pdf"
+
+
+def test_library_warnings_go_to_the_log_and_are_counted(tmp_path: Path) -> None:
+    pdf = _pdf_without_fontbbox(tmp_path / "in")
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    proc = subprocess.run([str(OGI), "extract", str(pdf), "--out", str(tmp_path / "out")], capture_output=True,
+                          text=True, timeout=120, cwd=REPO, env={**env, "OGI_PDF_FAST": "0"})  # pdfminer reads
+    assert proc.returncode == 0, proc.stderr
+    assert "FontBBox" not in proc.stdout + proc.stderr
+    found = re.search(r"library warnings: (\d+) \(pdfminer\.pdffont (\d+)\)", proc.stderr)
+    assert found and int(found.group(1)) == int(found.group(2)) > 0
     log = next((tmp_path / "out" / "logs").glob("extract-*.log")).read_text(encoding="utf-8")
-    assert log.count("fakelib.fonts: Could not get FontBBox from font descriptor") == 2
-    assert log.count("UserWarning: glyph widths guessed") == 2 and "ok, " in log
+    assert "ogi.library: report.pdf: pdfminer.pdffont: Could not get FontBBox from font descriptor" in log
+    assert "report.pdf: ok, " in log
+
+
+def test_caught_collects_log_records_and_python_warnings() -> None:
+    from pipeline import libwarnings
+
+    with libwarnings.caught() as notices:
+        for _ in range(3):
+            logging.getLogger("fakelib.fonts").warning("glyph %s missing", "X")
+        logging.getLogger("fakelib.fonts").info("not a warning")
+        warnings.warn("widths guessed", UserWarning, stacklevel=1)
+    assert sorted(notices) == [("UserWarning", "widths guessed", 1), ("fakelib.fonts", "glyph X missing", 3)]
+    assert libwarnings.describe(libwarnings.count(notices)) == "4 (fakelib.fonts 3, UserWarning 1)"
+    assert not logging.getLogger().handlers or all(
+        type(h).__name__ != "_Collector" for h in logging.getLogger().handlers)  # removed again
 
 
 def test_browser_pdf_fontbbox_lines_stay_off_the_terminal(tmp_path: Path) -> None:

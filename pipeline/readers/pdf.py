@@ -554,9 +554,10 @@ def _read_table_page(page, pno: int, pdfium_lines: list[str],
         grids = [g for g in (_text_grid(t, pno) for t in found) if g is not None]
     else:
         grids = [g for g in (_lattice_grid(t, pno) for t in found) if g is not None]
-    outside = fp
-    for t in found:
-        outside = outside.outside_bbox(t.bbox, strict=False)
+    # prose: the characters outside every table, by their centre as cells take theirs (a line that touches a
+    # table's rule is not lost)
+    boxes = [t.bbox for t in found]
+    outside = fp.filter(lambda o: o["object_type"] != "char" or not any(_centred_in(o, b) for b in boxes))
     items: list[tuple[float, Block | _Grid]] = [(g.top, g) for g in grids]
     lines = outside.extract_text_lines(return_chars=False) if outside.chars else []
     texts = [clean_line(ln["text"]) for ln in lines]
@@ -566,6 +567,11 @@ def _read_table_page(page, pno: int, pdfium_lines: list[str],
             items.append((ln["top"], Paragraph(text, pno)))
     items.sort(key=lambda it: it[0])
     return items
+
+
+def _centred_in(ch: dict, bbox: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = bbox
+    return x0 <= (ch["x0"] + ch["x1"]) / 2 < x1 and top <= (ch["top"] + ch["bottom"]) / 2 < bottom
 
 
 def _prose_lines(lines: list[str]) -> list[str]:
