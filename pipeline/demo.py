@@ -5,7 +5,8 @@ departments on the city's site, 2019–2024, both templates. Each report is publ
 tables (UTF-8 or GBK), as a page with a PDF or Word (.docx, merged cells) attachment, or as a plain-text file
 linked straight from the list, with the real-world quirks of pipeline.synth; one report each as a scanned PDF
 (read by OCR), an .xlsx attachment and a page whose tables are pictures (EXTRAS). PDFs are exported from the .docx by
-LibreOffice when it is installed; without it those reports are served as .docx. The bundled example report
+LibreOffice when it is installed; without it they are drawn by reportlab (pipeline.synth.render_pdf: ruled
+tables, page breaks inside them), so every machine serves PDFs. The bundled example report
 (samples/2019_jinlin_seed.txt) is served as a text attachment on a site of its own.
 """
 
@@ -46,6 +47,7 @@ from pipeline.synth.grid import CellQuirks
 from pipeline.synth.portals import Doc, File, Portal
 from pipeline.synth.render_docx import docx_to_pdfs, render_many
 from pipeline.synth.render_html import table_image_files
+from pipeline.synth.render_pdf import render_pdf
 from pipeline.synth.render_scan import ScanQuirks, render_scan_pdf
 from pipeline.synth.render_xlsx import render_xlsx
 from pipeline.synth.server import Route, serve
@@ -128,7 +130,8 @@ def _site_key(keys: dict[str, str], report: SyntheticReport) -> tuple[str, Synth
 def build_corpus(seed: int = 2019, *, districts: int = 4, departments: int = 3,
                  formats: tuple[str, ...] = FORMATS, pdf: bool = True, extras: tuple[str, ...] = EXTRAS) -> Corpus:
     """The demo's sites and what they publish (deterministic for a seed); `formats` is cycled over agencies and
-    years. pdf=False (or no LibreOffice) serves .docx where a PDF was meant. `extras` publish one report each
+    years. PDFs are exported from the Word files by LibreOffice when it is installed, else drawn by reportlab
+    (pipeline.synth.render_pdf); pdf=False serves .docx where a PDF was meant. `extras` publish one report each
     in rarer forms: "scan" (an image-only scanned PDF attachment, read by OCR), "xlsx" (the tables as an Excel
     attachment), "picture" (a page whose tables are pictures stored beside it). Each site runs one CMS family
     (SITE_FAMILIES)."""
@@ -136,8 +139,8 @@ def build_corpus(seed: int = 2019, *, districts: int = 4, departments: int = 3,
     soffice = soffice_path()
     notes: list[str] = []
     if pdf and soffice is None:
-        notes.append("LibreOffice (soffice) is not installed: the reports meant as PDF are served as Word (.docx); "
-                     "install libreoffice-writer and fonts-noto-cjk for PDFs")
+        notes.append("LibreOffice (soffice) is not installed: the reports meant as PDF are drawn by reportlab "
+                     "instead of exported from Word")
     keys: dict[str, str] = {}  # site name -> key
     synth_sites: dict[str, SynthSite] = {}
     published: dict[str, list[Doc]] = {}  # site key -> docs
@@ -145,6 +148,7 @@ def build_corpus(seed: int = 2019, *, districts: int = 4, departments: int = 3,
     agencies: dict[str, int] = {}
     word: list[tuple[int, SyntheticReport, dict[str, Any]]] = []  # rendered in parallel below
     wants_pdf: dict[int, Doc] = {}
+    drawn: list[tuple[int, SyntheticReport, dict[str, Any]]] = []  # PDFs drawn by reportlab (no LibreOffice)
     pending_extras = list(extras)
     for report in district_corpus(seed, n_districts=districts, n_departments=departments):
         key, synth_site = _site_key(keys, report)
@@ -179,10 +183,10 @@ def build_corpus(seed: int = 2019, *, districts: int = 4, departments: int = 3,
             doc.direct = File(f"W0{report.published:%Y%m%d}{report.doc_id}.txt",
                               render_pipe_text(report, quirks.text_quirks(rng)).encode("utf-8"), "text/plain; charset=utf-8")
         else:
-            fmt = "pdf" if fmt == "pdf" and pdf and soffice else "docx"
+            fmt = "pdf" if fmt == "pdf" and pdf else "docx"
             doc.paragraphs = wrapper
-            word.append((len(served), report, quirks.docx_options(rng)))
-            if fmt == "pdf":
+            (word if fmt == "docx" or soffice else drawn).append((len(served), report, quirks.docx_options(rng)))
+            if fmt == "pdf" and soffice:
                 wants_pdf[len(served)] = doc
         docs.append(doc)
         served.append((key, len(docs) - 1, Served(key, report.agency, report.year, report.template, fmt, "",
@@ -194,15 +198,19 @@ def build_corpus(seed: int = 2019, *, districts: int = 4, departments: int = 3,
         try:
             pdfs = dict(zip(order, docx_to_pdfs([docx_of[i] for i in order]), strict=True))
         except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
-            notes.append(f"LibreOffice failed ({exc}): the reports meant as PDF are served as Word (.docx)")
-    for i, body in docx_of.items():
-        key, idx, rep = served[i]
+            notes.append(f"LibreOffice failed ({exc}): the reports meant as PDF are drawn by reportlab")
+    jobs = {i: (r, o) for i, r, o in word}
+    for i in wants_pdf.keys() - pdfs.keys():
+        pdfs[i] = render_pdf(jobs[i][0], **jobs[i][1])
+    for i, report, options in drawn:
+        pdfs[i] = render_pdf(report, **options)
+    for i in sorted({*docx_of, *pdfs}):
+        key, idx, _rep = served[i]
         doc = published[key][idx]
         if i in pdfs:
             doc.attachments = (File(f"{doc.title}.pdf", pdfs[i], "application/pdf"),)
         else:
-            doc.attachments = (File(f"{doc.title}.docx", body, DOCX_TYPE),)
-            served[i] = (key, idx, dataclasses.replace(rep, fmt="docx"))
+            doc.attachments = (File(f"{doc.title}.docx", docx_of[i], DOCX_TYPE),)
     for key, docs in published.items():
         name = synth_sites[key].name
         year = max(d.published.year for d in docs) - 1

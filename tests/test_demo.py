@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-import shutil
 import socket
 from functools import partial
 from pathlib import Path
@@ -60,7 +59,7 @@ def test_demo_builds_a_release_from_local_sites(tmp_path: Path, monkeypatch) -> 
     assert {g.status for g in groups} <= {"ok", "partial"}
     assert sum(g.status == "ok" for g in groups) >= len(groups) - 1, [(g.url, g.error) for g in groups]
     formats = {f for g in groups for f in g.formats}
-    expected = {"HTML", "text", "Word (.docx)"} | ({"PDF"} if shutil.which("soffice") else set())
+    expected = {"HTML", "text", "Word (.docx)", "PDF"}  # PDFs from LibreOffice, or drawn by reportlab
     assert expected <= formats
     assert "Excel (.xlsx)" in formats  # the spreadsheet attachment
     if pipeline.demo._can_scan():  # the scanned PDF and the page whose tables are pictures, read by OCR
@@ -160,3 +159,19 @@ def test_generated_office_files_are_byte_stable() -> None:
     s1, s2 = stable_pdf(p1, b"src"), stable_pdf(p2, b"src")
     assert s1 == s2 and len(s1) == len(p1)  # same length: the xref offsets stay valid
     assert stable_pdf(p1, b"other") != s1  # different documents keep different IDs
+
+
+def test_demo_pdfs_without_libreoffice(monkeypatch) -> None:
+    """No soffice on the machine: the reports meant as PDF are drawn by reportlab and extract exactly."""
+    monkeypatch.setattr(pipeline.demo, "soffice_path", lambda: None)
+    corpus = pipeline.demo.build_corpus(3, districts=1, departments=0, formats=("pdf",), extras=())
+    assert any("drawn by reportlab" in n for n in corpus.notes)
+    pdfs = [r for r in corpus.reports if r.fmt == "pdf"]
+    assert len(pdfs) == 6  # 2019–2024
+    site = next(s for s in corpus.sites if s.key == pdfs[0].site)
+    attachments = [(path, res) for path, res in site.routes.items()  # not the download redirects to them
+                   if path.endswith(".pdf") and res.body.startswith(b"%PDF")]
+    assert len(attachments) == 6
+    for path, res in attachments:
+        rep = pipeline.extract_bytes(res.body, path.rsplit("/", 1)[1])
+        assert rep.status == "ok", (path, rep.row["error"])

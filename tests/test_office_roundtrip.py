@@ -16,6 +16,7 @@ import pytest
 
 import pipeline
 from pipeline.synth import CellQuirks, docx_to_pdf, expected_cells, generate, identity_failures, render_docx
+from pipeline.synth.render_pdf import render_pdf
 
 OFFICE = Path(__file__).resolve().parent / "fixtures" / "office"
 _KEYS = {"requests": ("outcome", "applicant"), "reviews": ("proceeding", "outcome"), "proactive": ("item", "metric")}
@@ -170,3 +171,34 @@ def test_page_break_regressions(cause: str) -> None:
     rep = pipeline.extract_bytes(docx_to_pdf(render_docx(report, quirks, **options)), "report.pdf")
     assert_exact(rep, expected_cells(report), year=report.year, template=report.template,
                  failures=identity_failures(report))
+
+
+# --- PDFs drawn by reportlab: another producer (STSong-Light, merged cells as boxes, labels at the top) ------
+@pytest.mark.parametrize(("seed", "year", "gen", "quirks", "options"), CASES)
+def test_generated_reportlab_pdf_round_trip(seed, year, gen, quirks, options) -> None:
+    report = _case(seed, year, gen)
+    rep = pipeline.extract_bytes(render_pdf(report, quirks, **options), "report.pdf")
+    assert_exact(rep, expected_cells(report), year=report.year, template=report.template,
+                 failures=identity_failures(report))
+
+
+@pytest.mark.parametrize("cause", list(PAGE_BREAK_CASES))
+def test_reportlab_page_breaks(cause: str) -> None:
+    seed, gen, quirks, options = PAGE_BREAK_CASES[cause]
+    report = generate(random.Random(seed), region="金林区", **gen)
+    rep = pipeline.extract_bytes(render_pdf(report, quirks, **options), "report.pdf")
+    assert_exact(rep, expected_cells(report), year=report.year, template=report.template,
+                 failures=identity_failures(report))
+
+
+def test_reportlab_breaks_inside_the_rowspan_label_column() -> None:
+    """Table 三 runs over a page break inside 三、本年度办理结果 (a merged label column): read as one table."""
+    report = _case(11, 2021, {})
+    pdf = render_pdf(report, CellQuirks(seed=5), filler_before_table3=6)
+    rep = pipeline.extract_bytes(pdf, "report.pdf")
+    assert_exact(rep, expected_cells(report), year=report.year, template=report.template,
+                 failures=identity_failures(report))
+    outcome_rows = rep.requests[rep.requests["outcome"].isin(["granted", "unavailable_not_held", "carried_forward"])]
+    assert outcome_rows["page"].nunique() >= 2  # the break lands inside the group of 三、本年度办理结果
+    labels = set(rep.requests.loc[rep.requests["page"] == rep.requests["page"].max(), "row_label"])
+    assert any(label.startswith("三、本年度办理结果") for label in labels)  # the label carried to the next page

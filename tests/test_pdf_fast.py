@@ -65,6 +65,21 @@ def test_both_paths_read_each_corpus_pdf_the_same(name: str) -> None:
         assert fast.meta["pdf_fast_pages"] == fast.meta["pdf_table_pages"]
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_both_paths_read_reportlab_reports_the_same(seed: int) -> None:
+    """Another producer (reportlab, STSong-Light): random layouts, page breaks inside tables."""
+    from pipeline.synth import CellQuirks, generate
+    from pipeline.synth.render_pdf import render_pdf
+
+    rng = random.Random(seed)
+    report = generate(rng, year=rng.randint(2019, 2024))
+    options = dict(split_table3=rng.random() < 0.5, one_table_per_clause=rng.random() < 0.5,
+                   repeat_header=rng.random() < 0.5, equal_columns=rng.random() < 0.3,
+                   font_pt=rng.choice((10.5, 12, 14)), filler_before_table3=rng.randint(0, 8))
+    fast = both(render_pdf(report, CellQuirks(blank_zero=0.3, label_typos=0.3, seed=seed), **options))
+    assert fast.meta["pdf_fast_pages"] == fast.meta["pdf_table_pages"]
+
+
 # ---- pages the fast path declines ------------------------------------------------------------------------
 def _pdf(draw, rotate: int = 0) -> bytes:
     from reportlab.pdfbase import pdfmetrics
