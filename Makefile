@@ -21,8 +21,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check docformats pipeline scrapers tests benchmarks scripts notebooks
 
+# the pipeline before issue 14, measured in the same run for before/after figures (BENCH_AGAINST= to skip)
+BENCH_AGAINST ?= 3312d2e
+
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/run_all.py $(if $(BENCH_AGAINST),--against $(BENCH_AGAINST))
 
 dictionary: $(STAMP)
 	$(BIN)/ogi dictionary --out docs/data_dictionary.md

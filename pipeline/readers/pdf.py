@@ -77,35 +77,44 @@ def read_pdf(data: bytes, *, max_pages: int = 200, timeout_s: float = 120.0, fas
     if b"%%EOF" not in data:
         raise ReaderError("truncated PDF: no %%EOF marker (the download was probably cut off)")
     notes: list[str] = []  # pages the reader could not read (damaged) or read only in part
-    texts, meta = _text_pass(data, max_pages, deadline, timeout_s, notes)
-    if not any(t.n_chars or t.has_images for t in texts):
-        raise ReaderError(f"PDF has no text and no images on any of its {len(texts)} pages (blank)")
-    ocr_pages, refine = _ocr(data, texts, deadline, meta)  # pages without a text layer, read by OCR
-    selected = select_table_pages([t.lines for t in texts])
-    per_page: dict[int, list[tuple[float, Block | _Grid]]] = {}
-    with _TablePages(data, fast, notes) as pages:
-        for pno in range(1, len(texts) + 1):
-            if pno in ocr_pages and not texts[pno - 1].n_chars:
-                per_page[pno] = ocr_pages[pno]
-                selected.add(pno)
-                continue
-            if pno in ocr_pages:  # a text page with a table pasted as a picture: its text, then the picture's
-                selected.add(pno)
-            if pno not in selected:
-                # a table that runs to the foot of the page goes on: its next page, even when it holds no
-                # marker or number to select it (rows of dashes, blank cells, numbers one per line)
-                prev = per_page.get(pno - 1)
-                if not prev or not isinstance(prev[-1][1], _Grid):
+    doc = _open_pdfium(data) if fast else None
+    kept: dict[int, tuple] = {}  # the fast path reads the table pages the text pass already loaded
+    try:
+        texts, meta = _text_pass(data, max_pages, deadline, timeout_s, notes, doc=doc, keep=kept if fast else None)
+        if not any(t.n_chars or t.has_images for t in texts):
+            raise ReaderError(f"PDF has no text and no images on any of its {len(texts)} pages (blank)")
+        ocr_pages, refine = _ocr(data, texts, deadline, meta)  # pages without a text layer, read by OCR
+        selected = select_table_pages([t.lines for t in texts])
+        per_page: dict[int, list[tuple[float, Block | _Grid]]] = {}
+        with _TablePages(data, fast, notes, doc, kept) as pages:
+            for pno in range(1, len(texts) + 1):
+                if pno in ocr_pages and not texts[pno - 1].n_chars:
+                    per_page[pno] = ocr_pages[pno]
+                    selected.add(pno)
                     continue
-                selected.add(pno)
-            _check_deadline(deadline, timeout_s, pno, len(texts))
-            try:
-                per_page[pno] = pages.read(pno, texts[pno - 1].lines)
-            except PageUnreadable as exc:  # a damaged page: its text (pdfium's) is kept as prose, with a note
-                notes.append(str(exc))
-            if pno in ocr_pages:
-                per_page[pno] = sorted(per_page.get(pno, []) + ocr_pages[pno], key=lambda it: it[0])
-    meta.update(pages.meta())
+                if pno in ocr_pages:  # a text page with a table pasted as a picture: its text, then the picture's
+                    selected.add(pno)
+                if pno not in selected:
+                    # a table that runs to the foot of the page goes on: its next page, even when it holds no
+                    # marker or number to select it (rows of dashes, blank cells, numbers one per line)
+                    prev = per_page.get(pno - 1)
+                    if not prev or not isinstance(prev[-1][1], _Grid):
+                        continue
+                    selected.add(pno)
+                _check_deadline(deadline, timeout_s, pno, len(texts))
+                try:
+                    per_page[pno] = pages.read(pno, texts[pno - 1].lines)
+                except PageUnreadable as exc:  # a damaged page: its text (pdfium's) is kept as prose, with a note
+                    notes.append(str(exc))
+                if pno in ocr_pages:
+                    per_page[pno] = sorted(per_page.get(pno, []) + ocr_pages[pno], key=lambda it: it[0])
+        meta.update(pages.meta())
+    finally:
+        for page, textpage in kept.values():
+            textpage.close()
+            page.close()
+        if doc is not None:
+            doc.close()
     blocks: list[Block | _Grid] = []
     for pno, page_text in enumerate(texts, start=1):
         if pno in per_page:
@@ -179,10 +188,12 @@ class _TablePages:
     """Reads table pages: through pdfium when the fast path takes the page, else with pdfplumber (opened once,
     only when needed). Both go through the same page reader, _read_table_page."""
 
-    def __init__(self, data: bytes, fast: bool, notes: list[str] | None = None) -> None:
+    def __init__(self, data: bytes, fast: bool, notes: list[str] | None = None, doc: pdfium.PdfDocument | None = None,
+                 loaded: dict[int, tuple] | None = None) -> None:
         self.data, self.fast = data, fast
         self.notes = notes if notes is not None else []
-        self._pdfium: pdfium.PdfDocument | None = None
+        self._pdfium = doc  # owned by the caller
+        self._loaded = loaded or {}  # pno → (page, textpage) the text pass kept open
         self._plumber: pdfplumber.PDF | None = None
         self.fast_pages: list[int] = []
         self.declined: dict[int, str] = {}
@@ -191,8 +202,6 @@ class _TablePages:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._pdfium is not None:
-            self._pdfium.close()
         if self._plumber is not None:
             with contextlib.suppress(Exception):  # close() parses every page again: a damaged one raises
                 self._plumber.close()
@@ -203,8 +212,9 @@ class _TablePages:
 
             try:
                 if self._pdfium is None:
-                    self._pdfium = pdfium.PdfDocument(self.data)
-                items = _read_table_page(read_page(self._pdfium, pno - 1), pno, pdfium_lines, self.notes)
+                    raise Declined("no pdfium document")
+                items = _read_table_page(read_page(self._pdfium, pno - 1, self._loaded.get(pno)), pno, pdfium_lines,
+                                         self.notes)
                 self.fast_pages.append(pno)
                 return items
             except Declined as exc:
@@ -260,10 +270,18 @@ def _open_plumber(data: bytes) -> pdfplumber.PDF:
         raise ReaderError(f"pdfplumber cannot open the PDF: {type(exc).__name__}: {exc}") from exc
 
 
-def _text_pass(data: bytes, max_pages: int, deadline: float, timeout_s: float,
-               notes: list[str] | None = None) -> tuple[list[_PageText], dict]:
-    """Text lines, character count and image presence of every page (pypdfium2, fast)."""
-    doc = _open_pdfium(data)
+def _text_pass(data: bytes, max_pages: int, deadline: float, timeout_s: float, notes: list[str] | None = None, *,
+               doc: pdfium.PdfDocument | None = None, keep: dict[int, tuple] | None = None
+               ) -> tuple[list[_PageText], dict]:
+    """Text lines, character count and image presence of every page (pypdfium2, fast).
+
+    notes: receives a note for each damaged page; doc: an open document (the caller closes it), else `data`
+    is opened and closed here; keep: receives {pno: (page, textpage)} of the pages that may hold tables (and
+    the page after each), left open for the table pass (the caller closes them).
+    """
+    own = doc is None
+    if doc is None:
+        doc = _open_pdfium(data)
     try:
         n = len(doc)
         if n == 0:
@@ -275,6 +293,7 @@ def _text_pass(data: bytes, max_pages: int, deadline: float, timeout_s: float,
         if title:
             meta["pdf_title"] = clean_line(title)
         out: list[_PageText] = []
+        hit = False  # the page before may hold a table: this one may go on with it
         for i in range(n):
             _check_deadline(deadline, timeout_s, i + 1, n)
             try:
@@ -284,7 +303,9 @@ def _text_pass(data: bytes, max_pages: int, deadline: float, timeout_s: float,
                 if notes is not None:
                     notes.append(f"damaged PDF: page {i + 1} cannot be loaded ({exc}); it was skipped")
                 out.append(_PageText([], 0, False))
+                hit = False
                 continue
+            kept = False
             try:
                 n_chars = textpage.count_chars()
                 raw = textpage.get_text_range() if n_chars else ""
@@ -293,17 +314,23 @@ def _text_pass(data: bytes, max_pages: int, deadline: float, timeout_s: float,
                     has_images = any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
                 else:
                     picture = _large_image(page)
+                lines = [x for x in (clean_line(x) for x in re.split(r"\r\n|\r|\n", raw)) if x]
+                was_hit, hit = hit, _is_table_page(lines)
+                if keep is not None and (hit or was_hit):
+                    keep[i + 1] = (page, textpage)
+                    kept = True
             finally:
-                textpage.close()
-                page.close()
-            lines = [clean_line(x) for x in re.split(r"\r\n|\r|\n", raw)]
-            out.append(_PageText([x for x in lines if x], len(raw.strip()), has_images, picture))
+                if not kept:
+                    textpage.close()
+                    page.close()
+            out.append(_PageText(lines, len(raw.strip()), has_images, picture))
         empty = [str(i) for i, t in enumerate(out, start=1) if not t.n_chars]
         if empty:
             meta["pdf_pages_without_text"] = ",".join(empty)
         return out, meta
     finally:
-        doc.close()
+        if own:
+            doc.close()
 
 
 def _large_image(page) -> tuple[float, float, float, float] | None:
@@ -336,15 +363,17 @@ def _ends_in_numbers(line: str, k: int = 3) -> bool:
 
 def select_table_pages(pages: list[list[str]]) -> set[int]:
     """1-based pages that may hold tables 二/三/四, each with the page after it (a possible continuation)."""
-    hits: set[int] = set()
-    for pno, lines in enumerate(pages, start=1):
-        markers, numeric_rows = page_score(lines)
-        # a table whose text comes out one cell per line (LibreOffice exports of narrow columns): bare numbers
-        bare_numbers = sum(1 for line in lines if _NUM_TOKEN_RE.match(line.replace(" ", "")))
-        clause_rows = sum(1 for line in lines if _CLAUSE_LINE_RE.match(line))
-        if markers >= 3 or (markers >= 1 and (numeric_rows or clause_rows)) or numeric_rows >= 3 or bare_numbers >= 14:
-            hits.add(pno)
+    hits = {pno for pno, lines in enumerate(pages, start=1) if _is_table_page(lines)}
     return {p for h in hits for p in (h, h + 1) if p <= len(pages)}
+
+
+def _is_table_page(lines: list[str]) -> bool:
+    """Whether a page's text holds what tables 二/三/四 print."""
+    markers, numeric_rows = page_score(lines)
+    # a table whose text comes out one cell per line (LibreOffice exports of narrow columns): bare numbers
+    bare_numbers = sum(1 for line in lines if _NUM_TOKEN_RE.match(line.replace(" ", "")))
+    clause_rows = sum(1 for line in lines if _CLAUSE_LINE_RE.match(line))
+    return markers >= 3 or (markers >= 1 and (numeric_rows or clause_rows)) or numeric_rows >= 3 or bare_numbers >= 14
 
 
 def _is_white_fill(obj: dict) -> bool:

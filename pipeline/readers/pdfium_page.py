@@ -100,9 +100,10 @@ class PdfiumPage:
         return pdf_lattice.text_lines(self.chars)
 
 
-def read_page(doc: pdfium.PdfDocument, index: int) -> PdfiumPage:
-    """Page `index` (0-based) of an open document, or Declined."""
-    page = doc[index]
+def read_page(doc: pdfium.PdfDocument, index: int, loaded: tuple | None = None) -> PdfiumPage:
+    """Page `index` (0-based) of an open document, or Declined. loaded: (page, textpage) already open (left
+    open: their owner closes them)."""
+    page, textpage = loaded if loaded is not None else (doc[index], None)
     try:
         if page.get_rotation() % 360:
             raise Declined("a rotated page (/Rotate)")
@@ -114,14 +115,16 @@ def read_page(doc: pdfium.PdfDocument, index: int) -> PdfiumPage:
         text_objects: list[Any] = []
         _walk(page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, None, height, shapes,
               text_objects)
-        chars = _chars(page, height, text_objects)
+        chars = _chars(page, textpage, height, text_objects)
         return PdfiumPage({"char": chars, **shapes}, x1 - x0, height)
     finally:
-        page.close()
+        if loaded is None:
+            page.close()
 
 
 # ---- characters ----------------------------------------------------------------------------------------
-def _chars(page: pdfium.PdfPage, height: float, text_objects: list[Any]) -> list[Obj]:
+def _chars(page: pdfium.PdfPage, loaded: pdfium.PdfTextPage | None, height: float,
+           text_objects: list[Any]) -> list[Obj]:
     """Every character pdfium reads (not the spaces and line breaks it generates) as a pdfplumber char.
 
     pdfium reads a text object marked with /ActualText as that text, placed by dividing the object's box, where
@@ -129,7 +132,7 @@ def _chars(page: pdfium.PdfPage, height: float, text_objects: list[Any]) -> list
     glyph read as one character is put back as pdfminer reads it (the code point the font maps, its advance);
     anything longer is declined.
     """
-    textpage = page.get_textpage()
+    textpage = loaded if loaded is not None else page.get_textpage()
     try:
         tp = textpage.raw
         n = pdfium_c.FPDFText_CountChars(tp)
@@ -184,7 +187,8 @@ def _chars(page: pdfium.PdfPage, height: float, text_objects: list[Any]) -> list
                           "bottom": top + size, "doctop": top, "y0": y, "y1": y + size, "upright": True,
                           "size": x1 - x if vertical else size, "matrix": (m.a, m.b, m.c, m.d, x, y)})
     finally:
-        textpage.close()
+        if loaded is None:
+            textpage.close()
     for obj in text_objects:  # pdfium drops characters that repeat one just drawn there (fake bold)
         if _address(obj) not in last_x and _has_area(obj):
             raise Declined("text pdfium merged (a text object drawn over another, e.g. fake bold)")
@@ -289,25 +293,31 @@ def _actual_text(obj: Any) -> bool:
     return False
 
 
+_X, _Y = ctypes.c_float(), ctypes.c_float()
+_PX, _PY = ctypes.byref(_X), ctypes.byref(_Y)
+_FILLMODE, _STROKE = ctypes.c_int(), ctypes.c_int()
+_PFILLMODE, _PSTROKE = ctypes.byref(_FILLMODE), ctypes.byref(_STROKE)
+
+
 def _path(obj: Any, m: tuple, height: float, shapes: dict[str, list[Obj]]) -> None:
-    fillmode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not pdfium_c.FPDFPath_GetDrawMode(obj, fillmode, stroke):
+    if not pdfium_c.FPDFPath_GetDrawMode(obj, _PFILLMODE, _PSTROKE):
         raise Declined("a path without a drawing mode")
-    fill = fillmode.value != pdfium_c.FPDF_FILLMODE_NONE
-    if not fill and not stroke.value:
+    fill, stroke = _FILLMODE.value != pdfium_c.FPDF_FILLMODE_NONE, bool(_STROKE.value)
+    if not fill and not stroke:
         return  # not painted (pdfminer never sees it)
-    color = _fill_color(obj)
     a, b, c, d, e, f = m
-    x, y = ctypes.c_float(), ctypes.c_float()
+    get_segment, get_type, get_point, get_close = (pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDFPathSegment_GetType,
+                                                   pdfium_c.FPDFPathSegment_GetPoint, pdfium_c.FPDFPathSegment_GetClose)
     subpaths: list[tuple[str, list[tuple[float, float]]]] = []
     ops: list[str] = []
     pts: list[tuple[float, float]] = []
     bezier = 0
     for j in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        seg = pdfium_c.FPDFPath_GetPathSegment(obj, j)
-        kind = pdfium_c.FPDFPathSegment_GetType(seg)
-        pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
-        pt = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+        seg = get_segment(obj, j)
+        kind = get_type(seg)
+        get_point(seg, _PX, _PY)
+        x, y = _X.value, _Y.value
+        pt = (a * x + c * y + e, b * x + d * y + f)
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
             if ops:
                 subpaths.append(("".join(ops), pts))
@@ -326,13 +336,13 @@ def _path(obj: Any, m: tuple, height: float, shapes: dict[str, list[Obj]]) -> No
         else:
             raise Declined("a path segment of unknown type")
         pts.append(pt)
-        if pdfium_c.FPDFPathSegment_GetClose(seg):  # h: back to the subpath's start
+        if get_close(seg):  # h: back to the subpath's start
             ops.append("h")
             pts.append(pts[0])
     if ops:
         subpaths.append(("".join(ops), pts))
     for shape, points in subpaths:
-        _paint(shape, points, bool(stroke.value), fill, color, height, shapes)
+        _paint(shape, points, stroke, fill, obj, height, shapes)
 
 
 def _fill_color(obj: Any) -> tuple[float, ...] | None:
@@ -342,7 +352,7 @@ def _fill_color(obj: Any) -> tuple[float, ...] | None:
     return (r.value / 255, g.value / 255, b.value / 255)
 
 
-def _paint(shape: str, pts: list[tuple[float, float]], stroke: bool, fill: bool, color: Any, height: float,
+def _paint(shape: str, pts: list[tuple[float, float]], stroke: bool, fill: bool, obj: Any, height: float,
            shapes: dict[str, list[Obj]]) -> None:
     """pdfminer's PDFLayoutAnalyzer.paint_path for one subpath: a line, a rect or a curve."""
     if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
@@ -359,9 +369,11 @@ def _paint(shape: str, pts: list[tuple[float, float]], stroke: bool, fill: bool,
             kind, corners = "curve", pts
     else:
         kind, corners = "curve", pts
-    bx0, by0 = min(p[0] for p in corners), min(p[1] for p in corners)
-    bx1, by1 = max(p[0] for p in corners), max(p[1] for p in corners)
+    xs, ys = [p[0] for p in corners], [p[1] for p in corners]
+    bx0, by0, bx1, by1 = min(xs), min(ys), max(xs), max(ys)
     top = height - by1
+    # the fill colour matters only to tell white backgrounds (pdf._is_white_fill: unstroked rects)
+    color = _fill_color(obj) if kind == "rect" and not stroke else None
     shapes[kind].append({
         "object_type": kind, "x0": bx0, "y0": by0, "x1": bx1, "y1": by1, "width": bx1 - bx0, "height": by1 - by0,
         "top": top, "bottom": height - by0, "doctop": top, "stroke": stroke, "fill": fill,
