@@ -128,9 +128,11 @@ def _chars(page: pdfium.PdfPage, loaded: pdfium.PdfTextPage | None, height: floa
     """Every character pdfium reads (not the spaces and line breaks it generates) as a pdfplumber char.
 
     pdfium reads a text object marked with /ActualText as that text, placed by dividing the object's box, where
-    pdfminer reads the glyphs: LibreOffice marks each Kangxi-radical glyph (⼈) with its ideograph (人). One
-    glyph read as one character is put back as pdfminer reads it (the code point the font maps, its advance);
-    anything longer is declined.
+    pdfminer reads the glyphs: LibreOffice marks each Kangxi-radical glyph (⼈) with its ideograph (人), Skia
+    (browsers printing to PDF) each Type 3 CJK glyph. One glyph read as one character is put back as pdfminer
+    reads it: the code point the font maps, or, when the font maps several forms of it with one advance (a
+    Type 3 font maps none: all read one em), the /ActualText character, which folds as the glyph's does
+    (cjk_fold); anything longer is declined.
     """
     textpage = loaded if loaded is not None else page.get_textpage()
     try:
@@ -251,9 +253,11 @@ def _original(address: int, text: str, font_size: float) -> tuple[str, float]:
     width = ctypes.c_float()
     found = [(c, width.value) for c in (text, *_DENORMALISED.get(text, ()))
              if pdfium_c.FPDFFont_GetGlyphWidth(font, ord(c), ctypes.c_float(font_size), width) and width.value > 0]
-    if len(found) != 1:
-        raise Declined(f"/ActualText {text} over a glyph whose code point cannot be told")
-    return found[0]
+    if len(found) == 1:
+        return found[0]
+    if found and len({w for _c, w in found}) == 1:  # forms of one character, one advance: the /ActualText's
+        return text, found[0][1]
+    raise Declined(f"/ActualText {text} over a glyph whose code point cannot be told")
 
 
 def _has_area(obj: Any) -> bool:
