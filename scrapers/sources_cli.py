@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .audit import compact
-from .console import make_console, markup, text
+from .console import NORMAL, QUIET, VERBOSE, QuietOpt, VerboseOpt, make_console, markup, text, verbosity
 from .crawl import Crawler, SourceResult
 from .options import AllowLocal, politeness
 from .politeness import Politeness
@@ -40,11 +40,14 @@ def list_sources(registry: dict[str, Source], show_all: bool = False) -> Table:
     return table
 
 
-def check_report(result: SourceResult, console: Console) -> None:
-    """What a dry run found for one source."""
+def check_report(result: SourceResult, console: Console, level: int = NORMAL) -> None:
+    """What a dry run found for one source (QUIET: its status line; VERBOSE: every error and note)."""
     style = STATUS_STYLE.get(result.status, "white")
     console.print(markup(f"[bold]{{}}[/]: [{style}]{{}}[/]{{}}", result.source, result.status,
                          f" — {result.signal}" if result.signal else ""))
+    if level == QUIET:
+        return
+    cap = None if level == VERBOSE else 10
     console.print(text(f"  family: {', '.join(result.families) or 'none detected'}; columns listed: "
                        f"{len(result.columns)}; list pages and list API calls: {result.list_pages}; requests: "
                        f"{result.requests}"))
@@ -56,9 +59,9 @@ def check_report(result: SourceResult, console: Console) -> None:
                            f"{len([y for y in a.found if a.found[y]])}; missing: {compact(a.missing) or 'none'}"))
     for flag in result.flags:
         console.print(markup("  [yellow]flag:[/] {}", flag))
-    for err in result.errors[:10]:
+    for err in result.errors[:cap]:
         console.print(markup("  [red]error:[/] {}", err))
-    for note in result.notes[:10]:
+    for note in result.notes[:cap]:
         console.print(text(f"  note: {note}"))
     table = Table(title=f"reports found: {len(result.found)}", show_lines=False)
     for col in ("year", "published", "title", "url", "attachments"):
@@ -69,7 +72,8 @@ def check_report(result: SourceResult, console: Console) -> None:
 
 
 def check(targets: list[str], *, registry_path: Path | None = None, policy: Politeness | None = None,
-          since: int | None = None, console: Console | None = None, max_pages: int = 200) -> tuple[int, list[SourceResult]]:
+          since: int | None = None, console: Console | None = None, max_pages: int = 200,
+          level: int = NORMAL) -> tuple[int, list[SourceResult]]:
     """Dry-run the targets; returns (exit status, results)."""
     console = console or make_console(stderr=False)
     try:
@@ -80,7 +84,7 @@ def check(targets: list[str], *, registry_path: Path | None = None, policy: Poli
     crawler = Crawler(None, policy, since=since, dry_run=True, max_list_pages=max_pages)
     results = asyncio.run(crawler.run(sources))
     for result in results:
-        check_report(result, console)
+        check_report(result, console, level)
     bad = any(r.status in ("failed", "blocked") or not r.found for r in results)
     return (1 if bad else 0), results
 
@@ -94,15 +98,25 @@ def register(app: typer.Typer) -> None:
     def list_command(
         registry: Annotated[Path | None, typer.Option("--registry", help="source registry CSV")] = None,
         show_all: Annotated[bool, typer.Option("--all", help="include disabled sources")] = False,
+        quiet: QuietOpt = False,
+        verbose: VerboseOpt = False,
     ) -> None:
-        """The registry's sources (id, agency, region, level, cms hint, start URLs)."""
+        """The registry's sources (id, agency, region, level, cms hint, start URLs); --quiet: the ids alone."""
+        level = verbosity(quiet, verbose)
         console = make_console(stderr=False)
         try:
             reg = load(registry or REGISTRY_PATH)
         except (RegistryError, OSError) as exc:
             console.print(markup("[bold red]error:[/] {}", exc))
             raise typer.Exit(2) from exc
+        if level == QUIET:
+            for src in reg.values():
+                if show_all or src.hints.get("disabled") != "1":
+                    console.print(text(src.id))
+            return
         console.print(list_sources(reg, show_all))
+        if level == VERBOSE:
+            console.print(text(f"registry: {registry or REGISTRY_PATH}"))
 
     @sources.command("check")
     def check_command(
@@ -113,11 +127,14 @@ def register(app: typer.Typer) -> None:
         min_interval: Annotated[float, typer.Option(help="seconds between requests to one host")] = 1.0,
         max_pages: Annotated[int, typer.Option(help="list pages walked per column at most")] = 200,
         allow_local_hosts: AllowLocal = False,
+        quiet: QuietOpt = False,
+        verbose: VerboseOpt = False,
     ) -> None:
         """Live dry run: family detected, lists walked, reports found per year and their attachments; stores
-        nothing."""
+        nothing. --quiet: a status line per source."""
         code, _results = check(list(targets), registry_path=registry, since=since, max_pages=max_pages,
-                               policy=politeness(min_interval, user_agent, allow_local_hosts))
+                               policy=politeness(min_interval, user_agent, allow_local_hosts),
+                               level=verbosity(quiet, verbose))
         raise typer.Exit(code)
 
     app.add_typer(sources, name="sources")
