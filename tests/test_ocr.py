@@ -291,6 +291,13 @@ def _doc(values: list[tuple[str, float]], refine=None) -> Document:
                     meta={"ocr_pages": "1"}, refine=refine)
 
 
+def _framed(tables) -> dict:
+    """normalise/recheck give each table as checked columns: frames for the assertions."""
+    from pipeline import schema
+
+    return {name: schema.frame(name, [cols]) for name, cols in tables.items()}
+
+
 def test_doubtful_values_are_flagged_never_guessed():
     from pipeline.extraction import normalise
     from pipeline.metadata import read_metadata
@@ -300,6 +307,7 @@ def test_doubtful_values_are_flagged_never_guessed():
     doc = _doc(values)
     md = read_metadata("", [], {})
     frames, fields = recheck(doc, "r1", lambda: normalise(doc, "r1", md), normalise(doc, "r1", md))
+    frames = _framed(frames)
     flag = frames["checks"][frames["checks"]["check"] == "ocr.confidence.reviews"]
     assert len(flag) == 1 and not flag["passed"].iloc[0]
     assert flag["cells"].iloc[0] == "litigation_after_review.total" and flag["lhs"].iloc[0] == pytest.approx(0.42)
@@ -324,6 +332,7 @@ def test_failed_identity_triggers_the_finer_pass():
     doc = _doc(values, refine)
     md = read_metadata("", [], {})
     frames, fields = recheck(doc, "r2", lambda: normalise(doc, "r2", md), normalise(doc, "r2", md))
+    frames = _framed(frames)
     assert {c.col for c in asked} == {0, 1, 2, 3, 4}  # the cells of reviews.total.admin_review
     checks = frames["checks"].set_index("check")
     assert checks.loc["reviews.total.admin_review", "passed"]  # 5 + 8 + 0 + 0 = 13 once read again
