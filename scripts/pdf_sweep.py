@@ -8,7 +8,9 @@ Documents block by block, and extracts it and compares every cell with the gener
 tests/test_office_roundtrip.py does). Prints one line per failure and a summary; `--json` writes per-case
 results (to compare two checkouts: run the sweep in each with the same --seed and diff the JSON).
 
-Usage: python scripts/pdf_sweep.py [--n 40] [--seed 1] [--producer soffice|reportlab|both] [--json FILE]
+Usage: python scripts/pdf_sweep.py [--n 40] [--seed 1] [--producer soffice|reportlab|both] [--borderless] [--json FILE]
+(--borderless: Word tables without borders, LibreOffice only; the extraction of those is not exact, the two paths
+must still agree)
 """
 
 from __future__ import annotations
@@ -122,9 +124,15 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--producer", choices=("soffice", "reportlab", "both"), default="both")
     ap.add_argument("--json", type=Path, help="write per-case results here")
+    ap.add_argument("--borderless", action="store_true",
+                    help="Word tables without borders (soffice only): the text-position grid, both paths")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     cases = [random_case(rng) for _ in range(args.n)]
+    if args.borderless:
+        for case in cases:
+            case["layout"]["ruled"] = False
+        args.producer = "soffice"
     producers = ["soffice", "reportlab"] if args.producer == "both" else [args.producer]
     if "soffice" in producers and shutil.which("soffice") is None:
         print("LibreOffice (soffice) not on PATH: the soffice producer is skipped")

@@ -88,13 +88,22 @@ class PdfiumPage:
                      strict: bool = True) -> PdfiumPage:
         return self.filter(lambda o: not pdf_lattice.overlaps((o["x0"], o["top"], o["x1"], o["bottom"]), bbox))
 
-    def find_tables(self, table_settings: dict[str, Any]) -> list[pdf_lattice.LatticeTable]:
+    def find_tables(self, table_settings: dict[str, Any]) -> list[Any]:
         explicit = table_settings.get("explicit_horizontal_lines") or []
-        if (table_settings.get("vertical_strategy"), table_settings.get("horizontal_strategy")) != _LINES or \
-                set(table_settings) - {"vertical_strategy", "horizontal_strategy", "explicit_horizontal_lines"} or \
-                any(not isinstance(e, dict) for e in explicit):
-            raise Declined("no ruled table: the text-position strategy is pdfplumber's")
-        return pdf_lattice.find_tables(self, explicit)
+        if (table_settings.get("vertical_strategy"), table_settings.get("horizontal_strategy")) == _LINES and \
+                not set(table_settings) - {"vertical_strategy", "horizontal_strategy", "explicit_horizontal_lines"} \
+                and all(isinstance(e, dict) for e in explicit):
+            return pdf_lattice.find_tables(self, explicit)
+        # any other strategy (the text-position grid of a table without rules): pdfplumber's own table
+        # finder, run on these characters and rules
+        from pdfplumber.table import TableFinder, TableSettings
+
+        return TableFinder(self, TableSettings.resolve(table_settings)).tables
+
+    def extract_words(self, **kwargs: Any) -> list[Obj]:
+        from pdfplumber.utils import extract_words
+
+        return extract_words(self.chars, **kwargs)
 
     def extract_text_lines(self, return_chars: bool = True, **kwargs: Any) -> list[Obj]:
         return pdf_lattice.text_lines(self.chars)
