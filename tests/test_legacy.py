@@ -474,3 +474,27 @@ def test_any_text_is_read_without_error(tokens: list[str]):
     for f in res.figures:
         assert f.period in ("year", "cumulative") and f.source in ("table", "prose")
         assert (f.value is None) == (f.null_reason is not None) or f.source == "prose"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_prose_rules_that_need_a_digit_match_no_digit_free_sentence(data) -> None:
+    """read_prose skips the rules marked needs_digit on a sentence without digits: none of them may match one
+    (a sentence each rule matches, with its digits taken out)."""
+    import re
+
+    rule = data.draw(st.sampled_from([r for r in prose.rules() if r.needs_digit]))
+    sent = re.sub(r"\d", "", data.draw(st.from_regex(rule.regex, fullmatch=True)))
+    assert rule.regex.search(sent) is None, (rule.pattern, sent)
+
+
+def test_prose_rules_need_a_digit_only_when_the_number_is_not_optional() -> None:
+    import re
+
+    num = prose._number_re()
+    assert prose._needs_digit(re.compile(f"主动公开{num}条"))
+    assert not prose._needs_digit(re.compile(f"主动公开(?:{num}条)?信息"))  # the number may be absent
+    assert not prose._needs_digit(re.compile(f"未收到|收到{num}件"))  # one branch has no number
+    assert not prose._needs_digit(re.compile("未收到申请"))  # no number at all
+    marked = [r for r in prose.rules() if r.needs_digit]
+    assert marked and all("{N}" in r.pattern for r in marked)

@@ -41,6 +41,7 @@ _LIST_START_RE = re.compile(r"[：:]|(?:主要类别|类别)(?:有|包括|分别
 _ITEM_SPLIT_RE = re.compile(r"[，,；;]")
 _CLAUSE_REST_RE = re.compile(r"[^，,。；;]*")  # the rest of a clause: an exclusion word there counts too
 _ITEM_LEAD_RE = re.compile(r"^(?:其中|以及|和|及|另有|还有)")
+_DIGIT_RE = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,18 @@ class ProseRule:
     sentence: re.Pattern[str] | None
     exclude: re.Pattern[str] | None
     resolver: str | None
+    needs_digit: bool = False  # the number {N} is not optional: a sentence without a digit cannot match
+
+
+def _needs_digit(regex: re.Pattern[str]) -> bool:
+    """The group n (a number, \\d+) stands in the pattern's top-level sequence, so every match holds a digit."""
+    try:
+        from re import _parser  # the stdlib's own parse of the pattern (no alternation or repeat above n)
+    except ImportError:  # a Python without it: test every sentence, as before
+        return False
+    group = regex.groupindex.get("n")
+    return group is not None and any(op is _parser.SUBPATTERN and av[0] == group
+                                     for op, av in _parser.parse(regex.pattern).data)
 
 
 def _number_re() -> str:
@@ -77,8 +90,10 @@ def rules() -> tuple[ProseRule, ...]:
         if r["key"] not in known:
             raise ValueError(f"{path.name}: unknown key {r['key']!r}")
         body = r["pattern"].replace("{N}", _number_re()).replace("{Q}", "")
-        out.append(ProseRule(r["key"], r["pattern"], re.compile(body), float(r["value"]) if r["value"] else None,
-                             _opt(r["heading"]), _opt(r["sentence"]), _opt(r["exclude"]), r["resolver"] or None))
+        regex = re.compile(body)
+        out.append(ProseRule(r["key"], r["pattern"], regex, float(r["value"]) if r["value"] else None,
+                             _opt(r["heading"]), _opt(r["sentence"]), _opt(r["exclude"]), r["resolver"] or None,
+                             _needs_digit(regex)))
     return tuple(out)
 
 
@@ -207,23 +222,29 @@ def read_prose(lines: list[str]) -> list[KeyFigure]:
             headings = {k: v for k, v in headings.items() if k < level}
             headings[level] = text
             continue
-        inner = headings[max(headings)] if headings else ""
+        inner = squeeze(headings[max(headings)]) if headings else ""
+        lists, others = _rule_kinds()
         for long in _FULL_STOP_RE.split(text):  # a list of categories runs on over 。-free clauses joined by ；
-            for rule in rules():
-                if rule.resolver == "category_list" and rule.sentence is not None and rule.sentence.search(long):
+            for rule in lists:
+                if rule.sentence is not None and rule.sentence.search(long):
                     n_sentence += 1
                     out += [f for f in _apply(rule, long, -n_sentence, taken) if _new(f, seen)]
         for sent in sentences(text):
             n_sentence += 1
-            for rule in rules():
-                if rule.resolver == "category_list":
-                    continue
-                if rule.heading is not None and not rule.heading.search(squeeze(inner)):
-                    continue
-                if rule.sentence is not None and not rule.sentence.search(sent):
+            digits = _DIGIT_RE.search(sent) is not None
+            for rule in others:
+                if (rule.needs_digit and not digits) or (rule.heading is not None and not rule.heading.search(inner)) \
+                        or (rule.sentence is not None and not rule.sentence.search(sent)):
                     continue
                 out += [f for f in _apply(rule, sent, n_sentence, taken) if _new(f, seen)]
     return out
+
+
+@cache
+def _rule_kinds() -> tuple[tuple[ProseRule, ...], tuple[ProseRule, ...]]:
+    """The category-list rules and the others, each in file order."""
+    return (tuple(r for r in rules() if r.resolver == "category_list"),
+            tuple(r for r in rules() if r.resolver != "category_list"))
 
 
 def _new(fig: KeyFigure, seen: set[tuple]) -> bool:

@@ -3,16 +3,19 @@
 pdfplumber spends 30–270 ms per page building pdfminer's layout objects in Python; pdfium reads the same
 page in a few milliseconds. `PdfiumPage` holds what pdf.py's page reader (`_read_table_page`) uses of a
 pdfplumber page — characters, lines, rectangles and curves as pdfplumber-style dicts, `filter`,
-`find_tables`, `outside_bbox`, `extract_text_lines` — built from pdfium's text page and page objects, with
-the tables found by pdf_lattice.py (pdfplumber's algorithm, re-implemented). pdf.py runs the same page
-reader on either page, so the grids, stitching and everything downstream are shared.
+`find_tables`, `extract_words`, `outside_bbox`, `extract_text_lines` — built from pdfium's text page and
+page objects, with the ruled tables found by pdf_lattice.py (pdfplumber's algorithm, re-implemented) and
+tables without rules by pdfplumber's own text-position finder run on these characters. pdf.py runs the same
+page reader on either page, so the grids, stitching and everything downstream are shared.
 
 The geometry follows pdfminer: a character box runs from its origin to origin + advance, hung from the
 baseline (see pdf.on_baseline); paths are split into subpaths and classified as pdfminer does (a segment →
-line, a closed axis-aligned quadrilateral → rect, anything else → curve). A page the fast path cannot read
-the same way raises `Declined` and pdfplumber reads it: no ruled table where the text grid is needed,
-rotated or vertical text, fonts without metrics in pdfium (Type 3) or without a Unicode mapping, text
-pdfium merged (a duplicate text object, e.g. fake bold), a rotated or offset page box.
+line, a closed axis-aligned quadrilateral → rect, anything else → curve). Type 3 glyphs under a
+one-character /ActualText (Skia's CJK in browser prints) read as that character. A page the fast path cannot
+read the same way raises `Declined` and pdfplumber reads it: rotated or mirrored text, vertical writing with
+glyph-specific metrics, fonts without metrics in pdfium or without a Unicode mapping, /ActualText over
+several characters, text pdfium merged (a duplicate text object, e.g. fake bold), a rotated or offset page
+box.
 """
 
 from __future__ import annotations
