@@ -22,7 +22,7 @@ from pdfplumber.utils import extract_text as plumber_text
 
 from pipeline.document import Table
 from pipeline.readers import pdf_lattice
-from pipeline.readers.pdf import LATTICE, read_pdf
+from pipeline.readers.pdf import LATTICE, TEXT_GRID, read_pdf
 from pipeline.readers.pdfium_page import Declined, PdfiumPage, read_page
 from tests.conftest import corpus_file
 
@@ -190,6 +190,43 @@ def test_table_finder_matches_pdfplumber(seed: int) -> None:
     page = _ruling(random.Random(seed))
     theirs = TableFinder(page, LATTICE).tables
     ours = pdf_lattice.find_tables(page)
+    assert [sorted(t.cells) for t in ours] == [sorted(t.cells) for t in theirs]
+    for a, b in zip(ours, theirs, strict=True):
+        assert a.bbox == b.bbox
+        assert [r.cells for r in a.rows] == [r.cells for r in b.rows]
+        assert a.extract(x_tolerance=1.5) == b.extract(x_tolerance=1.5)
+
+
+def _text_grid_page(rng: random.Random) -> PdfiumPage:
+    """Tables without rules: words in columns (some cells empty, some labels long), stray words, a rule or two."""
+    chars = []
+    for _ in range(rng.randint(1, 2)):
+        xs = sorted(rng.sample(range(40, 520, 6), rng.randint(2, 5)))
+        top = rng.uniform(20, 400)
+        for _r in range(rng.randint(2, 9)):
+            size = rng.choice((9, 10.5, 12))
+            for x in xs:
+                if rng.random() < 0.15:
+                    continue  # an empty cell
+                word = rng.choice(("一二", "总计", "12", "3", "（一）申请", "0", "-", "合计人次"))
+                cx = x + rng.choice((0, 0, 0.5, 2.5, 4))
+                for ch in word:
+                    chars.append(_char(ch, cx, top + rng.choice((0, 0, 0.3)), size))
+                    cx = chars[-1]["x1"] + rng.choice((0, 0, 0.4))
+            top += size + rng.choice((2, 4, 9, 20))
+    for _ in range(rng.randint(0, 8)):  # stray words
+        chars.append(_char(rng.choice("说明5，"), rng.uniform(10, 560), rng.uniform(10, 800), 10.5))
+    lines = [_line(40, y, 500, y) for y in rng.sample(range(30, 800, 5), rng.choice((0, 0, 1, 2)))]
+    return PdfiumPage({"char": chars, "line": lines, "rect": [], "curve": []}, 595, 842)
+
+
+@settings(max_examples=150, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_text_grid_finder_matches_pdfplumber(seed: int) -> None:
+    """Tables without rules (pdf.TEXT_GRID): pdfplumber's edges, pdf_lattice's cells and tables."""
+    page = _text_grid_page(random.Random(seed))
+    theirs = TableFinder(page, TEXT_GRID).tables
+    ours = page.find_tables(TEXT_GRID)
     assert [sorted(t.cells) for t in ours] == [sorted(t.cells) for t in theirs]
     for a, b in zip(ours, theirs, strict=True):
         assert a.bbox == b.bbox
