@@ -476,16 +476,21 @@ def test_any_text_is_read_without_error(tokens: list[str]):
         assert (f.value is None) == (f.null_reason is not None) or f.source == "prose"
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.data())
-def test_prose_rules_that_need_a_digit_match_no_digit_free_sentence(data) -> None:
-    """read_prose skips the rules marked needs_digit on a sentence without digits: none of them may match one
-    (a sentence each rule matches, with its digits taken out)."""
+def test_prose_rules_skip_only_sentences_they_cannot_match(data) -> None:
+    """read_prose skips a rule on a sentence when ProseRule.may_match says no: every sentence the rule matches
+    (drawn from its own pattern, inside other text) must pass, and one marked needs_digit never matches
+    without its digits."""
     import re
 
-    rule = data.draw(st.sampled_from([r for r in prose.rules() if r.needs_digit]))
-    sent = re.sub(r"\d", "", data.draw(st.from_regex(rule.regex, fullmatch=True)))
-    assert rule.regex.search(sent) is None, (rule.pattern, sent)
+    rule = data.draw(st.sampled_from(prose.rules()))
+    match = data.draw(st.from_regex(rule.regex, fullmatch=True))
+    sent = data.draw(st.text(alphabet="，。年度共计", max_size=4)) + match + data.draw(st.text(alphabet="，。；", max_size=3))
+    assert rule.regex.search(sent) is None or rule.may_match(sent, re.search(r"\d", sent) is not None), \
+        (rule.pattern, sent, rule.needs)
+    if rule.needs_digit:
+        assert rule.regex.search(re.sub(r"\d", "", match)) is None, (rule.pattern, match)
 
 
 def test_prose_rules_need_a_digit_only_when_the_number_is_not_optional() -> None:
@@ -498,3 +503,31 @@ def test_prose_rules_need_a_digit_only_when_the_number_is_not_optional() -> None
     assert not prose._needs_digit(re.compile("未收到申请"))  # no number at all
     marked = [r for r in prose.rules() if r.needs_digit]
     assert marked and all("{N}" in r.pattern for r in marked)
+
+
+def test_prose_rules_need_the_strings_every_match_holds() -> None:
+    import re
+
+    needs = prose._needs(re.compile("(?:共|全年)(?:公开|发布)(?:各类)?信息(?P<n>\\d+)(?P<unit>条|件)"), keep=9)
+    assert set(needs) == {frozenset({"信息"}), frozenset({"公开", "发布"}), frozenset({"共", "全年"}),
+                          frozenset({"条", "件"})}
+    assert needs[:2] == (frozenset({"信息"}), frozenset({"公开", "发布"}))  # the most selective first
+    assert prose._needs(re.compile("(?:未|没有)?(?:收到)?申请|无申请")) == (frozenset({"申请"}),)
+    assert prose._needs(re.compile("(?:a|)b?")) == ()  # nothing every match must hold
+    assert prose._needs(re.compile("(?i)abc")) == ()  # case-folded: not read
+    rule = next(r for r in prose.rules() if r.needs)
+    assert not rule.may_match("本年度无相关情况。", True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_prose_candidates_are_the_rules_that_may_match(data) -> None:
+    """prose.candidates (one search, an index) picks exactly the rules ProseRule.may_match lets through."""
+    import re
+
+    others = [r for r in prose.rules() if r.resolver != "category_list"]
+    parts = [data.draw(st.from_regex(r.regex, fullmatch=True)) for r in data.draw(st.lists(st.sampled_from(others),
+                                                                                            max_size=3))]
+    sent = "，".join(parts + [data.draw(st.text(alphabet="主动公开发布信息申请件条了共计0１。", max_size=12))])
+    digits = re.search(r"\d", sent) is not None
+    assert prose.candidates(sent) == [r for r in others if r.may_match(sent, digits)]

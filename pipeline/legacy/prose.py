@@ -55,6 +55,11 @@ class ProseRule:
     exclude: re.Pattern[str] | None
     resolver: str | None
     needs_digit: bool = False  # the number {N} is not optional: a sentence without a digit cannot match
+    needs: tuple[frozenset[str], ...] = ()  # every match holds one string of each set (see _needs)
+
+    def may_match(self, sent: str, digits: bool) -> bool:
+        """False when the sentence cannot hold a match (a necessary condition, cheaper than the search)."""
+        return (digits or not self.needs_digit) and all(any(x in sent for x in alts) for alts in self.needs)
 
 
 def _needs_digit(regex: re.Pattern[str]) -> bool:
@@ -66,6 +71,56 @@ def _needs_digit(regex: re.Pattern[str]) -> bool:
     group = regex.groupindex.get("n")
     return group is not None and any(op is _parser.SUBPATTERN and av[0] == group
                                      for op, av in _parser.parse(regex.pattern).data)
+
+
+def _needs(regex: re.Pattern[str], keep: int = 3) -> tuple[frozenset[str], ...]:
+    """Sets of strings of which every match of the pattern holds one each (the `keep` most selective): its
+    top-level literals, and the alternatives of groups that must match, read from the stdlib's parse."""
+    try:
+        from re import _parser
+    except ImportError:
+        return ()
+    if regex.flags & (re.IGNORECASE | re.VERBOSE):
+        return ()
+
+    def item(op, av) -> frozenset[str] | None:  # noqa: ANN001 - the parser's own tuples
+        if op is _parser.LITERAL:
+            return frozenset(chr(av))
+        if op is _parser.IN and av and all(o is _parser.LITERAL for o, _ in av):
+            return frozenset(chr(v) for _, v in av)
+        if op is _parser.SUBPATTERN and not av[1] and not av[2]:  # no flags set or cleared inside
+            return sequence(av[3])
+        if op is _parser.BRANCH:
+            alts = [sequence(b) for b in av[1]]
+            if any(a is None for a in alts):
+                return None
+            union = frozenset().union(*alts)  # a string that holds another of the set adds nothing
+            return frozenset(x for x in union if not any(y != x and y in x for y in union))
+        if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT) and av[0] >= 1:
+            return sequence(av[2])
+        return None
+
+    def candidates(seq) -> list[frozenset[str]]:  # noqa: ANN001
+        out, run = [], ""
+        for op, av in list(seq) + [(None, None)]:
+            if op is _parser.LITERAL:
+                run += chr(av)
+                continue
+            if run:
+                out.append(frozenset([run]))
+                run = ""
+            if op is not None and (req := item(op, av)) is not None:
+                out.append(req)
+        return out
+
+    def rank(req: frozenset[str]) -> tuple[int, int]:
+        return (-min(map(len, req)), len(req))
+
+    def sequence(seq) -> frozenset[str] | None:  # noqa: ANN001
+        found = candidates(seq)
+        return min(found, key=rank) if found else None
+
+    return tuple(sorted(candidates(_parser.parse(regex.pattern, regex.flags).data), key=rank)[:keep])
 
 
 def _number_re() -> str:
@@ -93,7 +148,7 @@ def rules() -> tuple[ProseRule, ...]:
         regex = re.compile(body)
         out.append(ProseRule(r["key"], r["pattern"], regex, float(r["value"]) if r["value"] else None,
                              _opt(r["heading"]), _opt(r["sentence"]), _opt(r["exclude"]), r["resolver"] or None,
-                             _needs_digit(regex)))
+                             _needs_digit(regex), _needs(regex)))
     return tuple(out)
 
 
@@ -223,7 +278,7 @@ def read_prose(lines: list[str]) -> list[KeyFigure]:
             headings[level] = text
             continue
         inner = squeeze(headings[max(headings)]) if headings else ""
-        lists, others = _rule_kinds()
+        lists = _rule_kinds()[0]
         for long in _FULL_STOP_RE.split(text):  # a list of categories runs on over 。-free clauses joined by ；
             for rule in lists:
                 if rule.sentence is not None and rule.sentence.search(long):
@@ -231,13 +286,37 @@ def read_prose(lines: list[str]) -> list[KeyFigure]:
                     out += [f for f in _apply(rule, long, -n_sentence, taken) if _new(f, seen)]
         for sent in sentences(text):
             n_sentence += 1
-            digits = _DIGIT_RE.search(sent) is not None
-            for rule in others:
-                if (rule.needs_digit and not digits) or (rule.heading is not None and not rule.heading.search(inner)) \
+            for rule in candidates(sent):
+                if (rule.heading is not None and not rule.heading.search(inner)) \
                         or (rule.sentence is not None and not rule.sentence.search(sent)):
                     continue
                 out += [f for f in _apply(rule, sent, n_sentence, taken) if _new(f, seen)]
     return out
+
+
+def candidates(sent: str) -> list[ProseRule]:
+    """The rules other than category lists that may match the sentence (ProseRule.may_match), in file order:
+    the strings of the rules' most selective sets looked up once, then only the rules whose set is there."""
+    others, by_first, always = _index()
+    picked = set(always)
+    for x, rules_of in by_first:
+        if x in sent:
+            picked.update(rules_of)
+    digits = _DIGIT_RE.search(sent) is not None
+    return [r for r in (others[i] for i in sorted(picked))
+            if (digits or not r.needs_digit) and all(any(x in sent for x in alts) for alts in r.needs[1:])]
+
+
+@cache
+def _index() -> tuple[tuple[ProseRule, ...], tuple[tuple[str, tuple[int, ...]], ...], tuple[int, ...]]:
+    """(the rules, each string of a first set → the rules whose first set holds it, the rules needing none)."""
+    others = _rule_kinds()[1]
+    by_first: dict[str, list[int]] = {}
+    for i, r in enumerate(others):
+        for x in r.needs[0] if r.needs else ():
+            by_first.setdefault(x, []).append(i)
+    return others, tuple((x, tuple(v)) for x, v in by_first.items()), tuple(i for i, r in enumerate(others)
+                                                                             if not r.needs)
 
 
 @cache
