@@ -169,24 +169,30 @@ def _chars(page: pdfium.PdfPage, loaded: pdfium.PdfTextPage | None, height: floa
         last_x: dict[int, float] = {}  # text object → origin x of its last character
         fonts: dict[int, bool] = {}  # font → vertical writing
         chars: list[Obj] = []
+        obj_now = None  # the text object of the characters before, and what pdfium gives per object:
+        ma = md = font_size = 0.0  # its matrix (text and form matrices composed), font size,
+        vertical = False  # and its font's writing mode
         for i in range(n):
             if is_generated(tp, i) == 1:
                 continue
             if map_error(tp, i) == 1:
                 raise Declined("a font without a Unicode mapping")
-            get_matrix(tp, i, pm)
-            if m.b or m.c or m.a <= 0 or m.d <= 0:
-                raise Declined("rotated or mirrored text")
             obj = _text_object(tp, i)
             code = get_unicode(tp, i)
-            font = _font_of(obj)
-            vertical = fonts.get(font)
-            if vertical is None:
-                vertical = fonts[font] = _vertical(font, code)
+            if obj != obj_now or obj is None:
+                obj_now = obj
+                get_matrix(tp, i, pm)
+                if m.b or m.c or m.a <= 0 or m.d <= 0:
+                    raise Declined("rotated or mirrored text")
+                ma, md = m.a, m.d
+                font_size = get_size(tp, i)
+                font = _font_of(obj)
+                vertical = fonts.get(font)
+                if vertical is None:
+                    vertical = fonts[font] = _vertical(font, code)
             get_origin(tp, i, pox, poy)
             get_box(tp, i, pbox)
             x, y = ox.value, oy.value
-            font_size = get_size(tp, i)
             text = chr(code)
             if last_x.get(obj) == x:  # pieces of /ActualText all sit at the object's position
                 raise Declined("/ActualText of more than one character")
@@ -194,9 +200,9 @@ def _chars(page: pdfium.PdfPage, loaded: pdfium.PdfTextPage | None, height: floa
             if vertical:  # pdfminer's box is one em square from the origin pdfium gives, with default metrics
                 if abs(box.left - x) > 0.01 or abs(abs(box.top - box.bottom) - font_size) > 0.01:
                     raise Declined("vertical writing with glyph-specific metrics")
-                x1, d = x + font_size * m.a, m.d
+                x1, d = x + font_size * ma, md
             elif abs(box.left - x) <= 0.01:  # the metric box: origin to origin + advance
-                x1, d = box.right, m.d
+                x1, d = box.right, md
             elif _actual_text(_typed(obj, pdfium_c.FPDF_PAGEOBJECT)):
                 x, y, a, d = _object_origin(obj, x, y)
                 text, advance = _original(font, text, font_size)
@@ -207,7 +213,7 @@ def _chars(page: pdfium.PdfPage, loaded: pdfium.PdfTextPage | None, height: floa
             top = height - (y + size)
             chars.append({"object_type": "char", "text": text, "x0": x, "x1": x1, "top": top,
                           "bottom": top + size, "doctop": top, "y0": y, "y1": y + size, "upright": True,
-                          "size": x1 - x if vertical else size, "matrix": (m.a, m.b, m.c, m.d, x, y)})
+                          "size": x1 - x if vertical else size, "matrix": (ma, 0.0, 0.0, md, x, y)})
     finally:
         if loaded is None:
             textpage.close()
