@@ -3,11 +3,11 @@
 
 Parts (one per run; prints one JSON line):
 - `--part build --workload DIR`: writes the generated PDFs (reportlab: 4–6-page reports and one long report;
-  LibreOffice: a long report, when soffice is installed) into DIR;
+  LibreOffice: a long report, when soffice is installed) and the synthetic 300 KB report page into DIR;
 - `--part pdf --workload DIR`: per PDF (the corpus's text PDFs, the office fixtures, DIR's), CPU seconds of
   `pipeline.extract_bytes` beside pdfplumber's extract_tables() + extract_text() on every page, alternated;
   with the fast path's pages and what it declined;
-- `--part html`: per HTML page (the corpus's and a synthetic 300 KB page), CPU ms of `pipeline.extract_bytes`
+- `--part html --workload DIR`: per HTML page (the corpus's and DIR's synthetic 300 KB page), CPU ms of `pipeline.extract_bytes`
   beside a whole-page BeautifulSoup parse (lxml) with find_all("table") and pandas.read_html (lxml);
 - `--part overhead`: per small text (the corpus's 2 KB excerpts, or a generated one), CPU ms of extraction
   minus reading: what a document costs outside its reader.
@@ -84,6 +84,8 @@ def build(folder: Path, long_pages: int) -> dict[str, Any]:
         data = render_pdf(report, CellQuirks(blank_zero=0.3, seed=i), **options)
         (folder / f"reportlab_{i}.pdf").write_bytes(data)
         made[f"reportlab_{i}.pdf"] = n_pages(data)
+    from bench_extract import SYNTH_NAME, synthetic_page  # made here, by this checkout: the html part may
+    (folder / SYNTH_NAME).write_bytes(synthetic_page())  # measure another one's pipeline (OGI_BENCH_CODE)
     long_report = generate(random.Random(7), year=2023, activity="medium")
     data = render_pdf(long_report, filler_before_table3=long_pages * 12)
     (folder / "long_reportlab.pdf").write_bytes(data)
@@ -156,16 +158,15 @@ def measure_pdf(workload: Path, repeat: int) -> list[dict[str, Any]]:
 
 
 # ---- HTML -------------------------------------------------------------------------------------------------
-def measure_html(repeat: int) -> list[dict[str, Any]]:
+def measure_html(workload: Path, repeat: int) -> list[dict[str, Any]]:
     import pandas as pd
-    from bench_extract import SYNTH_NAME, synthetic_page
     from bs4 import BeautifulSoup
 
     import pipeline
     from pipeline.readers.encoding import decode
 
     pages = [(p.name, p.read_bytes()) for p in sorted(CORPUS.glob("*.html"))] if CORPUS.is_dir() else []
-    pages.append((SYNTH_NAME, synthetic_page()))
+    pages += [(p.name, p.read_bytes()) for p in sorted(workload.glob("*.html"))]  # the synthetic 300 KB page
     rows = []
     def tables(data: bytes) -> object:
         try:
@@ -220,7 +221,7 @@ def main() -> None:
     elif args.part == "pdf":
         result = measure_pdf(args.workload, max(1, args.repeat // 2))
     elif args.part == "html":
-        result = measure_html(args.repeat * 4)
+        result = measure_html(args.workload, args.repeat * 4)
     else:
         result = measure_overhead(args.repeat * 40)
     print(json.dumps({"code": str(CODE), "part": args.part, "result": result}, ensure_ascii=False))
