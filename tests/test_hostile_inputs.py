@@ -26,7 +26,7 @@ from pipeline.executors import RawDoc, extract_files
 from pipeline.readers.docx import _kept_columns
 from pipeline.readers.html import meta_tags
 from pipeline.readers.pdf import closing_rules
-from pipeline.readers.rects import PointIndex, TooMuchWork, merge_overlapping
+from pipeline.readers.rects import PointIndex, TooMuchWork, merge_overlapping, merge_pairwise
 from pipeline.synth import district_corpus, hostile, render_html_page, render_pipe_text
 from pipeline.workers import Limits
 
@@ -150,6 +150,23 @@ def test_grid_merge_is_the_pairwise_merge(boxes, points):
     index = PointIndex(merged)
     for x, y in points:
         assert index.holds(x, y) == any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in merged)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_box, max_size=40))
+def test_pairwise_merge_within_its_limit_is_the_merge(boxes):
+    """rects.merge_pairwise (pdf.py's first try) gives the grid merge's boxes, or None past its limit."""
+    merged = merge_pairwise(boxes, 10**9)
+    assert merged is not None and sorted(merged) == sorted(merge_overlapping(boxes)) == naive_merge(boxes)
+    small = merge_pairwise(boxes, 5)
+    assert small is None or sorted(small) == naive_merge(boxes)
+
+
+def test_pairwise_merge_gives_up_on_many_disjoint_boxes():
+    disjoint = [(i * 4.0, j * 4.0, i * 4.0 + 1, j * 4.0 + 1) for i in range(100) for j in range(100)]
+    assert merge_pairwise(disjoint, 50_000) is None
+    one_table = [(x, 0.0, x + 1, 500.0) for x in range(0, 400, 40)] + [(0.0, y, 400.0, y + 1) for y in range(0, 500, 20)]
+    assert merge_pairwise(one_table, 50_000) == [(0.0, 0.0, 400.0, 500.0)]
 
 
 def test_merge_has_a_work_budget():

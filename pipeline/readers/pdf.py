@@ -21,7 +21,7 @@ from pdfplumber.utils import extract_text
 from pipeline.document import Block, Cell, Document, Paragraph, ReaderError, Table
 from pipeline.labels import table_words
 from pipeline.readers.cjk_fold import clean_cell_text, clean_line, is_page_number, join_lines
-from pipeline.readers.rects import PointIndex, TooMuchWork, merge_overlapping
+from pipeline.readers.rects import PointIndex, TooMuchWork, merge_overlapping, merge_pairwise
 
 MEDIA_TYPE = "application/pdf"
 
@@ -38,6 +38,8 @@ _VALUE_RE = re.compile(r"^([-+]?\d[\d,，]*([.．]\d+)?\s*(万元|元|件|次|�
 _NUMBERED_RE = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+[、.．]|\d+\s*[、.．])")
 _CONT_GAP = 1.0  # points: tolerance when matching cell edges to grid lines
 RULE_WORK = 2_000_000  # steps for the ruled regions of one page (a real page needs a few thousand)
+PAIRWISE_WORK = 50_000  # comparisons of the pair-by-pair merge before the grid's (rects.merge_pairwise)
+FEW_REGIONS = 8  # up to this many ruled regions a background is tested against each, without a grid
 MAX_CROSSINGS = 5_000  # horizontal × vertical ruling lines of one page (a report's table page: under 1,000)
 
 
@@ -407,16 +409,19 @@ def _is_white_fill(obj: dict) -> bool:
 def _ruled_regions(page) -> list[tuple[float, float, float, float]]:
     """Bounding boxes of connected groups of visible rules (lines, curves, visible rectangles).
 
-    Merged through a grid (rects.merge_overlapping), not pair by pair: a page of ten thousand disjoint rules
-    took minutes. Past RULE_WORK steps (a crafted layout) the page's ruled region is the bounding box of all
-    its rules."""
+    Merged pair by pair while the merged boxes stay few (a report's rules merge into a box per table), else
+    through a grid (rects.merge_overlapping): a page of ten thousand disjoint rules took minutes pair by pair.
+    Past RULE_WORK steps (a crafted layout) the page's ruled region is the bounding box of all its rules."""
     boxes = [
         [o["x0"] - 1.5, o["top"] - 1.5, o["x1"] + 1.5, o["bottom"] + 1.5]
         for o in (*page.lines, *page.curves, *page.rects)
         if not _is_white_fill(o)
     ]
+    merged = merge_pairwise(boxes, PAIRWISE_WORK)  # a report's page: its rules merge into a few boxes
+    if merged is not None:
+        return merged
     try:
-        return merge_overlapping(boxes, budget=RULE_WORK)
+        return merge_overlapping(boxes, budget=RULE_WORK - PAIRWISE_WORK)
     except TooMuchWork:
         return [_bounds(boxes)]
 
@@ -428,6 +433,15 @@ def _bounds(boxes: list) -> tuple[float, float, float, float]:
 def _visible_filter(page):
     """Object filter dropping white backgrounds outside ruled regions (they would turn prose into tables)."""
     regions = _ruled_regions(page)
+    if len(regions) <= FEW_REGIONS:  # a report's page: each background tested against each region
+
+        def keep_few(obj: dict) -> bool:
+            if not _is_white_fill(obj):
+                return True
+            cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+            return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in regions)
+
+        return keep_few
     index = [PointIndex(regions, budget=RULE_WORK)]
 
     def keep(obj: dict) -> bool:

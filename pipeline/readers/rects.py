@@ -128,6 +128,33 @@ def merge_overlapping(boxes: Iterable[Sequence[float]], budget: int | None = Non
     return [tuple(b) for b in live.values()]  # type: ignore[misc]
 
 
+def merge_pairwise(boxes: Iterable[Sequence[float]], limit: int) -> list[Box] | None:
+    """merge_overlapping's result, pair by pair (each box against the merged boxes so far, again until nothing
+    changes): cheaper than the grid while the merged boxes stay few, as on a report's page (its rules merge
+    into one box per table). None once it would compare more than `limit` pairs (many disjoint boxes: the
+    grid's case)."""
+    out_boxes = [list(map(float, b)) for b in boxes]
+    out_boxes = [b for b in out_boxes if not any(math.isnan(v) for v in b)]
+    work = 0
+    changed = True
+    while changed:
+        changed = False
+        out: list[list[float]] = []
+        for b in out_boxes:
+            work += len(out)
+            if work > limit:
+                return None
+            for m in out:
+                if b[0] <= m[2] and m[0] <= b[2] and b[1] <= m[3] and m[1] <= b[3]:
+                    m[0], m[1], m[2], m[3] = min(m[0], b[0]), min(m[1], b[1]), max(m[2], b[2]), max(m[3], b[3])
+                    changed = True
+                    break
+            else:
+                out.append(b)
+        out_boxes = out
+    return [tuple(b) for b in out_boxes]  # type: ignore[misc]
+
+
 class PointIndex:
     """Which of a set of boxes hold a point, looked up through a grid instead of testing every box.
 
