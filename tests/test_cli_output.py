@@ -19,10 +19,10 @@ from pipeline.demo import build_corpus, write_registry
 from pipeline.synth import district_corpus, render_pipe_text
 from pipeline.synth.server import serve
 from scrapers.console import LOG_WIDTH
+from tests.conftest import corpus_file
 
 REPO = Path(__file__).resolve().parents[1]
 OGI = Path(sys.executable).with_name("ogi")
-CORPUS = REPO.parent / "shared" / "corpus"
 LONG = "某某市某某区人民政府办公室关于公布二〇二三年度政府信息公开工作年度报告的通知附件一"  # a 40-character name
 
 
@@ -86,9 +86,7 @@ def test_caught_collects_log_records_and_python_warnings() -> None:
 
 
 def test_browser_pdf_fontbbox_lines_stay_off_the_terminal(tmp_path: Path) -> None:
-    pdf = CORPUS / "2024_pingtan_browser.pdf"
-    if not pdf.exists():
-        pytest.skip(f"corpus file {pdf} not present (shared/corpus is beside the repository)")
+    pdf = corpus_file("2024_pingtan_browser.pdf")
     fast = _ogi("extract", str(pdf), "--out", str(tmp_path / "fast"))
     assert fast.returncode == 0 and "library warnings: 0;" in fast.stderr  # pdfium reads it: pdfminer is not asked
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}

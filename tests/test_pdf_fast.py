@@ -317,9 +317,7 @@ def test_closing_rules_match_the_pairwise_grouping() -> None:
 def test_closing_rules_of_real_pages_match_the_pairwise_grouping(name: str) -> None:
     from pipeline.readers.pdf import _page_rules, _visible_filter, closing_rules
 
-    path = CORPUS / name if name in CORPUS_PDFS else OFFICE / name
-    if not path.exists():
-        pytest.skip(f"corpus file {path} not present (shared/corpus is beside the repository)")
+    path = corpus_file(name) if name in CORPUS_PDFS else OFFICE / name
     doc = pdfium.PdfDocument(path.read_bytes())
     for i in range(len(doc)):
         try:
