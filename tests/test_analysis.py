@@ -258,6 +258,23 @@ def test_cjk_font_setup_is_quiet():
     assert name is None or isinstance(name, str)
 
 
+def test_cjk_font_installed_after_the_font_cache_is_found(monkeypatch):
+    """fonts-noto-cjk installed after matplotlib cached its font list: the font files are scanned once."""
+    from matplotlib import font_manager
+
+    from pipeline.analysis.plots import CJK_FILE_HINTS, use_cjk_font
+
+    cjk_files = [p for p in font_manager.findSystemFonts() if any(h in p.rsplit("/", 1)[-1].lower() for h in CJK_FILE_HINTS)]
+    if not cjk_files:
+        pytest.skip("no CJK font file on this machine (install fonts-noto-cjk)")
+    stale = font_manager.FontManager.__new__(font_manager.FontManager)
+    stale.__dict__.update(font_manager.fontManager.__dict__)
+    stale.ttflist = [f for f in font_manager.fontManager.ttflist if f.fname not in set(cjk_files)]
+    monkeypatch.setattr(font_manager, "fontManager", stale)
+    name = use_cjk_font(quiet=True)
+    assert name is not None and name in {f.name for f in stale.ttflist if f.fname in set(cjk_files)}
+
+
 def test_outcome_shares_figure(rel: Release):
     import matplotlib
 

@@ -1,7 +1,8 @@
 """matplotlib set-up for Chinese labels, and the figures shared by the notebooks and the README.
 
 `use_cjk_font()` picks an installed CJK font (Noto Sans CJK from fonts-noto-cjk, Source Han Sans, WenQuanYi,
-SimHei, Microsoft YaHei, PingFang); without one, labels render as boxes and a single note says so (the
+SimHei, Microsoft YaHei, PingFang). A CJK font installed after matplotlib built its font cache is found by
+scanning the system's font files once. Without one, labels render as boxes and a single note says so (the
 "Glyph missing" warnings are silenced).
 """
 
@@ -22,7 +23,25 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source H
              "Noto Serif CJK SC", "AR PL UMing CN")
 GROUP_COLORS = {"granted": "#2b8a3e", "partly_granted": "#94d82d", "denied": "#e03131", "unavailable": "#f59f00",
                 "not_processed": "#868e96", "other": "#4dabf7"}
+CJK_FILE_HINTS = ("cjk", "sourcehan", "wqy", "wenquanyi", "simhei", "msyh", "pingfang", "hei", "uming", "ukai")
 _NOTED: list[bool] = []
+
+
+def _pick(names: set[str]) -> str | None:
+    name = next((f for f in CJK_FONTS if f in names), None)
+    return name or next((f for f in sorted(names) if "CJK" in f or "Hei" in f), None)
+
+
+def _add_uncached_cjk_fonts(font_manager) -> None:
+    """Register CJK font files missing from matplotlib's font cache (fonts installed after the cache was built)."""
+    known = {f.fname for f in font_manager.fontManager.ttflist}
+    for path in font_manager.findSystemFonts():
+        base = path.rsplit("/", 1)[-1].lower()
+        if path not in known and any(h in base for h in CJK_FILE_HINTS):
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                continue
 
 
 def use_cjk_font(quiet: bool = False) -> str | None:
@@ -30,10 +49,10 @@ def use_cjk_font(quiet: bool = False) -> str | None:
     import matplotlib as mpl
     from matplotlib import font_manager
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    name = next((f for f in CJK_FONTS if f in installed), None)
+    name = _pick({f.name for f in font_manager.fontManager.ttflist})
     if name is None:
-        name = next((f for f in sorted(installed) if "CJK" in f or "Hei" in f), None)
+        _add_uncached_cjk_fonts(font_manager)
+        name = _pick({f.name for f in font_manager.fontManager.ttflist})
     mpl.rcParams["axes.unicode_minus"] = False
     if name is not None:
         rest = [f for f in mpl.rcParams["font.sans-serif"] if f != name]
