@@ -83,11 +83,18 @@ def test_attachments_on_another_host_of_the_same_government(tmp_path: Path) -> N
 
 
 def test_vsb_names_come_from_content_disposition(tmp_path: Path) -> None:
-    with served(vsb.build, docs(6, agencies=1), seed=1, per_page=5) as (portal, server):
+    """The link text is cut (``某某区2023年政府…``): only the header names the file, as RFC 5987 ``filename*``,
+    raw GBK bytes or raw UTF-8 bytes."""
+    published = docs(6, agencies=2, attachments=1.0, direct=0.0)
+    with served(vsb.build, published, seed=1, per_page=5, cut_names=True) as (portal, server):
         crawl(tmp_path, [source(portal, server)], policy([portal]))
         stored = check_complete(tmp_path, "src", portal, server)
-    names = [d.filename for d in stored if "download.jsp" in d.url]
-    assert names and all(n and n.endswith(".pdf") and "政府信息公开" in n for n in names)
+        styles = {route.headers["Content-Disposition"].split(";")[1].strip()[:9]
+                  for path, route in portal.site.routes.items() if "download.jsp" in path}
+    assert len(styles) >= 2  # filename*=UTF-8'' and filename="<raw bytes>"
+    names = {d.filename for d in stored if "download.jsp" in d.url}
+    published_names = {a.name for d in published if not d.deleted for a in d.attachments}
+    assert names and names <= published_names
 
 
 def test_fujian_search_is_posted_and_script_attachments_are_found(tmp_path: Path) -> None:

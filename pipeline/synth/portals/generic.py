@@ -1,5 +1,10 @@
 """A plain portal with no CMS markers: a column at ``/list`` whose pages are joined by 下一页 links
-(``style="next"``) or ``?page=N`` links (``style="query"``), reports linked straight as PDFs or as pages."""
+(``style="next"``) or ``?page=N`` links (``style="query"``), reports linked straight as PDFs or as pages.
+
+``style="count"``: a column ``/xxgk/gknb/index.html`` whose pager is drawn by script, so no page links exist;
+only a page count tells there are more: Shanghai's jQuery ``.pagination({totalPage: P})`` ("pagination"),
+``var totalPage = P`` ("var") or the text 共P页 ("text"). The other pages are ``index_k.html``, numbered from
+``index_1`` (``numbering=0``: page 2 is ``index_1``) or from ``index_2`` (``numbering=1``, Shanghai)."""
 
 from __future__ import annotations
 
@@ -15,12 +20,16 @@ from .base import Bodies, Doc, File, Portal
 
 FAMILY = "generic"  # the scrapers.platforms family that crawls it
 # how tests/test_scrapers_families.py crawls this portal: fixed variants, and the space random ones come from
-CASES: tuple[dict, ...] = (dict(style="next"), dict(style="query", per_page=4), dict(iframe=True, per_page=5))
-SPACE: dict[str, Sequence] = {}  # the fallback family: its fixed variants only
+CASES: tuple[dict, ...] = (dict(style="next"), dict(style="query", per_page=4), dict(iframe=True, per_page=5),
+                           dict(style="count", numbering=1, counter="pagination", per_page=3),
+                           dict(style="count", numbering=0, counter="text", per_page=4),
+                           dict(style="count", numbering=1, counter="var", per_page=2))
+SPACE: dict[str, Sequence] = dict(style=("next", "query", "count"), per_page=range(2, 13), numbering=(0, 1),
+                                  counter=("pagination", "var", "text"), iframe=(False, False, True))
 
 
 def build(docs: list[Doc], *, seed: int = 0, style: str = "next", per_page: int = 3, host: str | None = None,
-          name: str = "示例乡人民政府", iframe: bool = False) -> Portal:
+          name: str = "示例乡人民政府", iframe: bool = False, numbering: int = 0, counter: str = "pagination") -> Portal:
     """``iframe``: the column page only embeds the list (Shanghai's ``iframePagerIndex_<node>_<type>_<size>.html
     ?page=N``), which answers only with a Referer."""
     rng = random.Random(seed)
@@ -45,6 +54,8 @@ def build(docs: list[Doc], *, seed: int = 0, style: str = "next", per_page: int 
     rows = [f'<tr><td><a href="{hrefs[i]}">{escape(d.title)}</a></td><td>{d.published.year}年{d.published.month}月'
             f"{d.published.day}日</td></tr>" for i, d, _p in base.ordered(docs) if not _p]
     pages = [rows[k:k + per_page] for k in range(0, len(rows), per_page)] or [[]]
+    if style == "count" and not iframe:
+        return _counted(portal, docs, bodies, pages, numbering, counter)
     list_url = f"/pagemore/iframePagerIndex_12344_2_{per_page}.html" if iframe else "/list"
     for k, chunk in enumerate(pages):
         if iframe:
@@ -65,5 +76,33 @@ def build(docs: list[Doc], *, seed: int = 0, style: str = "next", per_page: int 
         site.routes["/list"] = Route(base.page_html(f"政府信息公开年报 {name}", base.meta_tags(name, "政府信息公开年报"),
                                                f'<iframe src="{list_url}?page=1" width="100%" height="800"></iframe>'))
         portal.expected.never_stored.add("/list")
+    base.expect(portal, docs, bodies)
+    return portal
+
+
+def _counted(portal: Portal, docs: list[Doc], bodies: Bodies, pages: list[list[str]], numbering: int,
+             counter: str) -> Portal:
+    """The ``style="count"`` column: pages without links to each other, only a count."""
+    site, folder = portal.site, "/xxgk/gknb/"
+    first = folder + "index.html"
+    site.column_path = portal.column_path = first
+    total = len(pages)
+    for k, chunk in enumerate(pages):
+        if counter == "pagination":
+            pager = (f'<div id="pagination" class="pagination"></div><script>$("#pagination").pagination({{'
+                     f"totalPage: {total}, currentPage: {k + 1}, callback: function(n){{ location.href = n == 1 ? "
+                     f"'index.html' : 'index_' + (n - {1 - numbering}) + '.html'; }} }});</script>")
+        elif counter == "var":
+            pager = f"<script>var totalPage = {total};\nvar currentPage = {k + numbering};</script><div id='pager'></div>"
+        else:
+            pager = f'<div class="page">共{total}页 当前第{k + 1}页 <span id="pagebar"></span></div>'
+        name = "index.html" if k == 0 else f"index_{k + numbering}.html"
+        body = base.page_html(f"政府信息公开年报 {site.name}", base.meta_tags(site.name, "政府信息公开年报"),
+                              f"<table>{''.join(chunk)}</table>{pager}")
+        site.routes[folder + name] = Route(body)
+        portal.expected.list_paths.add(folder + name)
+        portal.expected.never_stored.add(folder + name)
+    site.routes[folder] = site.routes[first]
+    portal.expected.never_stored.add(folder)
     base.expect(portal, docs, bodies)
     return portal
