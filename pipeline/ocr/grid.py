@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from pipeline.disjoint import DisjointSets
+
 
 @dataclass(frozen=True, slots=True)
 class Segment:
@@ -174,19 +176,8 @@ def _table(hs: list[Segment], vs: list[Segment], horiz: np.ndarray, vert: np.nda
         return None
     band = max(2, round(dpi / 60))
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
-    parent = list(range(n_rows * n_cols))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(a: int, b: int) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
+    sets = DisjointSets(n_rows * n_cols)
+    union = sets.union
     inset = 0.15
     for r in range(n_rows):
         y0, y1 = ys[r], ys[r + 1]
@@ -198,12 +189,9 @@ def _table(hs: list[Segment], vs: list[Segment], horiz: np.ndarray, vert: np.nda
             w = x1 - x0
             if r + 1 < n_rows and _coverage(horiz, True, y1, x0 + inset * w, x1 - inset * w, band) < 0.5:
                 union(r * n_cols + c, (r + 1) * n_cols + c)
-    groups: dict[int, list[tuple[int, int]]] = {}
-    for r in range(n_rows):
-        for c in range(n_cols):
-            groups.setdefault(find(r * n_cols + c), []).append((r, c))
     cells = []
-    for slots in groups.values():
+    for members in sets.groups():
+        slots = [divmod(i, n_cols) for i in members]
         r0, r1 = min(r for r, _ in slots), max(r for r, _ in slots) + 1
         c0, c1 = min(c for _, c in slots), max(c for _, c in slots) + 1
         cells.append(GridCell(r0, c0, r1, c1, (round(xs[c0]), round(ys[r0]), round(xs[c1]), round(ys[r1]))))

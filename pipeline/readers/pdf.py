@@ -18,6 +18,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.utils import extract_text
 
+from pipeline.disjoint import DisjointSets
 from pipeline.document import Block, Cell, Document, Paragraph, ReaderError, Table
 from pipeline.labels import table_words
 from pipeline.readers.cjk_fold import clean_cell_text, clean_line, is_page_number, join_lines
@@ -520,24 +521,14 @@ def closing_rules(h_rules: list[tuple[float, float, float]], v_rules: list[tuple
     """
     vs = sorted(v_rules)
     n = len(vs)
-    parent = list(range(n))
+    sets = DisjointSets(n)
+    union = sets.union
     work = [budget if budget is not None else float("inf")]
 
     def spend(k: int) -> None:
         work[0] -= k
         if work[0] < 0:
             raise TooMuchWork(f"{len(h_rules)} horizontal and {n} vertical rules")
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(i: int, j: int) -> None:
-        a, b = find(i), find(j)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
 
     xs = [v[0] for v in vs]
     ruled = [False] * n  # the rule touches a horizontal rule: its table has one
@@ -565,11 +556,8 @@ def closing_rules(h_rules: list[tuple[float, float, float]], v_rules: list[tuple
             spend(len(members) * len(other))
             if any(abs(vs[i][1] - vs[j][1]) <= 2 and abs(vs[i][2] - vs[j][2]) <= 2 for i in members for j in other):
                 union(members[0], other[0])
-    groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
     out: list[tuple[float, float, float]] = []
-    for members in sorted(groups.values(), key=max):  # the order the groups were last joined in
+    for members in sorted(sets.groups(), key=max):  # the order the groups were last joined in
         rules = [vs[i] for i in members]
         if len({round(v[0]) for v in rules}) < min_columns + 1 or not any(ruled[i] for i in members):
             continue

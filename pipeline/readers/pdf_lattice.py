@@ -21,6 +21,8 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
+from pipeline.disjoint import DisjointSets
+
 Obj = dict[str, Any]
 BBox = tuple[float, float, float, float]
 
@@ -190,24 +192,15 @@ def cells(points: dict[tuple[float, float], tuple[set, set]]) -> list[BBox]:
 
 def tables_of(cell_boxes: list[BBox]) -> list[list[BBox]]:
     """pdfplumber.table.cells_to_tables: groups of cells that share corners, top to bottom, of two cells or more."""
-    parent = list(range(len(cell_boxes)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(len(cell_boxes))
     owner: dict[tuple[float, float], int] = {}
     for i, (x0, top, x1, bottom) in enumerate(cell_boxes):
         for corner in ((x0, top), (x0, bottom), (x1, top), (x1, bottom)):
             j = owner.setdefault(corner, i)
             if j != i:
-                parent[find(i)] = find(j)
-    groups: dict[int, list[BBox]] = {}
-    for i, box in enumerate(cell_boxes):
-        groups.setdefault(find(i), []).append(box)
-    ordered = sorted(groups.values(), key=lambda t: min((c[1], c[0]) for c in t))
+                sets.union(i, j)
+    groups = [[cell_boxes[i] for i in members] for members in sets.groups()]
+    ordered = sorted(groups, key=lambda t: min((c[1], c[0]) for c in t))
     return [t for t in ordered if len(t) > 1]
 
 
