@@ -61,7 +61,7 @@ class Draw:
 def draw(family: str, seed: int) -> Draw:
     """A random portal of ``family`` (the same for the same seed): options from its module's SPACE."""
     r = random.Random(f"{family}:{seed}")
-    kwargs = {key: r.choice(list(values)) for key, values in PORTALS[family].SPACE.items()}
+    kwargs = {key: r.choice(values) for key, values in PORTALS[family].SPACE.items()}  # ranges: never listed
     kwargs = {k: v for k, v in kwargs.items() if v is not None}
     if r.random() < 0.4:
         kwargs["host"] = r.choice(HOSTS)
