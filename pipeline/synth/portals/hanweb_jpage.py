@@ -6,10 +6,13 @@ groupSize: 3})`` call. ``/module/web/jpage/dataproxy.jsp`` answers POST (query `
 perpage``, form ``col, appid, webid, path, columnid, sourceContentType, unitid, webname, permissiontype``) and
 GET ``page=N`` (one group from page N), with ``<totalrecord>``/``<totalpage>`` and an empty recordset past the
 end. Variants: ``post_only`` (GET is 405), ``encrypted`` (opaque columnid/unitid in the nextgroup, empty body
-past the inline group), ``proxy_only`` (no inline records: the list comes only from the proxy).
+past the inline group), ``proxy_only`` (no inline records: the list comes only from the proxy), ``by_group``
+(startrecord ignored), ``static`` (Shandong: the column page lists every ``/art/`` link itself and the proxy
+answers empty). ``proxy``: the endpoint (older sites ``/module/jpage/dataproxy.jsp``).
 ``?uid=U&pageNum=N`` on the column URL returns the same page. Articles ``/art/Y/M/D/art_C_<id>.html`` with
 ``div#zoom`` and the xxgk table; attachments ``downfile.jsp?classid=0&filename=<hex>.pdf`` → 302 →
-``/attach/0/<hex>.pdf``, and one on another host of the same government (Zhejiang's OSS), when a port is given.
+``/attach/0/<hex>.pdf``; with a port, one on another host of the same government (Zhejiang's OSS) and some
+``downfile.jsp`` links redirecting to that host.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from .base import Bodies, Doc, File, Portal
 
 OSS_HOST = "zjjcmspublic.oss-cn-hangzhou-zwynet-d01-a.internet.cloud.zj.gov.cn"
 PROXY = "/module/web/jpage/dataproxy.jsp"
+OLD_PROXY = "/module/jpage/dataproxy.jsp"  # older JCMS sites
 
 
 def _record(doc: Doc, href: str, rng: random.Random, pinned: bool) -> str:
@@ -61,17 +65,22 @@ FAMILY = "hanweb_jpage"  # the scrapers.platforms family that crawls it
 # how tests/test_scrapers_families.py crawls this portal: fixed variants, and the space random ones come from
 CASES: tuple[dict, ...] = (dict(perpage=4, port=True, host="www.hz.gov.cn"), dict(perpage=3, variant="post_only"),
                            dict(perpage=3, variant="proxy_only"), dict(perpage=3, variant="encrypted"),
-                           dict(perpage=2, variant="by_group"))
-SPACE: dict[str, Sequence] = dict(perpage=range(2, 21), variant=("both", "post_only", "proxy_only", "by_group"),
+                           dict(perpage=2, variant="by_group"), dict(perpage=3, proxy=OLD_PROXY),
+                           dict(perpage=3, variant="post_only", proxy=OLD_PROXY), dict(perpage=3, variant="static"),
+                           dict(perpage=3, port=True, host="www.zj.gov.cn", variant="proxy_only"))
+SPACE: dict[str, Sequence] = dict(perpage=range(2, 21),
+                                  variant=("both", "post_only", "proxy_only", "by_group", "static"),
+                                  proxy=(PROXY, OLD_PROXY), port=(False, True),
                                   column=range(100, 10**10), unitid=range(1000, 100000))
 
 
 def build(docs: list[Doc], *, seed: int = 0, column: int = 5985, webid: int = 1, unitid: int = 30617,
           perpage: int = 15, variant: str = "both", host: str | None = None, port: int | None = None,
-          name: str = "示例县人民政府") -> Portal:
+          name: str = "示例县人民政府", proxy: str = PROXY) -> Portal:
     """``variant``: both | post_only | encrypted | proxy_only | by_group (startrecord ignored: only ``page=N``
-    pages, by group, as Weihai's server). With ``port`` (the server's) one attachment is served from the OSS
-    host of the same government."""
+    pages, by group, as Weihai's server) | static (Shandong: every row in the column page, the proxy empty).
+    With ``port`` (the server's) one attachment is served from the OSS host of the same government, and some
+    ``downfile.jsp`` links redirect there. ``proxy``: the dataproxy path (older sites ``OLD_PROXY``)."""
     rng = random.Random(seed)
     col_path = f"/col/col{column}/index.html"
     portal = base.new_portal(FAMILY, "hanweb", col_path, name=name, host=host, hints={"cms": "hanweb"})
@@ -92,8 +101,13 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 5985, webid: int = 1,
             href = f"/module/download/downfile.jsp?classid=0&filename={hexname}"
             if rng.random() < 0.5:
                 href += f"&showname={quote(att.name)}"
-            site.routes[href] = Route(redirect_to=f"/attach/0/{hexname}", redirect_status=302)
-            base.serve_file(site, f"/attach/0/{hexname}", att, "application/octet-stream")
+            if port is not None and rng.random() < 0.4:  # the servlet redirects to the OSS host
+                oss_path = base.serve_file(oss, f"/jcms_files/jcms1/web{webid}/site/attach/0/{hexname}", att,
+                                           "application/octet-stream")
+                target = f"http://{OSS_HOST}:{port}{oss_path}"
+            else:
+                target = base.serve_file(site, f"/attach/0/{hexname}", att, "application/octet-stream")
+            site.routes[href] = Route(redirect_to=target, redirect_status=302)
         return f'<p>附件：<a href="{escape(href)}" target="_blank">{escape(att.name)}</a></p>'
 
     def detail(doc: Doc) -> str:
@@ -112,26 +126,30 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 5985, webid: int = 1,
         else (str(column), str(unitid))
     fields = f"appid=1&webid={webid}&path=/&columnid={col_id}&unitid={unit_id}&webname={webname}&permissiontype=0"
     group = perpage * 3
-    inline = [] if variant == "proxy_only" else records[:group]
+    inline = [] if variant in ("proxy_only", "static") else records[:group]
+    listed = "".join(records) if variant == "static" else ""  # Shandong: every row in the page itself
     page = (f'<div class="crumb"><a href="/">首页</a> &gt; <a href="/col/col100/index.html">政务公开</a> &gt; 政府信息公开年报</div>'
-            f'<div id="{unitid}"><ul></ul><script type="text/xml">'
-            f'{_datastore(inline, None, f"{PROXY}?page=1&{fields}")}</script></div>'
+            f'<div id="{unitid}"><ul>{listed}</ul><script type="text/xml">'
+            f'{_datastore(inline, None, f"{proxy}?page=1&{fields}")}</script></div>'
             f"<script>$(document).ready(function(){{ $('#{unitid}').jpage({{ dataStore: dataStore, perPage: {perpage},"
-            f" totalRecord: {total}, proxyUrl: '{PROXY}', groupSize: 3, barPosition: 'bottom', openCookies: false,"
+            f" totalRecord: {total}, proxyUrl: '{proxy}', groupSize: 3, barPosition: 'bottom', openCookies: false,"
             f" showMode: 'full' }}); }});</script>")
     body = base.page_html(f"政府信息公开年报 {name}", base.meta_tags(name, "政府信息公开年报"), page)
     site.routes[col_path] = Route(body)
     portal.expected.list_paths.add(col_path)
-    portal.expected.never_stored |= {col_path, PROXY}
+    portal.expected.never_stored |= {col_path, proxy}
 
     def respond(chunk: list[str], next_page: int | None) -> Route:
-        nxt = f"{PROXY}?page={next_page}&{fields}" if next_page else None
+        nxt = f"{proxy}?page={next_page}&{fields}" if next_page else None
         xml = '<?xml version="1.0" encoding="UTF-8"?>' + _datastore(chunk, total, nxt)
         return Route(xml.encode(), "text/xml;charset=UTF-8", conditional=False, methods=("GET", "POST"))
 
     def dataproxy(req: Request) -> Route | None:
-        if req.route != PROXY:
+        if req.route != proxy:
             return None
+        if variant == "static":  # the proxy answers nothing: the page lists everything
+            return Route(b'<?xml version="1.0" encoding="UTF-8"?><datastore></datastore>', "text/xml",
+                         conditional=False, methods=("GET", "POST"))
         if variant == "post_only" and req.method != "POST":
             return Route(b"<html><body>405</body></html>", status=405, methods=("GET", "POST"), conditional=False)
         q = req.params

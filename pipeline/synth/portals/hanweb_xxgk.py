@@ -5,6 +5,8 @@ holds the first rows (``tr.tr_main_value_odd|even``), a search form with its hid
 ``funGoPage('/module/xxgk/search.jsp', N)`` calls. Later pages: ``POST /module/xxgk/search.jsp?standardXxgk=0&
 isAllList=1&…&currpage=N&sortfield=,compaltedate:0`` with the form fields (``infotypeId, jdid, area, divid,
 vc_title…``); without ``area`` and ``infotypeId`` it lists nothing. Pinned rows first (``b_settop``).
+``iframe=False``: the column page holds the form and the first rows itself; ``go="number"``: the pager calls
+``funGoPage(N)`` without the path.
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ SUBJECT = "/module/xxgk/subjectinfo.jsp"
 
 FAMILY = "hanweb_xxgk"  # the scrapers.platforms family that crawls it
 # how tests/test_scrapers_families.py crawls this portal: fixed variants, and the space random ones come from
-CASES: tuple[dict, ...] = (dict(per_page=6),)
-SPACE: dict[str, Sequence] = dict(per_page=range(3, 21))
+CASES: tuple[dict, ...] = (dict(per_page=6), dict(per_page=5, iframe=False), dict(per_page=5, go="number"),
+                           dict(per_page=4, iframe=False, go="number"))
+SPACE: dict[str, Sequence] = dict(per_page=range(3, 21), iframe=(True, False), go=("path", "number"))
 
 
 def build(docs: list[Doc], *, seed: int = 0, column: int = 1229, area: str = "11330100002489763P",
           infotype: str = "A0203", per_page: int = 15, host: str | None = None,
-          name: str = "示例市人民政府办公室") -> Portal:
+          name: str = "示例市人民政府办公室", iframe: bool = True, go: str = "path") -> Portal:
     rng = random.Random(seed)
     col_path = f"/col/col{column}/index.html"
     portal = base.new_portal(FAMILY, "xxgk", col_path, name=name, host=host)
@@ -67,7 +70,8 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 1229, area: str = "11
             mark = '<img src="/images/zd.gif" alt="置顶">' if pinned else ""
             out.append(f'<tr class="{cls}"><td>{doc.published:%Y}-{doc.doc_id}</td><td>{mark}<a href="{escape(hrefs[i])}"'
                        f' target="_blank"{attr}>{escape(base.cut(title, 18))}</a></td><td>{doc.published:%Y-%m-%d}</td></tr>')
-        pager = " ".join(f"<a href=\"javascript:funGoPage('{SEARCH}', {k})\">{k}</a>" for k in range(1, pages + 1))
+        call = (lambda k: f"funGoPage({k})") if go == "number" else (lambda k: f"funGoPage('{SEARCH}', {k})")
+        pager = " ".join(f"<a href=\"javascript:{call(k)}\">{k}</a>" for k in range(1, pages + 1))
         return (f'<table class="xxgk_list">{"".join(out)}</table><div class="pager">共{pages}页 {pager}</div>')
 
     form = (f'<form id="searchform" method="post" action="{SEARCH}"><input type="hidden" name="infotypeId" value="{infotype}">'
@@ -78,9 +82,11 @@ def build(docs: list[Doc], *, seed: int = 0, column: int = 1229, area: str = "11
     subject_path = f"{SUBJECT}?area={area}&infotypeId={infotype}&jdid=3"
     site.routes[subject_path] = Route(base.page_html("信息公开目录", "", form + table(1)))
     col_page = (f'<div class="crumb">首页 &gt; 政府信息公开年报</div><iframe src="{escape(subject_path)}" width="100%" '
-                'height="900" frameborder="0"></iframe>')
+                'height="900" frameborder="0"></iframe>') if iframe else (
+        f'<div class="crumb">首页 &gt; 政府信息公开年报</div><div class="xxgk">{form}{table(1)}</div>'
+        '<script src="/module/xxgk/js/xxgk.js"></script>')
     site.routes[col_path] = Route(base.page_html(f"政府信息公开年报_{name}", base.meta_tags(name, "政府信息公开年报"), col_page))
-    portal.expected.list_paths |= {col_path, subject_path}
+    portal.expected.list_paths |= {col_path, subject_path} if iframe else {col_path}
     portal.expected.never_stored |= {col_path, subject_path, SEARCH}
 
     def search(req: Request) -> Route | None:
