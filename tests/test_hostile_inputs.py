@@ -29,6 +29,7 @@ from pipeline.readers.pdf import closing_rules
 from pipeline.readers.rects import PointIndex, TooMuchWork, merge_overlapping, merge_pairwise
 from pipeline.synth import district_corpus, hostile, render_html_page, render_pipe_text
 from pipeline.workers import Limits
+from tests.pairwise import closing_rules_pairwise
 
 OFFICE = Path(__file__).parent / "fixtures" / "office"
 LIMITS = Limits(time_s=20.0, address_space=3 * 2**30)  # the old code took 60 s to hours on these
@@ -323,31 +324,6 @@ def test_symlinks_inside_folders_are_not_followed_unless_asked(tmp_path):
         assert "skipped" in result.output and "fifo.txt: not a regular file" in result.output
 
 
-def _closing_rules_pairwise(h_rules, v_rules, min_columns=2):
-    """pdf.closing_rules as first written: every vertical rule compared with every group (quadratic and more)."""
-    def shares(a, b):
-        lo, hi = sorted((a[0], b[0]))
-        return any(h[0] - 1 <= lo and hi <= h[1] + 1 and max(a[1], b[1]) - 1 <= h[2] <= min(a[2], b[2]) + 1
-                   for h in h_rules)
-
-    groups: list[tuple[list, list]] = []
-    for v in sorted(v_rules):
-        x, top, bottom = v
-        touching = [g for g in groups if any(h[0] - 1 <= x <= h[1] + 1 and top - 1 <= h[2] <= bottom + 1 for h in g[1])
-                    or any(shares(o, v) or (abs(o[1] - top) <= 2 and abs(o[2] - bottom) <= 2) for o in g[0])]
-        hs = [h for h in h_rules if h[0] - 1 <= x <= h[1] + 1 and top - 1 <= h[2] <= bottom + 1]
-        merged = (([v], hs) if not touching else
-                  ([v] + [r for g in touching for r in g[0]], hs + [r for g in touching for r in g[1]]))
-        groups = [g for g in groups if g not in touching] + [merged]
-    out = []
-    for vs, hs in groups:
-        if len({round(v[0]) for v in vs}) < min_columns + 1 or not hs:
-            continue
-        x0, x1 = min(v[0] for v in vs), max(v[0] for v in vs)
-        out += [(x0, x1, min(v[1] for v in vs)), (x0, x1, max(v[2] for v in vs))]
-    return out
-
-
 _pos = st.integers(0, 60).map(lambda i: i * 2.5)
 _h_rule = st.tuples(_pos, st.floats(0, 150), _pos).map(lambda t: (t[0], t[0] + t[1], t[2]))
 _v_rule = st.tuples(_pos, _pos, st.floats(0, 150)).map(lambda t: (t[0], t[1], t[1] + t[2]))
@@ -356,7 +332,7 @@ _v_rule = st.tuples(_pos, _pos, st.floats(0, 150)).map(lambda t: (t[0], t[1], t[
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_h_rule, max_size=25), st.lists(_v_rule, max_size=25))
 def test_closing_rules_are_the_pairwise_grouping(h_rules, v_rules):
-    assert closing_rules(h_rules, v_rules) == _closing_rules_pairwise(h_rules, v_rules)
+    assert closing_rules(h_rules, v_rules) == closing_rules_pairwise(h_rules, v_rules)
 
 
 def test_closing_rules_have_a_work_budget():

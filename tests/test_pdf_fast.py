@@ -25,6 +25,7 @@ from pipeline.readers import pdf_lattice
 from pipeline.readers.pdf import LATTICE, TEXT_GRID, read_pdf
 from pipeline.readers.pdfium_page import Declined, PdfiumPage, read_page
 from tests.conftest import corpus_file
+from tests.pairwise import closing_rules_pairwise
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFICE = ROOT / "tests" / "fixtures" / "office"
@@ -271,32 +272,6 @@ def test_pdfium_objects_match_pdfminer_on_a_fixture() -> None:
 
 
 # ---- closing rules: linear grouping, the same rules as the pairwise scan ----------------------------------
-def _closing_rules_pairwise(h_rules, v_rules, min_columns=2):
-    """pdf.closing_rules as first written (pairwise, cubic): the reference for the union-find version."""
-    def shares_rule(a, b):
-        lo, hi = sorted((a[0], b[0]))
-        return any(h[0] - 1 <= lo and hi <= h[1] + 1 and max(a[1], b[1]) - 1 <= h[2] <= min(a[2], b[2]) + 1
-                   for h in h_rules)
-
-    groups: list[tuple[list, list]] = []
-    for v in sorted(v_rules):
-        x, top, bottom = v
-        touching = [g for g in groups if any(h[0] - 1 <= x <= h[1] + 1 and top - 1 <= h[2] <= bottom + 1
-                                             for h in g[1])
-                    or any(shares_rule(o, v) or (abs(o[1] - top) <= 2 and abs(o[2] - bottom) <= 2) for o in g[0])]
-        hs = [h for h in h_rules if h[0] - 1 <= x <= h[1] + 1 and top - 1 <= h[2] <= bottom + 1]
-        merged = (([v], hs) if not touching else
-                  ([v] + [r for g in touching for r in g[0]], hs + [r for g in touching for r in g[1]]))
-        groups = [g for g in groups if g not in touching] + [merged]
-    out = []
-    for vs, hs in groups:
-        if len({round(v[0]) for v in vs}) < min_columns + 1 or not hs:
-            continue
-        x0, x1 = min(v[0] for v in vs), max(v[0] for v in vs)
-        out += [(x0, x1, min(v[1] for v in vs)), (x0, x1, max(v[2] for v in vs))]
-    return out
-
-
 def test_closing_rules_match_the_pairwise_grouping() -> None:
     from pipeline.readers.pdf import closing_rules
 
@@ -310,7 +285,7 @@ def test_closing_rules_match_the_pairwise_grouping() -> None:
         h = [(x, x + abs(c()) + 1, c()) for x in (c() for _ in range(rng.randint(0, rng.choice((12, 40)))))]
         v = [(c(), t, t + abs(c()) + rng.choice((0, 1, 5))) for t in (c() for _ in range(rng.randint(0, 30)))]
         v += v[:rng.choice((0, 3))]  # duplicates
-        assert closing_rules(h, v) == _closing_rules_pairwise(h, v), (h, v)
+        assert closing_rules(h, v) == closing_rules_pairwise(h, v), (h, v)
 
 
 @pytest.mark.parametrize("name", [*CORPUS_PDFS, *FIXTURES])
@@ -325,4 +300,4 @@ def test_closing_rules_of_real_pages_match_the_pairwise_grouping(name: str) -> N
         except Declined:
             continue
         h, v = _page_rules(page.filter(_visible_filter(page)))
-        assert closing_rules(h, v) == _closing_rules_pairwise(h, v), (name, i)
+        assert closing_rules(h, v) == closing_rules_pairwise(h, v), (name, i)
