@@ -71,6 +71,15 @@ def test_column_page_with_query_is_the_same_page_and_not_stored(tmp_path: Path) 
         check_complete(tmp_path, "src", portal, server)
 
 
+def test_hanweb_static_column_is_read_from_the_page_alone(tmp_path: Path) -> None:
+    """Shandong: every row is in the column page itself (the proxy answers nothing): no proxy call, no note."""
+    with served(hanweb_jpage.build, docs(4, agencies=2), seed=1, perpage=3, variant="static") as (portal, server):
+        _crawler, (result,) = crawl(tmp_path, [source(portal, server)], policy([portal]))
+        check_complete(tmp_path, "src", portal, server)
+    assert result.status == "ok" and not result.notes, result.notes
+    assert not [h for h in server.hits if "dataproxy" in h.path]
+
+
 def test_attachments_on_another_host_of_the_same_government(tmp_path: Path) -> None:
     with served(hanweb_jpage.build, docs(5, agencies=1), seed=2, perpage=4, port=True,
                 host="www.hz.gov.cn") as (portal, server):

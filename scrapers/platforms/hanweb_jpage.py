@@ -148,10 +148,14 @@ class HanwebJpage(Family, name="hanweb_jpage", rank=60, api=True, aliases=("hanw
         listing.declared = jpage.total
         if older_than(listing.rows, client.since):
             return listing
+        # Shandong: the column page lists every dated /art/ row itself and the proxy answers nothing
+        static = sum(1 for r in rows_of(page) if r.published is not None) if not records else 0
+        if jpage.total and static >= jpage.total:
+            return listing
         jpage.seen = set(records)
         await self._batches(client, page, jpage, len(records), listing)
         total = listing.declared or jpage.total
-        if total and len(jpage.seen) < total:
+        if total and max(len(jpage.seen), static) < total:
             listing.notes.append(f"dataproxy.jsp returned nothing beyond record {len(jpage.seen)} of {total}: "
                                  "the rest is unreachable (encrypted fields or deep paging refused)")
         return listing
