@@ -28,13 +28,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import pandas as pd  # noqa: E402
 
 import pipeline  # noqa: E402
 from pipeline.synth import CellQuirks, expected_cells, generate, identity_failures, render_docx  # noqa: E402
+from tests.roundtrip import KEYS, got_cells  # noqa: E402
 
 AGENCIES = ("伊春市金林区人民政府", "伊春市金林区财政局", "淮安市洪泽区人民政府", "某某市自然资源局")
-_KEYS = {"requests": ("outcome", "applicant"), "reviews": ("proceeding", "outcome"), "proactive": ("item", "metric")}
 
 
 def random_case(rng: random.Random) -> dict[str, Any]:
@@ -69,19 +68,14 @@ def render(case: dict[str, Any], producer: str) -> bytes | None:
 def wrong_cells(rep: Any, report: Any) -> list[str]:
     """Cells that differ from the generated values (blank tables and 总计 columns read as not published)."""
     want = expected_cells(report)
-    for table in _KEYS:
+    for table in KEYS:
         df = getattr(rep, table)
         if len(df) and (df["cell_state"] == "blank").all():
             want = want | {k: None for k in want if k[0] == table}
     totals = rep.requests[rep.requests["applicant"] == "total"]
     if len(totals) and (totals["cell_state"] == "blank").all():
         want = want | {k: None for k in want if k[0] == "requests" and k[2] == "total"}
-    got = {}
-    for table, (a, b) in _KEYS.items():
-        df = getattr(rep, table)
-        for x, y, v in zip(df[a], df[b], df["value"], strict=True):
-            got[(table, x, y)] = None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) \
-                else float(v)
+    got = got_cells(rep)
     out = [f"{'.'.join(k)}: {got.get(k, 'missing')} != {v}" for k, v in want.items()
            if not (k in got and (got[k] == v or (None not in (v, got[k]) and math.isclose(got[k], v))))]
     out += [f"{'.'.join(k)}: extra" for k in got if k not in want and k[1] != "extra"]
