@@ -31,15 +31,9 @@ PEAK = ("import json, resource, subprocess, sys, time; t = time.perf_counter(); 
 
 
 def good_documents() -> dict[str, bytes]:
-    from pipeline.synth import district_corpus, render_html_page, render_pipe_text
+    from pipeline.synth.hostile import good_documents as generated
 
-    reports = district_corpus(21, n_districts=4, n_departments=2)[:16]
-    docs = {f"good_{i}.txt": render_pipe_text(r).encode() for i, r in enumerate(reports[:8])}
-    docs |= {f"good_{i}.html": render_html_page(r) for i, r in enumerate(reports[8:])}
-    docs["good.docx"] = (OFFICE / "report_2021.docx").read_bytes()
-    docs["served_as.doc"] = render_html_page(district_corpus(22, n_districts=1, n_departments=0)[0])  # item 11
-    docs["good.pdf"] = (OFFICE / "report_2021.pdf").read_bytes()
-    return docs
+    return generated(OFFICE, districts=4, departments=2, n=16)
 
 
 def run_extract(folder: Path, out: Path, workers: int) -> dict:

@@ -12,7 +12,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.synth import district_corpus, render_html_page, render_pipe_text
 from pipeline.synth.hostile import hostile_batch
 
 REPO = Path(__file__).resolve().parents[1]
@@ -24,13 +23,9 @@ PEAK = ("import json, resource, subprocess, sys; p = subprocess.run(sys.argv[1:]
 
 
 def good_documents() -> dict[str, bytes]:
-    reports = district_corpus(21, n_districts=2, n_departments=0)[:4]
-    docs = {f"good_{i}.txt": render_pipe_text(r).encode() for i, r in enumerate(reports[:2])}
-    docs |= {f"good_{i}.html": render_html_page(r) for i, r in enumerate(reports[2:])}
-    docs["good.docx"] = (OFFICE / "report_2021.docx").read_bytes()
-    docs["served_as.doc"] = render_html_page(district_corpus(22, n_districts=1, n_departments=0)[0])  # item 11
-    docs["good.pdf"] = (OFFICE / "report_2021.pdf").read_bytes()
-    return docs
+    from pipeline.synth.hostile import good_documents as generated
+
+    return generated(OFFICE, districts=2, departments=0, n=4)
 
 
 def test_hostile_batch_beside_good_documents(tmp_path):

@@ -20,6 +20,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Sequence
+from pathlib import Path
 
 _CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/'
        'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
@@ -195,6 +196,20 @@ def damaged_pdf(pdf: bytes, how: str = "mediabox") -> bytes:
 def concatenated_reports(texts: Sequence[str], separator: str = "\n\n") -> bytes:
     """Many reports in one text file (a site's archive of every year, pasted together)."""
     return separator.join(texts).encode()
+
+
+def good_documents(office: Path, *, districts: int, departments: int, n: int) -> dict[str, bytes]:
+    """The good side of a hostile batch: `n` generated reports (half pipe text, half HTML), a report page served
+    as .doc (issue 12 item 11) and the Office fixtures' 2021 report as .docx and .pdf (`office`: their folder)."""
+    from pipeline.synth import district_corpus, render_html_page, render_pipe_text
+
+    reports = district_corpus(21, n_districts=districts, n_departments=departments)[:n]
+    docs = {f"good_{i}.txt": render_pipe_text(r).encode() for i, r in enumerate(reports[: n // 2])}
+    docs |= {f"good_{i}.html": render_html_page(r) for i, r in enumerate(reports[n // 2:])}
+    docs["good.docx"] = (office / "report_2021.docx").read_bytes()
+    docs["served_as.doc"] = render_html_page(district_corpus(22, n_districts=1, n_departments=0)[0])
+    docs["good.pdf"] = (office / "report_2021.pdf").read_bytes()
+    return docs
 
 
 def hostile_batch(folder, good: dict[str, bytes], base_pdf: bytes, outside=None) -> dict[str, str]:
